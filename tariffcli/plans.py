@@ -1,0 +1,548 @@
+"""The plan model and the catalogue loader: YAML text -> immutable, validated plans.
+
+This module never opens a file: callers pass the text and a name for it
+(see :mod:`tariffcli.io` for the file side). Every problem found in a plan is
+collected and reported with ``file:line``, and unknown keys come with a
+suggestion when they are a near miss of a real one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    WithJsonSchema,
+)
+
+from . import units
+from .errors import DataError, Problem
+from .money import to_decimal
+from .yamlsafe import Located, load_yaml
+
+# ---------------------------------------------------------------- field types
+
+
+def _money(value: object) -> Decimal:
+    d = to_decimal(value)
+    if not d.is_finite():
+        raise ValueError("must be a finite amount")
+    if d < 0:
+        raise ValueError(f"must not be negative (got {d})")
+    if d != d.quantize(Decimal("0.01")):
+        raise ValueError(f"{d} has more than two decimal places")
+    if d > Decimal("1000000"):
+        raise ValueError(f"{d} is implausibly large for a monthly amount")
+    return d
+
+
+def _rate(value: object) -> Decimal:
+    d = to_decimal(value)
+    if not d.is_finite():
+        raise ValueError("must be a finite rate")
+    if d < 0:
+        raise ValueError(f"must not be negative (got {d})")
+    if d != d.quantize(Decimal("0.000001")):
+        raise ValueError(f"{d} has more than six decimal places")
+    if d > Decimal("10000"):
+        raise ValueError(f"{d} is implausibly large for a unit rate")
+    return d
+
+
+def _percent(value: object) -> Decimal:
+    if isinstance(value, str) and value.strip().endswith("%"):
+        value = value.strip()[:-1]
+    d = to_decimal(value)
+    if not d.is_finite() or d < 0 or d > 100:
+        raise ValueError(f"a discount is a percentage between 0 and 100 (got {value})")
+    if d != d.quantize(Decimal("0.01")):
+        raise ValueError("a discount has at most two decimal places")
+    return d
+
+
+def _data(value: object) -> int:
+    try:
+        return units.parse_data_kb(value)
+    except units.UnitError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _minutes(value: object) -> int:
+    try:
+        return units.parse_minutes(value)
+    except units.UnitError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _count(value: object) -> int:
+    try:
+        return units.parse_count(value)
+    except units.UnitError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _data_unit(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("a data unit is one of KB, MB, GB")
+    text = value.strip()
+    if text.startswith("1 ") or text.startswith("1"):
+        text = text[1:].strip() or text
+    try:
+        return units.data_unit(text)
+    except units.UnitError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _unlimited(value: object) -> object:
+    if units.is_unlimited(value):
+        return "unlimited"
+    return value
+
+
+_NUMBER_OR_TEXT: dict[str, Any] = {"anyOf": [{"type": "number"}, {"type": "string"}]}
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_money),
+    WithJsonSchema({**_NUMBER_OR_TEXT, "description": "amount in the plan's currency, at most 2 decimals"}),
+]
+Rate = Annotated[
+    Decimal,
+    BeforeValidator(_rate),
+    WithJsonSchema({**_NUMBER_OR_TEXT, "description": "price per unit, at most 6 decimals"}),
+]
+Percent = Annotated[
+    Decimal,
+    BeforeValidator(_percent),
+    WithJsonSchema({**_NUMBER_OR_TEXT, "description": "percentage off, e.g. 50 or '50%'"}),
+]
+DataQty = Annotated[
+    int,
+    BeforeValidator(_data),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\s*[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB)\s*$",
+            "description": "data volume with its unit: '100 MB', '1 GB' (1 GB = 1024 MB)",
+        }
+    ),
+]
+Minutes = Annotated[
+    int,
+    BeforeValidator(_minutes),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": r"^\s*[0-9]+\s*min\s*$"}],
+            "description": "voice minutes: '30 min' or a whole number",
+        }
+    ),
+]
+Count = Annotated[
+    int,
+    BeforeValidator(_count),
+    WithJsonSchema({"type": "integer", "minimum": 0, "description": "number of messages"}),
+]
+DataUnit = Annotated[
+    str,
+    BeforeValidator(_data_unit),
+    WithJsonSchema({"enum": ["KB", "MB", "GB"], "description": "data unit"}),
+]
+Unlimited = Literal["unlimited"]
+UNLIMITED: Unlimited = "unlimited"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+# ---------------------------------------------------------------- the model
+
+
+class Confidence(str, Enum):
+    """How far the figures can be trusted."""
+
+    VERIFIED = "verified"
+    """Read from the operator's or regulator's own page."""
+    REPORTED = "reported"
+    """From trade press or news reports of the tariff."""
+    EXAMPLE = "example"
+    """From a secondary or user page: an illustration, not a verified tariff."""
+
+
+class FirstMonth(str, Enum):
+    """How the month the plan starts in is charged."""
+
+    FULL = "full"
+    """Full fee and full allowances (全月)."""
+    HALF = "half"
+    """Half fee, half allowances and half minimum spend (半月)."""
+    STANDARD = "standard"
+    """No fee or allowance: usage at out-of-bundle rates (the plan applies from next month, 次月生效)."""
+
+
+class Source(_Frozen):
+    """Where the figures come from."""
+
+    url: str = Field(description="address of the page the figures were read from")
+    retrieved: date = Field(description="date the figures were read (YYYY-MM-DD)")
+    tag: Literal["A", "A-", "B", "B-", "C"] | None = Field(
+        default=None, description="reliability: A operator/regulator, B press, C secondary/user page"
+    )
+    note: str | None = Field(default=None, description="what this source says, or how it disagrees")
+
+
+class Allowances(_Frozen):
+    """What a month's fee includes (套餐内)."""
+
+    voice: Minutes | Unlimited = Field(default=0, description="domestic outgoing minutes")
+    sms: Count | Unlimited = Field(default=0, description="domestic SMS")
+    data: DataQty | Unlimited = Field(default=0, description="general data (通用流量)")
+    app_data: DataQty | Unlimited | None = Field(
+        default=None,
+        description="app-specific data (定向流量) as its own bucket; absent: app data counts as general data",
+    )
+
+    @classmethod
+    def _pre(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: _unlimited(v) for k, v in value.items()}
+        return value
+
+
+class Tier(_Frozen):
+    """One tier of out-of-bundle data: a rate up to a volume over the allowance."""
+
+    up_to: DataQty | None = Field(default=None, description="upper bound of the tier (over-allowance volume); last tier: omit")
+    rate: Rate = Field(description="price per `per`")
+    per: DataUnit = Field(default="MB", description="unit the rate is quoted per")
+
+
+class Ramp(_Frozen):
+    """Ramp to a block: `rate` per `per` until `block_price` is reached, which then covers the rest of `block`."""
+
+    rate: Rate
+    per: DataUnit = "MB"
+    block: DataQty = Field(description="volume a full block covers, e.g. '1 GB'")
+    block_price: Money = Field(description="price of a full block, e.g. 3.00")
+
+
+class DataRate(_Frozen):
+    """Out-of-bundle data (套餐外流量): exactly one of `rate`, `tiers`, `ramp`."""
+
+    rate: Rate | None = Field(default=None, description="price per `per`")
+    per: DataUnit = Field(default="MB", description="unit the rate is quoted per")
+    increment: DataUnit = Field(default="KB", description="billing increment: each started unit is billed")
+    tiers: tuple[Tier, ...] | None = None
+    ramp: Ramp | None = None
+    period: Literal["month", "day"] = Field(
+        default="month", description="ramp/tier counting period; 'day' for daily-rate (日租) cards"
+    )
+    cap: Money | None = Field(default=None, description="most that out-of-bundle data can cost in a month")
+    volume_cap: DataQty | None = Field(
+        default=None, description="out-of-bundle volume after which data is stopped until next month"
+    )
+    throttle_after: DataQty | None = Field(
+        default=None, description="total monthly data after which speed is limited (no charge; noted)"
+    )
+
+
+class VoiceRate(_Frozen):
+    """Out-of-bundle domestic calls, per started minute (不足1分钟按1分钟)."""
+
+    rate: Rate = Field(description="price per minute")
+    cap: Money | None = None
+
+
+class SmsRate(_Frozen):
+    """Out-of-bundle domestic SMS, per message."""
+
+    rate: Rate = Field(description="price per message")
+
+
+class Overage(_Frozen):
+    """Out-of-bundle rates (套餐外资费)."""
+
+    voice: VoiceRate
+    sms: SmsRate
+    data: DataRate
+
+
+class Addon(_Frozen):
+    """A pack (叠加包) that can be added to the plan, or is bundled by a promotion."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str
+    fee: Money = Field(description="monthly fee of the pack")
+    allowances: Allowances = Field(default_factory=Allowances)
+    note: str | None = None
+
+
+class Phase(_Frozen):
+    """A promotion phase, months counted from the plan's first month (month 1)."""
+
+    from_month: int = Field(ge=1, le=600, description="first month of the phase (1 = the plan's first month)")
+    to_month: int = Field(ge=1, le=600, description="last month of the phase, inclusive")
+    fee: Money | None = Field(default=None, description="monthly fee during the phase (instead of the standard fee)")
+    discount: Percent | None = Field(default=None, description="percentage off the monthly fee")
+    extra: Allowances = Field(default_factory=Allowances, description="allowance added during the phase")
+    credit: Money | None = Field(default=None, description="monthly credit, e.g. a pre-deposit returned (预存返还)")
+    addons: tuple[str, ...] = Field(default=(), description="ids of this plan's add-ons bundled during the phase")
+    note: str | None = None
+
+
+class Commitment(_Frozen):
+    """A minimum term (合约期)."""
+
+    months: int = Field(ge=1, le=120)
+    exit_fee: Money | None = None
+    note: str | None = None
+
+
+class Plan(_Frozen):
+    """A published mobile plan, with where its figures come from."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="unique catalogue id")
+    name: str = Field(description="plan name as the operator writes it")
+    name_en: str | None = Field(default=None, description="an English gloss of the name")
+    operator: str
+    province: str = Field(description="province (and city) the figures apply to, or 'national'")
+    currency: str = Field(default="CNY", pattern=r"^[A-Z]{3}$")
+    monthly_fee: Money
+    first_month: FirstMonth = FirstMonth.FULL
+    allowances: Allowances = Field(default_factory=Allowances)
+    overage: Overage
+    minimum_spend: Money = Field(default=Decimal("0"), description="monthly minimum spend (最低消费)")
+    promotions: tuple[Phase, ...] = ()
+    addons: tuple[Addon, ...] = ()
+    commitment: Commitment | None = None
+    eligibility: tuple[str, ...] = Field(default=(), description="who may take the plan, e.g. student, elderly")
+    tags: tuple[str, ...] = Field(default=(), description="e.g. keep-number, 5g")
+    confidence: Confidence
+    sources: tuple[Source, ...] = Field(min_length=1)
+    valid_from: date | None = Field(default=None, description="first day on sale (inclusive)")
+    valid_to: date | None = Field(default=None, description="first day no longer on sale (exclusive)")
+    apply: str | None = Field(default=None, description="how to order the plan")
+    notes: str | None = None
+
+    _origin: str | None = PrivateAttr(default=None)
+
+    @property
+    def origin(self) -> str | None:
+        """The file the plan was loaded from."""
+        return self._origin
+
+    def on_sale(self, day: date) -> bool:
+        """Whether the plan is on sale on ``day``: validity is ``[valid_from, valid_to)``."""
+        if self.valid_from is not None and day < self.valid_from:
+            return False
+        return not (self.valid_to is not None and day >= self.valid_to)
+
+    def addon(self, addon_id: str) -> Addon:
+        for a in self.addons:
+            if a.id == addon_id:
+                return a
+        raise KeyError(addon_id)
+
+
+def plan_json_schema() -> dict[str, Any]:
+    """JSON Schema of a plan file, generated from the model."""
+    schema = Plan.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://tariffcli.example/schema/plan.json"
+    return schema
+
+
+# ---------------------------------------------------------------- loading
+
+
+def _normalise(data: Any) -> Any:
+    """Pre-pass on raw YAML: 'unlimited' words, allowance values."""
+    if isinstance(data, dict):
+        return {k: _normalise(_unlimited(v)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_normalise(v) for v in data]
+    return data
+
+
+def _model_at(loc: Sequence[str | int]) -> type[BaseModel] | None:
+    """The model class that owns the mapping at ``loc`` (for key suggestions)."""
+    import types
+    import typing
+
+    model: type[BaseModel] | None = Plan
+    for part in loc:
+        if model is None:
+            return None
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part)
+        if info is None:
+            return None
+        model = None
+        stack = [info.annotation]
+        while stack:
+            t = stack.pop()
+            if isinstance(t, type) and issubclass(t, BaseModel):
+                model = t
+                break
+            if isinstance(t, (types.UnionType, typing._GenericAlias)) or typing.get_origin(t) is not None:  # type: ignore[attr-defined]
+                stack.extend(typing.get_args(t))
+    return model
+
+
+def _problems_from_validation(exc: ValidationError, located: Located, source: str) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[tuple[Any, ...]] = set()
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and (p.startswith("function-") or p in ("literal['unlimited']", "int", "str"))))
+        # pydantic adds union-branch names into loc; keep only real path parts
+        loc = tuple(p for p in loc if isinstance(p, int) or p in _all_keys(located.data, loc))
+        field = ".".join(str(p) for p in loc) or None
+        line = located.line_of(loc)
+        if err["type"] == "extra_forbidden":
+            key = str(loc[-1])
+            model = _model_at(loc[:-1])
+            names = sorted(model.model_fields) if model else []
+            close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+            hint = f" (did you mean '{close[0]}'?)" if close else (f"; allowed: {', '.join(names)}" if names else "")
+            msg, code = f"unknown key '{key}'{hint}", "unknown_key"
+        elif err["type"] == "missing":
+            msg, code = f"missing required key '{loc[-1]}'", "missing_key"
+        else:
+            text = err["msg"]
+            text = re.sub(r"^Value error, ", "", text)
+            msg, code = text, "invalid_value"
+            if err["type"] == "literal_error" and any(
+                e["type"] != "literal_error" and e["loc"][: len(err["loc"]) - 1] == err["loc"][:-1]
+                for e in exc.errors(include_url=False)
+                if e is not err
+            ):
+                continue  # the 'unlimited' branch of a union: the other branch's message says more
+            shown = err.get("input")
+            if shown is not None and not isinstance(shown, (dict, list)) and "got" not in text:
+                msg = f"{text} (got {str(shown)!r})"
+        key = (field, msg)
+        if key in seen:
+            continue
+        seen.add(key)
+        problems.append(Problem(msg, file=source, line=line, field=field, code=code))
+    return sorted(problems, key=lambda p: (p.line or 0, p.field or ""))
+
+
+def _all_keys(data: Any, loc: Sequence[Any]) -> set[str]:
+    """All mapping keys along ``loc`` in ``data`` (to drop pydantic's union tags from error paths)."""
+    keys: set[str] = set()
+    node = data
+    for part in loc:
+        if isinstance(node, dict):
+            keys.update(str(k) for k in node)
+            node = node.get(part) if isinstance(part, str) else None
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            break
+    if isinstance(node, dict):
+        keys.update(str(k) for k in node)
+    return keys
+
+
+def check_plan(plan: Plan, located: Located, source: str) -> list[Problem]:
+    """Rules that span several fields; each problem points at its line."""
+    problems: list[Problem] = []
+
+    def add(path: tuple[str | int, ...], msg: str, code: str = "invalid_value") -> None:
+        problems.append(
+            Problem(msg, file=source, line=located.line_of(path), field=".".join(map(str, path)), code=code)
+        )
+
+    d = plan.overage.data
+    shapes = [n for n in ("rate", "tiers", "ramp") if getattr(d, n) is not None]
+    if len(shapes) != 1:
+        add(("overage", "data"), "give exactly one of 'rate', 'tiers' or 'ramp' for out-of-bundle data")
+    if d.tiers is not None:
+        if not d.tiers:
+            add(("overage", "data", "tiers"), "tiers must not be empty")
+        for i, t in enumerate(d.tiers):
+            last = i == len(d.tiers) - 1
+            if (t.up_to is None) != last:
+                add(("overage", "data", "tiers", i), "every tier but the last needs 'up_to'; the last has none")
+            if i and t.up_to is not None and d.tiers[i - 1].up_to is not None and t.up_to <= d.tiers[i - 1].up_to:  # type: ignore[operator]
+                add(("overage", "data", "tiers", i, "up_to"), "tiers must rise")
+    if d.ramp is not None and d.ramp.block % units.KB_PER[d.increment]:
+        add(("overage", "data", "ramp", "block"), "the block must be a whole number of billing increments")
+    if plan.valid_from and plan.valid_to and plan.valid_to <= plan.valid_from:
+        add(("valid_to",), "valid_to must be after valid_from")
+    ids = [a.id for a in plan.addons]
+    for i, a in enumerate(plan.addons):
+        if ids.index(a.id) != i:
+            add(("addons", i, "id"), f"add-on id '{a.id}' is used twice")
+    spans: list[tuple[int, int, int]] = []
+    for i, ph in enumerate(plan.promotions):
+        if ph.to_month < ph.from_month:
+            add(("promotions", i, "to_month"), "to_month must not be before from_month")
+        if ph.fee is not None and ph.discount is not None:
+            add(("promotions", i), "give either 'fee' or 'discount' for a phase, not both")
+        for j, aid in enumerate(ph.addons):
+            if aid not in ids:
+                add(("promotions", i, "addons", j), f"no add-on '{aid}' in this plan's 'addons'")
+        for (a, b, k) in spans:
+            if ph.from_month <= b and a <= ph.to_month:
+                add(("promotions", i), f"phase overlaps phase {k + 1} (months {a}-{b})", "overlap")
+        spans.append((ph.from_month, ph.to_month, i))
+    return problems
+
+
+def parse_plan(text: str, source: str) -> Plan:
+    """Parse and validate one plan from YAML ``text``; ``source`` names it in errors."""
+    located = load_yaml(text, source)
+    if not isinstance(located.data, dict):
+        raise DataError(Problem("a plan file must be a mapping of keys to values", file=source, line=1))
+    data = _normalise(located.data)
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as exc:
+        raise DataError(_problems_from_validation(exc, located, source)) from None
+    problems = check_plan(plan, located, source)
+    if problems:
+        raise DataError(problems)
+    plan._origin = source
+    return plan
+
+
+def load_catalogue(files: Iterable[tuple[str, str]]) -> tuple[Plan, ...]:
+    """Parse many plan files ``(source, text)``; collect every problem, then raise once.
+
+    Plans come back sorted by id, so the result does not depend on file order.
+    """
+    plans: list[Plan] = []
+    problems: list[Problem] = []
+    for source, text in files:
+        try:
+            plans.append(parse_plan(text, source))
+        except DataError as exc:
+            problems.extend(exc.problems)
+    by_id: dict[str, Plan] = {}
+    for p in sorted(plans, key=lambda p: (p.id, p.origin or "")):
+        if p.id in by_id:
+            problems.append(
+                Problem(
+                    f"plan id '{p.id}' is also used by {by_id[p.id].origin}",
+                    file=p.origin, line=1, field="id", code="duplicate_id",
+                )
+            )
+        else:
+            by_id[p.id] = p
+    if problems:
+        raise DataError(problems)
+    return tuple(by_id.values())
