@@ -1,0 +1,269 @@
+"""The command line: parse arguments, call the core, hand results to the renderers.
+
+Heavy modules (pandas, numpy, pydantic, rich) are imported inside the commands,
+so ``tariffcli --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from .errors import TariffError, UsageError
+from .i18n import default_lang
+
+app = typer.Typer(
+    name="tariffcli",
+    help="Compare mobile tariffs and analyse phone bills, exactly to the fen.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+plans_app = typer.Typer(help="List, show and validate plan definitions.", no_args_is_help=True)
+app.add_typer(plans_app, name="plans")
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class Lang(str, Enum):
+    en = "en"
+    zh = "zh"
+
+
+T = TypeVar("T")
+
+
+def _fail(exc: TariffError, json_errors: bool) -> typer.Exit:
+    for p in exc.problems:
+        print(f"Error: {p}", file=sys.stderr)
+    if json_errors:
+        doc = {"version": "1", "error": {"exit_code": exc.exit_code, "problems": [p.to_dict() for p in exc.problems]}}
+        print(json.dumps(doc, ensure_ascii=False), file=sys.stderr)
+    return typer.Exit(exc.exit_code)
+
+
+def _guard(fn: Callable[[], T], json_errors: bool = False) -> T:
+    """Run a command body; user mistakes become a message and an exit code, bugs keep their traceback."""
+    try:
+        return fn()
+    except TariffError as exc:
+        raise _fail(exc, json_errors) from None
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from .io import atomic_write
+
+    try:
+        atomic_write(output, text)
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror}", field="output") from None
+
+
+def _emit_table(renderable: Any, footer: str, output: Path | None) -> None:
+    from rich.console import Console
+
+    if output is None:
+        console = Console(highlight=False, soft_wrap=False)
+        console.print(renderable)
+        if footer:
+            console.print(footer, highlight=False)
+        return
+    import io as _io
+
+    buf = _io.StringIO()
+    console = Console(file=buf, width=120, no_color=True, highlight=False, force_terminal=False)
+    console.print(renderable)
+    if footer:
+        console.print(footer)
+    _emit(buf.getvalue(), output)
+
+
+def _lang(lang: Lang | None) -> str:
+    return lang.value if lang is not None else default_lang()
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            print(f"tariffcli {version('tariffcli')}")
+        except PackageNotFoundError:
+            print("tariffcli (not installed)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Compare mobile tariffs and analyse phone bills, exactly to the fen."""
+
+
+PlansOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--plans", help="Plan file or directory (repeatable); replaces the bundled catalogue."),
+]
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", dir_okay=False, help="Write to FILE (atomically) instead of stdout."),
+]
+LangOpt = Annotated[Lang | None, typer.Option("--lang", help="Label language (default: from the locale).")]
+OperatorOpt = Annotated[list[str] | None, typer.Option("--operator", help="Only this operator (repeatable).")]
+TagOpt = Annotated[list[str] | None, typer.Option("--tag", help="Only plans with this tag, e.g. keep-number (repeatable).")]
+
+
+@app.command()
+def compare(
+    usage: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Monthly usage CSV.")],
+    plans: PlansOpt = None,
+    current: Annotated[
+        str | None, typer.Option("--current", help="Your current plan: a catalogue id or a plan file.")
+    ] = None,
+    current_since: Annotated[
+        str | None, typer.Option("--current-since", help="Month your current plan started (YYYY-MM).")
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="Month a new plan would start (YYYY-MM; default: next month).")
+    ] = None,
+    horizon: Annotated[int, typer.Option("--horizon", min=1, max=600, help="Months to simulate.")] = 12,
+    top: Annotated[int | None, typer.Option("--top", min=1, help="Show only the N cheapest plans.")] = None,
+    operator: OperatorOpt = None,
+    tag: TagOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+    today: Annotated[
+        str | None, typer.Option("--today", help="Pretend today is YYYY-MM-DD (for reproducible runs).", hidden=True)
+    ] = None,
+) -> None:
+    """Rank every plan by what it would cost you over the horizon."""
+
+    def body() -> None:
+        from . import io as tio
+        from .months import next_month
+        from .recommend import compare as run_compare
+        from .recommend import select_plans
+
+        try:
+            now = date.fromisoformat(today) if today else date.today()
+        except ValueError:
+            raise UsageError(f"--today: {today!r} is not a date YYYY-MM-DD", field="today") from None
+        first = start or next_month(now)
+        catalogue = tio.load_plans(plans)
+        cur = tio.resolve_plan(current, catalogue) if current else None
+        if current_since and cur is None:
+            raise UsageError("--current-since needs --current", field="current-since")
+        chosen = select_plans(catalogue, operators=operator or (), tags=tag or ())
+        history = tio.read_usage(usage)
+        for w in getattr(history, "warnings", ()):
+            print(f"Warning: {w}", file=sys.stderr)
+        result = run_compare(chosen, history, start=first, horizon=horizon, current=cur, current_since=current_since)
+        language = _lang(lang)
+        if result.excluded:
+            from .i18n import label
+
+            ids = ", ".join(p.id for p, _ in result.excluded)
+            print(label("excluded", language, n=len(result.excluded), start=first, ids=ids), file=sys.stderr)
+        from . import render
+
+        if fmt is OutputFormat.table:
+            _emit_table(render.build_table(result, lang=language, top=top),
+                        render.render_text_footer(result, lang=language), output)
+        elif fmt is OutputFormat.json:
+            _emit(render.render_json(result, lang=language, top=top), output)
+        elif fmt is OutputFormat.csv:
+            _emit(render.render_csv(result, lang=language, top=top), output)
+        else:
+            _emit(render.render_markdown(result, lang=language, top=top), output)
+
+    _guard(body, json_errors=fmt is OutputFormat.json)
+
+
+@plans_app.command("list")
+def plans_list(
+    plans: PlansOpt = None,
+    operator: OperatorOpt = None,
+    tag: TagOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """List the plans in the catalogue."""
+
+    def body() -> None:
+        from . import render
+        from . import io as tio
+        from .recommend import select_plans
+
+        chosen = select_plans(tio.load_plans(plans), operators=operator or (), tags=tag or ())
+        if fmt is OutputFormat.table:
+            _emit_table(render.plans_table(chosen), "", output)
+        else:
+            _emit(render.plans_text(chosen, fmt.value), output)
+
+    _guard(body, json_errors=fmt is OutputFormat.json)
+
+
+@plans_app.command("show")
+def plans_show(
+    plan_id: Annotated[str, typer.Argument(metavar="ID", help="Catalogue id or plan file.")],
+    plans: PlansOpt = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table (the plan file) or json.")] = OutputFormat.table,
+) -> None:
+    """Show one plan in full, with its sources."""
+
+    def body() -> None:
+        from . import render
+        from . import io as tio
+
+        plan = tio.resolve_plan(plan_id, tio.load_plans(plans), option="plan")
+        _emit(render.show_plan(plan, json_format=fmt is OutputFormat.json), None)
+
+    _guard(body, json_errors=fmt is OutputFormat.json)
+
+
+@plans_app.command("validate")
+def plans_validate(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Plan files or directories (default: the catalogue).")] = None,
+) -> None:
+    """Check plan files; report every problem with file:line. Exit 1 on any error."""
+
+    def body() -> None:
+        from . import io as tio
+
+        loaded = tio.load_plans(paths)
+        print(f"{len(loaded)} plans OK", file=sys.stderr)
+
+    _guard(body)
+
+
+@plans_app.command("schema")
+def plans_schema() -> None:
+    """Print the JSON Schema of a plan file (generated from the model)."""
+    from .plans import plan_json_schema
+
+    _emit(json.dumps(plan_json_schema(), ensure_ascii=False, indent=2) + "\n", None)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,123 @@
+"""The file side: reading plan and usage files, writing outputs atomically.
+
+The core modules take text and bytes; this module is where paths become
+those. Nothing read from an input file is ever used as a path.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import DataError, Problem, UsageError
+from .plans import Plan, load_catalogue, parse_plan
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .usage import UsageHistory
+
+PLAN_SUFFIXES = (".yaml", ".yml")
+
+
+def catalogue_dir() -> Path:
+    """The bundled catalogue: inside the installed package, or ``plans/`` in a source checkout."""
+    packaged = Path(__file__).resolve().parent / "catalogue"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "plans"
+
+
+def _display(path: Path, root: Path | None = None) -> str:
+    if root is not None:
+        try:
+            return str(Path("plans") / path.relative_to(root))
+        except ValueError:
+            pass
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # a different drive on Windows
+        return str(path)
+
+
+def read_text(path: Path, display: str) -> str:
+    """Read a UTF-8 text file; a file in another encoding is a clear error."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DataError(Problem(f"cannot read file: {exc.strerror}", file=display, code="io")) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DataError(Problem(
+            f"not UTF-8 text (byte {exc.start}); save the plan file as UTF-8", file=display, line=line, code="encoding"
+        )) from None
+
+
+def plan_files(paths: Iterable[Path]) -> list[tuple[str, str]]:
+    """(display name, text) of every plan file in ``paths`` (files or directories), in a stable order."""
+    out: list[tuple[str, str]] = []
+    for path in paths:
+        if path.is_dir():
+            root = path if path.resolve() == catalogue_dir().resolve() else None
+            files = sorted(p for p in path.rglob("*") if p.suffix in PLAN_SUFFIXES and p.is_file())
+            if not files:
+                raise DataError(Problem("no plan files (*.yaml) in this directory", file=_display(path), code="empty"))
+            out.extend((_display(f, root), read_text(f, _display(f, root))) for f in files)
+        elif path.is_file():
+            out.append((_display(path), read_text(path, _display(path))))
+        else:
+            raise UsageError(f"no such file or directory: {path}", field="plans")
+    return out
+
+
+def load_plans(paths: Sequence[Path] | None = None) -> tuple[Plan, ...]:
+    """Plans from ``paths`` (files or directories), or the bundled catalogue."""
+    return load_catalogue(plan_files(list(paths) if paths else [catalogue_dir()]))
+
+
+def resolve_plan(ref: str, plans: Sequence[Plan], option: str = "current") -> Plan:
+    """A plan by catalogue id, or from a plan file path."""
+    for p in plans:
+        if p.id == ref:
+            return p
+    path = Path(ref)
+    if path.suffix in PLAN_SUFFIXES or path.exists():
+        if not path.is_file():
+            raise UsageError(f"--{option}: no such plan file: {ref}", field=option)
+        return parse_plan(read_text(path, _display(path)), _display(path))
+    close = difflib.get_close_matches(ref, [p.id for p in plans], n=3, cutoff=0.5)
+    hint = f" (did you mean {', '.join(close)}?)" if close else "; see 'tariffcli plans list'"
+    raise UsageError(f"--{option}: no plan with id '{ref}' and no such file{hint}", field=option)
+
+
+def read_usage(path: Path) -> UsageHistory:
+    from .usage import parse_usage_csv
+
+    display = _display(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DataError(Problem(f"cannot read file: {exc.strerror}", file=display, code="io")) from None
+    return parse_usage_csv(data, display)
+
+
+def atomic_write(path: Path, text: str, *, encoding: str = "utf-8") -> None:
+    """Write ``text`` to ``path`` so that a failure never leaves a partial or truncated file."""
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
