@@ -13,6 +13,7 @@ Bill lines, per plan and month (fen; credits and discounts are negative):
     fee       monthly fee (the promotion's fee where a phase sets one)
     discount  percentage discount on the fee
     addons    fees of bundled add-ons
+    one_off   one-off fee in the plan's first month (e.g. a request fee)
     voice     out-of-bundle voice
     sms       out-of-bundle SMS
     data      out-of-bundle data (general data, plus app data past its own bucket)
@@ -20,7 +21,7 @@ Bill lines, per plan and month (fen; credits and discounts are negative):
     credit    monthly credit (e.g. a pre-deposit returned)
     total     the sum of the lines above
 
-Counted spend (for the minimum) is fee + discount + addons + voice + sms + data;
+Counted spend (for the minimum) is fee + discount + addons + one_off + voice + sms + data;
 the credit is applied after the top-up.
 """
 
@@ -39,7 +40,7 @@ from .units import KB_PER
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
 
-LINES: tuple[str, ...] = ("fee", "discount", "addons", "voice", "sms", "data", "topup", "credit", "total")
+LINES: tuple[str, ...] = ("fee", "discount", "addons", "one_off", "voice", "sms", "data", "topup", "credit", "total")
 """Bill line names, in the order they appear in results and outputs."""
 
 GB_KB = KB_PER["GB"]
@@ -103,6 +104,7 @@ class _Compiled:
     fee: I64
     discount_bp: I64
     addon_fee: I64
+    one_off: I64
     credit: I64
     min_spend: I64
     allow: dict[str, I64]
@@ -161,6 +163,7 @@ def compile_plans(plans: Sequence[Plan], first_month: Sequence[int], horizon: in
     fee = np.zeros((P, H), np.int64)
     discount_bp = np.zeros((P, H), np.int64)
     addon_fee = np.zeros((P, H), np.int64)
+    one_off = np.zeros((P, H), np.int64)
     credit = np.zeros((P, H), np.int64)
     min_spend = np.zeros((P, H), np.int64)
     allow = {s: np.zeros((P, H), np.int64) for s in _SERVICES}
@@ -218,6 +221,7 @@ def compile_plans(plans: Sequence[Plan], first_month: Sequence[int], horizon: in
                         if s == "app_data":
                             app_bucket[i] = True
         first = month_no == 1
+        one_off[i, first] = to_fen(plan.one_off_fee)
         if first.any() and plan.first_month is not FirstMonth.FULL:
             if plan.first_month is FirstMonth.HALF:
                 fee[i, first] = (fee[i, first] + 1) // 2  # half-up to the fen
@@ -264,7 +268,7 @@ def compile_plans(plans: Sequence[Plan], first_month: Sequence[int], horizon: in
             throttle[i], has_throttle[i] = d.throttle_after, True
 
     return _Compiled(
-        fee, discount_bp, addon_fee, credit, min_spend, allow, unlimited, app_bucket,
+        fee, discount_bp, addon_fee, one_off, credit, min_spend, allow, unlimited, app_bucket,
         voice_rate, voice_cap, voice_has_cap, sms_rate, inc_kb, daily,
         tier_lo, tier_hi, tier_r, ramp, ramp_block, ramp_price, ramp_r,
         data_cap, data_has_cap, volcap, has_volcap, throttle, has_throttle,
@@ -335,11 +339,11 @@ def simulate(plans: Sequence[Plan], usage: Usage, first_month: Sequence[int] | N
 
     fee = c.fee
     discount = -round_div_half_up_array(fee * c.discount_bp, 10_000)
-    counted = fee + discount + c.addon_fee + voice + sms + data
+    counted = fee + discount + c.addon_fee + c.one_off + voice + sms + data
     topup = np.maximum(c.min_spend - counted, 0)
     total = counted + topup + c.credit
     lines = np.stack(
-        [np.broadcast_to(x, (P, H)) for x in (fee, discount, c.addon_fee, voice, sms, data, topup, c.credit, total)],
+        [np.broadcast_to(x, (P, H)) for x in (fee, discount, c.addon_fee, c.one_off, voice, sms, data, topup, c.credit, total)],
         axis=-1,
     ).astype(np.int64)
     return Result(

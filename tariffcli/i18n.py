@@ -47,6 +47,7 @@ NOTES: dict[str, dict[str, str]] = {
     "data_stopped": {"en": "data stopped at the volume cap in {months} months", "zh": "{months} 个月流量达到封顶后停用"},
     "data_capped": {"en": "data charge capped in {months} months", "zh": "{months} 个月流量费达到封顶"},
     "throttled": {"en": "speed limited in {months} months", "zh": "{months} 个月达到限速阈值"},
+    "one_off": {"en": "one-off fee {amount} in month 1", "zh": "首月一次性费用 {amount}"},
     "daily_estimated": {"en": "daily charges estimated from monthly totals", "zh": "日租费用按月用量平均估算"},
     "first_month_half": {"en": "first month at half fee and half allowance", "zh": "首月半月费、半月量"},
     "first_month_standard": {"en": "first month at out-of-bundle rates", "zh": "首月按标准资费计费"},

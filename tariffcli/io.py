@@ -36,10 +36,7 @@ def _display(path: Path, root: Path | None = None) -> str:
             return str(Path("plans") / path.relative_to(root))
         except ValueError:
             pass
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # a different drive on Windows
-        return str(path)
+    return str(path)
 
 
 def read_text(path: Path, display: str) -> str:

@@ -96,12 +96,15 @@ def _data_unit(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError("a data unit is one of KB, MB, GB")
     text = value.strip()
-    if text.startswith("1 ") or text.startswith("1"):
-        text = text[1:].strip() or text
+    if re.match(r"^1\s*[A-Za-z]+$", text):  # '1 MB' means the unit MB
+        text = text[1:].strip()
     try:
-        return units.data_unit(text)
+        unit = units.data_unit(text)
     except units.UnitError as exc:
         raise ValueError(str(exc)) from None
+    if unit == "TB":
+        raise ValueError("use KB, MB or GB here")
+    return unit
 
 
 def _unlimited(value: object) -> object:
@@ -213,12 +216,6 @@ class Allowances(_Frozen):
         description="app-specific data (定向流量) as its own bucket; absent: app data counts as general data",
     )
 
-    @classmethod
-    def _pre(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: _unlimited(v) for k, v in value.items()}
-        return value
-
 
 class Tier(_Frozen):
     """One tier of out-of-bundle data: a rate up to a volume over the allowance."""
@@ -323,6 +320,9 @@ class Plan(_Frozen):
     allowances: Allowances = Field(default_factory=Allowances)
     overage: Overage
     minimum_spend: Money = Field(default=Decimal("0"), description="monthly minimum spend (最低消费)")
+    one_off_fee: Money = Field(
+        default=Decimal("0"), description="charged once, in the plan's first month (e.g. a request or SIM fee)"
+    )
     promotions: tuple[Phase, ...] = ()
     addons: tuple[Addon, ...] = ()
     commitment: Commitment | None = None
@@ -405,9 +405,7 @@ def _problems_from_validation(exc: ValidationError, located: Located, source: st
     problems: list[Problem] = []
     seen: set[tuple[Any, ...]] = set()
     for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and (p.startswith("function-") or p in ("literal['unlimited']", "int", "str"))))
-        # pydantic adds union-branch names into loc; keep only real path parts
-        loc = tuple(p for p in loc if isinstance(p, int) or p in _all_keys(located.data, loc))
+        loc = tuple(p for p in err["loc"] if isinstance(p, int) or not _is_union_tag(p))
         field = ".".join(str(p) for p in loc) or None
         line = located.line_of(loc)
         if err["type"] == "extra_forbidden":
@@ -440,21 +438,12 @@ def _problems_from_validation(exc: ValidationError, located: Located, source: st
     return sorted(problems, key=lambda p: (p.line or 0, p.field or ""))
 
 
-def _all_keys(data: Any, loc: Sequence[Any]) -> set[str]:
-    """All mapping keys along ``loc`` in ``data`` (to drop pydantic's union tags from error paths)."""
-    keys: set[str] = set()
-    node = data
-    for part in loc:
-        if isinstance(node, dict):
-            keys.update(str(k) for k in node)
-            node = node.get(part) if isinstance(part, str) else None
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-        else:
-            break
-    if isinstance(node, dict):
-        keys.update(str(k) for k in node)
-    return keys
+_UNION_TAGS = {"int", "str", "float", "bool", "decimal", "date", "none", "list", "tuple", "dict"}
+
+
+def _is_union_tag(part: str) -> bool:
+    """pydantic puts the name of a union's branch into an error's path; our keys never look like one."""
+    return any(c in part for c in "[(") or part in _UNION_TAGS or part.startswith("function-")
 
 
 def check_plan(plan: Plan, located: Located, source: str) -> list[Problem]:

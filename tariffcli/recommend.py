@@ -155,6 +155,8 @@ def _notes(plan: Plan, idx: int, res: Result, std: Result, first_month: int, hor
             notes.append(Note(code, {"months": k, "of": n}))
     if plan.overage.data.period == "day" and not bool(usage.data_days_known.all()) and bool((usage.data_kb > 0).any()):
         notes.append(Note("daily_estimated"))
+    if plan.one_off_fee and first_month == 1:
+        notes.append(Note("one_off", {"amount": int(plan.one_off_fee * 100)}))
     if plan.first_month is not FirstMonth.FULL and first_month == 1:
         notes.append(Note(f"first_month_{plan.first_month.value}"))
     for cond in plan.eligibility:
