@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -30,14 +30,14 @@ plans_app = typer.Typer(help="List, show and validate plan definitions.", no_arg
 app.add_typer(plans_app, name="plans")
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
     markdown = "markdown"
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     en = "en"
     zh = "zh"
 
@@ -210,8 +210,8 @@ def plans_list(
     """List the plans in the catalogue."""
 
     def body() -> None:
-        from . import render
         from . import io as tio
+        from . import render
         from .recommend import select_plans
 
         chosen = select_plans(tio.load_plans(plans), operators=operator or (), tags=tag or ())
@@ -232,8 +232,8 @@ def plans_show(
     """Show one plan in full, with its sources."""
 
     def body() -> None:
-        from . import render
         from . import io as tio
+        from . import render
 
         plan = tio.resolve_plan(plan_id, tio.load_plans(plans), option="plan")
         _emit(render.show_plan(plan, json_format=fmt is OutputFormat.json), None)

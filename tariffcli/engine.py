@@ -195,7 +195,7 @@ def compile_plans(plans: Sequence[Plan], first_month: Sequence[int], horizon: in
         fee[i] = to_fen(plan.monthly_fee)
         min_spend[i] = to_fen(plan.minimum_spend)
         base = _allow_values(plan.allowances)
-        for s, (amount, unl, present) in base.items():
+        for s, (amount, unl, _present) in base.items():
             allow[s][i] = amount
             unlimited[s][i] = unl
         app_bucket[i] = base["app_data"][2]

@@ -6,6 +6,7 @@ those. Nothing read from an input file is ever used as a path.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import tempfile
@@ -113,8 +114,6 @@ def atomic_write(path: Path, text: str, *, encoding: str = "utf-8") -> None:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -172,7 +172,7 @@ class _Frozen(BaseModel):
 # ---------------------------------------------------------------- the model
 
 
-class Confidence(str, Enum):
+class Confidence(StrEnum):
     """How far the figures can be trusted."""
 
     VERIFIED = "verified"
@@ -183,7 +183,7 @@ class Confidence(str, Enum):
     """From a secondary or user page: an illustration, not a verified tariff."""
 
 
-class FirstMonth(str, Enum):
+class FirstMonth(StrEnum):
     """How the month the plan starts in is charged."""
 
     FULL = "full"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .engine import LINES, I64, Result, Usage, simulate
+from .engine import I64, LINES, Result, Usage, simulate
 from .errors import DataError, Problem, UsageError
 from .months import add_months, days_in, first_day, month_range, months_between, parse_month
 from .plans import Confidence, FirstMonth, Plan
@@ -132,10 +132,7 @@ def _notes(plan: Plan, idx: int, res: Result, std: Result, first_month: int, hor
         if hi < 0:
             continue
         inside = np.arange(max(lo, 0), min(hi, horizon - 1) + 1)
-        if inside.size:
-            delta = _avg(int((std_total[inside] - total[inside]).sum()), inside.size)
-        else:
-            delta = 0
+        delta = _avg(int((std_total[inside] - total[inside]).sum()), inside.size) if inside.size else 0
         params = {"month": ph.to_month - first_month + 1, "calendar": add_months(start, hi), "delta": delta}
         if hi >= horizon - 1:
             notes.append(Note("promotion_runs_past_horizon", params))
