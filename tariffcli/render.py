@@ -288,13 +288,21 @@ def plan_summary(p: Plan) -> dict[str, str]:
 
 
 def plans_table(plans: tuple[Plan, ...]) -> RenderableType:
+    """The plan list for a terminal: the columns that fit in 80; the rest is in --format json/csv."""
+    from rich import box
     from rich.table import Table
 
-    table = Table(title=f"{len(plans)} plans", title_justify="left")
-    for c in _PLAN_COLUMNS:
-        table.add_column(c, justify="right" if c == "monthly_fee" else "left", overflow="fold")
+    table = Table(title=f"{len(plans)} plans", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                  padding=(0, 1))
+    table.add_column("id", no_wrap=True)
+    table.add_column("name", overflow="fold", min_width=8)
+    table.add_column("fee", justify="right", no_wrap=True)
+    for c in ("voice", "data"):
+        table.add_column(c, justify="right", no_wrap=True)
+    table.add_column("confidence", no_wrap=True, min_width=10)
     for p in plans:
-        table.add_row(*plan_summary(p).values())
+        r = plan_summary(p)
+        table.add_row(r["id"], r["name"], r["monthly_fee"], r["voice"], r["data"], r["confidence"])
     return table
 
 
@@ -318,6 +326,23 @@ def plans_text(plans: tuple[Plan, ...], fmt: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+_DATA_KEYS = {"data", "app_data", "block", "up_to", "volume_cap", "throttle_after"}
+
+
+def _with_units(node: Any, key: str = "") -> Any:
+    """A dumped plan with its quantities written back with units ('1 GB', '30 min')."""
+    if isinstance(node, dict):
+        return {k: _with_units(v, k) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_with_units(v, key) for v in node]
+    if isinstance(node, int) and not isinstance(node, bool):
+        if key in _DATA_KEYS:
+            return format_kb(node) if node else "0 MB"
+        if key == "voice":
+            return f"{node} min"
+    return node
+
+
 def show_plan(p: Plan, *, json_format: bool = False) -> str:
     """A plan in full: its validated content (JSON) or a readable summary with sources."""
     if json_format:
@@ -325,6 +350,6 @@ def show_plan(p: Plan, *, json_format: bool = False) -> str:
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     import yaml
 
-    body = yaml.safe_dump(p.model_dump(mode="json", exclude_none=True, exclude_defaults=True),
+    body = yaml.safe_dump(_with_units(p.model_dump(mode="json", exclude_none=True, exclude_defaults=True)),
                           allow_unicode=True, sort_keys=False, width=100)
     return f"# {p.name} ({p.id})\n# file: {p.origin}\n{body}"

@@ -137,7 +137,9 @@ def is_unlimited(value: object) -> bool:
 
 
 def format_kb(kb: int) -> str:
-    """Human form of a KB count: '1 GB', '100 MB', '1.5 GB', '512 KB'."""
+    """Human form of a KB count: '1 GB', '100 MB', '1.5 GB', '512 KB', '0'."""
+    if kb == 0:
+        return "0"
     for unit in ("GB", "MB"):
         per = KB_PER[unit]
         if kb >= per:
