@@ -293,12 +293,12 @@ def plans_table(plans: tuple[Plan, ...]) -> RenderableType:
     from rich.table import Table
 
     table = Table(title=f"{len(plans)} plans", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
-                  padding=(0, 1))
+                  padding=(0, 1), collapse_padding=True)
     table.add_column("id", no_wrap=True)
     table.add_column("name", overflow="fold", min_width=8)
     table.add_column("fee", justify="right", no_wrap=True)
-    for c in ("voice", "data"):
-        table.add_column(c, justify="right", no_wrap=True)
+    table.add_column("min", justify="right", no_wrap=True)
+    table.add_column("data", justify="right", no_wrap=True)
     table.add_column("confidence", no_wrap=True, min_width=10)
     for p in plans:
         r = plan_summary(p)
