@@ -43,9 +43,10 @@ B = npt.NDArray[np.bool_]
 LINES: tuple[str, ...] = ("fee", "discount", "addons", "one_off", "voice", "sms", "data", "topup", "credit", "total")
 """Bill line names, in the order they appear in results and outputs."""
 
-GB_KB = KB_PER["GB"]
-DATA_DEN = GB_KB * MICRO_PER_FEN
-"""Data numerators are micro-units x KB / GB: divide by this to get fen."""
+MAX_DATA_KB = 1_000_000 * KB_PER["MB"]
+"""Most data a month the engine is built to bill exactly (about 1 TB); usage readers refuse more."""
+INT64_SAFE = 2**62
+"""Plans whose charges could pass this at MAX_DATA_KB are refused by :func:`plan_limits_problem`."""
 NO_LIMIT = np.int64(2**62)
 """Internal stand-in for "no upper bound" inside the kernels; never shown or stored."""
 
@@ -123,6 +124,8 @@ class _Compiled:
     ramp_block: I64
     ramp_price: I64
     ramp_r: I64
+    data_den: I64
+    """Per plan: data numerators are micro-units x KB / this (see :func:`data_denominator`)."""
     data_cap: I64
     data_has_cap: B
     volcap: I64
@@ -148,9 +151,35 @@ def _allow_values(a: Allowances) -> dict[str, tuple[int, bool, bool]]:
     return out
 
 
-def _per_gb(rate_micro: int, per_kb: int) -> int:
-    """A rate per `per_kb` KB in micro-units -> micro-units per GB (exact for KB, MB, GB)."""
-    return rate_micro * (GB_KB // per_kb)
+def data_denominator(plan: Plan) -> int:
+    """KB per the coarsest unit any of the plan's data rates is quoted in.
+
+    Data numerators for the plan are micro-units x KB / this: each rate per
+    ``per`` KB becomes ``rate * (den // per)``, exact because units nest by 1024.
+    """
+    d = plan.overage.data
+    pers = [KB_PER[d.per]]
+    if d.ramp is not None:
+        pers.append(KB_PER[d.ramp.per])
+    pers += [KB_PER[t.per] for t in d.tiers or ()]
+    return max(pers)
+
+
+def plan_limits_problem(plan: Plan) -> str | None:
+    """Why the plan's data charges could overflow exact int64 arithmetic, or None."""
+    d = plan.overage.data
+    den = data_denominator(plan)
+    rates = [(d.rate, d.per)] if d.rate is not None else []
+    rates += [(t.rate, t.per) for t in d.tiers or ()]
+    if d.ramp is not None:
+        rates.append((d.ramp.rate, d.ramp.per))
+        price = to_micro(d.ramp.block_price) * den
+        if price * (MAX_DATA_KB // d.ramp.block + 1) >= INT64_SAFE:
+            return "the ramp's block is too small for its price to be billed exactly"
+    for rate, per in rates:
+        if to_micro(rate) * (den // KB_PER[per]) * MAX_DATA_KB >= INT64_SAFE:
+            return f"the data rate {rate} per {per} is too large to be billed exactly"
+    return None
 
 
 def compile_plans(plans: Sequence[Plan], first_month: Sequence[int], horizon: int, *, promotions: bool = True) -> _Compiled:
@@ -183,6 +212,7 @@ def compile_plans(plans: Sequence[Plan], first_month: Sequence[int], horizon: in
     ramp_block = np.ones(P, np.int64)
     ramp_price = np.zeros(P, np.int64)
     ramp_r = np.zeros(P, np.int64)
+    data_den = np.ones(P, np.int64)
     data_cap = np.zeros(P, np.int64)
     data_has_cap = np.zeros(P, np.bool_)
     volcap = np.zeros(P, np.int64)
@@ -243,22 +273,24 @@ def compile_plans(plans: Sequence[Plan], first_month: Sequence[int], horizon: in
         sms_rate[i] = to_micro(ov.sms.rate)
         d = ov.data
         inc_kb[i] = KB_PER[d.increment]
+        den = data_denominator(plan)
+        data_den[i] = den
         daily[i] = d.period == "day"
         if d.ramp is not None:
             ramp[i] = True
             ramp_block[i] = d.ramp.block
-            ramp_price[i] = to_micro(d.ramp.block_price)
-            ramp_r[i] = _per_gb(to_micro(d.ramp.rate), KB_PER[d.ramp.per])
+            ramp_price[i] = to_micro(d.ramp.block_price) * den
+            ramp_r[i] = to_micro(d.ramp.rate) * (den // KB_PER[d.ramp.per])
         else:
             tiers = d.tiers or ()
             if d.rate is not None:
                 tier_hi[i, 0] = NO_LIMIT
-                tier_r[i, 0] = _per_gb(to_micro(d.rate), KB_PER[d.per])
+                tier_r[i, 0] = to_micro(d.rate) * (den // KB_PER[d.per])
             lo = 0
             for t, tier in enumerate(tiers):
                 tier_lo[i, t] = lo
                 tier_hi[i, t] = NO_LIMIT if tier.up_to is None else tier.up_to
-                tier_r[i, t] = _per_gb(to_micro(tier.rate), KB_PER[tier.per])
+                tier_r[i, t] = to_micro(tier.rate) * (den // KB_PER[tier.per])
                 lo = int(tier_hi[i, t])
         if d.cap is not None:
             data_cap[i], data_has_cap[i] = to_fen(d.cap), True
@@ -270,7 +302,7 @@ def compile_plans(plans: Sequence[Plan], first_month: Sequence[int], horizon: in
     return _Compiled(
         fee, discount_bp, addon_fee, one_off, credit, min_spend, allow, unlimited, app_bucket,
         voice_rate, voice_cap, voice_has_cap, sms_rate, inc_kb, daily,
-        tier_lo, tier_hi, tier_r, ramp, ramp_block, ramp_price, ramp_r,
+        tier_lo, tier_hi, tier_r, ramp, ramp_block, ramp_price, ramp_r, data_den,
         data_cap, data_has_cap, volcap, has_volcap, throttle, has_throttle,
     )
 
@@ -278,7 +310,7 @@ def compile_plans(plans: Sequence[Plan], first_month: Sequence[int], horizon: in
 def _data_numerator(c: _Compiled, kb: I64) -> I64:
     """Exact out-of-bundle data charge for ``kb`` over the allowance, shape (P, H).
 
-    The result is in micro-units x KB / GB: divide by :data:`DATA_DEN` for fen.
+    The result is in micro-units x KB / ``data_den``: divide by ``data_den * MICRO_PER_FEN`` for fen.
     """
     inc = c.inc_kb[:, None]
     units = -(-kb // inc) * inc  # round up to the billing increment
@@ -289,9 +321,11 @@ def _data_numerator(c: _Compiled, kb: I64) -> I64:
         tiered += np.clip(units - lo, 0, hi - lo) * c.tier_r[:, t, None]
     # ramp to a block: each full block costs its price; the started block ramps up to it
     block = c.ramp_block[:, None]
-    price = c.ramp_price[:, None] * GB_KB
+    price = c.ramp_price[:, None]
+    rate = c.ramp_r[:, None]
     blocks, rest = np.divmod(units, block)
-    ramped = blocks * price + np.minimum(rest * c.ramp_r[:, None], price)
+    full_block = np.minimum(block * rate, price)  # a block whose ramp never reaches the price costs less
+    ramped = blocks * full_block + np.minimum(rest * rate, price)
     return np.where(c.ramp[:, None], ramped, tiered)
 
 
@@ -303,7 +337,7 @@ def _data_fen(c: _Compiled, over_kb: I64, days: I64) -> I64:
         q, r = np.divmod(over_kb, d)
         per_day = _data_numerator(c, q) * (d - r) + _data_numerator(c, q + 1) * r
         monthly = np.where(c.daily[:, None], per_day, monthly)
-    fen = round_div_half_up_array(monthly, DATA_DEN)
+    fen = round_div_half_up_array(monthly, c.data_den[:, None] * MICRO_PER_FEN)
     return np.where(c.data_has_cap[:, None], np.minimum(fen, c.data_cap[:, None]), fen)
 
 

@@ -470,6 +470,11 @@ def check_plan(plan: Plan, located: Located, source: str) -> list[Problem]:
                 add(("overage", "data", "tiers", i, "up_to"), "tiers must rise")
     if d.ramp is not None and d.ramp.block % units.KB_PER[d.increment]:
         add(("overage", "data", "ramp", "block"), "the block must be a whole number of billing increments")
+    from .engine import plan_limits_problem
+
+    limit = plan_limits_problem(plan) if len(shapes) == 1 else None
+    if limit:
+        add(("overage", "data"), limit, "out_of_range")
     if plan.valid_from and plan.valid_to and plan.valid_to <= plan.valid_from:
         add(("valid_to",), "valid_to must be after valid_from")
     ids = [a.id for a in plan.addons]
