@@ -262,6 +262,8 @@ def compile_plans(plans: Sequence[Plan], first_month: Sequence[int], horizon: in
                 fee[i, first] = 0
                 min_spend[i, first] = 0
                 discount_bp[i, first] = 0
+                addon_fee[i, first] = 0
+                credit[i, first] = 0
                 for s in _SERVICES:
                     allow[s][i, first] = 0
                     unlimited[s][i, first] = False

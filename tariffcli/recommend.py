@@ -129,8 +129,8 @@ def _notes(plan: Plan, idx: int, res: Result, std: Result, first_month: int, hor
     for ph in plan.promotions:
         # horizon positions covered by the phase
         lo, hi = ph.from_month - first_month, ph.to_month - first_month  # 0-based horizon index
-        if hi < 0:
-            continue
+        if hi < 0 or lo > horizon - 1:
+            continue  # the phase lies wholly before or after the simulated months
         inside = np.arange(max(lo, 0), min(hi, horizon - 1) + 1)
         delta = _avg(int((std_total[inside] - total[inside]).sum()), inside.size) if inside.size else 0
         params = {"month": ph.to_month - first_month + 1, "calendar": add_months(start, hi), "delta": delta}

@@ -1,0 +1,191 @@
+"""Shared helpers for the engine, property and plan-model tests.
+
+Plans are built from Python values with :func:`make_plan` (a minimal valid
+plan plus overrides, validated by the model and by the cross-field checks),
+usage with :func:`make_usage` (one simulated month unless told otherwise) and
+usage histories for :func:`tariffcli.recommend.compare` with :func:`make_history`.
+Amounts in assertions are integer fen; :func:`fen` turns '11.75' into 1175.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tariffcli.engine import LINES, Result, Usage, simulate
+from tariffcli.months import days_in, month_range
+from tariffcli.plans import Plan, check_plan
+from tariffcli.yamlsafe import Located
+
+REPO = Path(__file__).resolve().parent.parent
+PLANS_DIR = REPO / "plans"
+
+KB = 1
+MB = 1024
+GB = 1024 * 1024
+
+START = "2025-01"
+
+BASE_PLAN: dict[str, Any] = {
+    "id": "test-plan",
+    "name": "Test plan",
+    "operator": "Test Mobile",
+    "province": "national",
+    "monthly_fee": "0",
+    "allowances": {},
+    "overage": {
+        "voice": {"rate": "0.25"},
+        "sms": {"rate": "0.10"},
+        "data": {"rate": "0.29", "per": "MB", "increment": "KB"},
+    },
+    "confidence": "example",
+    "sources": [{"url": "https://example.com/plan", "retrieved": "2026-01-01"}],
+}
+"""A minimal valid plan: no fee, nothing included, 0.25/min, 0.10/SMS, 0.29/MB billed per KB."""
+
+
+class PlanRuleError(ValueError):
+    """A plan built in a test breaks a cross-field rule of :func:`check_plan`."""
+
+
+def make_plan(**overrides: Any) -> Plan:
+    """A :class:`Plan` from :data:`BASE_PLAN` with top-level keys replaced.
+
+    ``overage`` is merged per service, so ``overage={"data": {...}}`` keeps the
+    base voice and SMS rates. The cross-field rules of :func:`check_plan` are
+    applied too, so a helper-built plan is one the loader would accept.
+    """
+    data = copy.deepcopy(BASE_PLAN)
+    overage = overrides.pop("overage", None)
+    if overage is not None:
+        data["overage"] = {**data["overage"], **overage}
+    data.update(overrides)
+    plan = Plan.model_validate(data)
+    problems = check_plan(plan, Located(data), "<test>")
+    if problems:
+        raise PlanRuleError("; ".join(str(p) for p in problems))
+    return plan
+
+
+def _column(value: int | Sequence[int] | None, n: int, default: int = 0) -> list[int]:
+    if value is None:
+        return [default] * n
+    if isinstance(value, (int, np.integer)):
+        return [int(value)] * n
+    return [int(v) for v in value]
+
+
+def make_usage(
+    voice_min: int | Sequence[int] = 0,
+    sms: int | Sequence[int] = 0,
+    data_kb: int | Sequence[int] = 0,
+    app_data_kb: int | Sequence[int] = 0,
+    data_days: int | Sequence[int] | None = None,
+    *,
+    months: Sequence[str] | None = None,
+    n: int | None = None,
+    start: str = START,
+) -> Usage:
+    """Usage for ``n`` consecutive months from ``start`` (a scalar is repeated each month).
+
+    The number of months is ``n``, else the length of ``months`` or of any
+    sequence given, else 1. Without ``data_days`` every day of the month counts
+    as a day with data use (and ``data_days_known`` is False).
+    """
+    if n is None:
+        if months is not None:
+            n = len(months)
+        else:
+            lengths = [len(v) for v in (voice_min, sms, data_kb, app_data_kb, data_days) if isinstance(v, Sequence)]
+            n = max(lengths, default=1)
+    if months is None:
+        months = month_range(start, n)
+    months = tuple(months)
+    known = data_days is not None
+    days = _column(data_days, n) if known else [days_in(m) for m in months]
+    cols = [_column(v, n) for v in (voice_min, sms, data_kb, app_data_kb)]
+    for name, col in zip(("voice_min", "sms", "data_kb", "app_data_kb", "data_days"), [*cols, days], strict=True):
+        if len(col) != n:
+            raise ValueError(f"{name} has {len(col)} values for {n} months")
+    arr = [np.array(c, np.int64) for c in cols]
+    return Usage(months, *arr, np.array(days, np.int64), np.full(n, known, np.bool_))
+
+
+class _HistoryStandIn:
+    """Used only if tariffcli.usage.UsageHistory.from_rows is not available."""
+
+    def __init__(self, months, voice_min, sms, data_kb, app_data_kb, data_days, source):
+        self.source = source
+        self.months = tuple(months)
+        self.voice_min = tuple(voice_min)
+        self.sms = tuple(sms)
+        self.data_kb = tuple(data_kb)
+        self.app_data_kb = tuple(app_data_kb)
+        self.data_days = tuple(data_days)
+
+
+def make_history(
+    voice_min: int | Sequence[int] = 0,
+    sms: int | Sequence[int] = 0,
+    data_kb: int | Sequence[int] = 0,
+    app_data_kb: int | Sequence[int] | None = None,
+    data_days: Sequence[int | None] | None = None,
+    *,
+    n: int = 12,
+    start: str = "2024-01",
+):  # UsageHistory (or a stand-in)
+    """A usage history of ``n`` months from ``start`` (scalars repeated every month)."""
+    months = month_range(start, n)
+    voice, sms_, data = _column(voice_min, n), _column(sms, n), _column(data_kb, n)
+    app = None if app_data_kb is None else _column(app_data_kb, n)
+    try:
+        from tariffcli.usage import UsageHistory
+    except ImportError:  # pragma: no cover - only while usage.py is being written
+        UsageHistory = None
+    if UsageHistory is not None and hasattr(UsageHistory, "from_rows"):
+        return UsageHistory.from_rows(months, voice, sms_, data, app_data_kb=app, data_days=data_days, source="<test>")
+    return _HistoryStandIn(  # pragma: no cover
+        months, voice, sms_, data, app or [0] * n, list(data_days) if data_days is not None else [None] * n, "<test>"
+    )
+
+
+def bill(plans: Plan | Sequence[Plan], usage: Usage, first_month: Sequence[int] | None = None, **kw: Any) -> Result:
+    """Simulate one plan or several."""
+    if isinstance(plans, Plan):
+        plans = [plans]
+    return simulate(list(plans), usage, first_month, **kw)
+
+
+def month_lines(result: Result, plan: int = 0, month: int = 0) -> dict[str, int]:
+    """One plan-month's bill lines as {line name: fen}."""
+    return {name: int(result.lines[plan, month, i]) for i, name in enumerate(LINES)}
+
+
+def fen(amount: str | int | Decimal) -> int:
+    """'11.75' -> 1175 (exact; refuses fractions of a fen)."""
+    d = Decimal(str(amount)) * 100
+    if d != d.to_integral_value():
+        raise ValueError(f"{amount} is not a whole number of fen")
+    return int(d)
+
+
+def money(value: int) -> str:
+    """Integer fen -> the Decimal string used in plans: 1175 -> '11.75'."""
+    return str(Decimal(value).scaleb(-2))
+
+
+def rate(micro: int) -> str:
+    """Integer micro-units -> a rate string with up to six decimals: 290000 -> '0.290000'."""
+    return str(Decimal(micro).scaleb(-6))
+
+
+def assert_totals_are_sums(result: Result) -> None:
+    """Every plan-month's total is the sum of its other lines."""
+    total = LINES.index("total")
+    others = [i for i in range(len(LINES)) if i != total]
+    np.testing.assert_array_equal(result.lines[:, :, others].sum(axis=-1), result.lines[:, :, total])
