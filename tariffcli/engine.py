@@ -67,6 +67,10 @@ class Usage:
     """Days with data use; daily-rate (日租) plans spread the month's data evenly over them."""
     data_days_known: B
     """Whether data_days came from the user's data (else it is the days in the month)."""
+    daily_data_kb: I64 | None = None
+    """Optional general data per day, shape (H, 31), from itemized records; zeros past a month's end.
+    When given, daily-rate plans bill each real day (allowance used up in date order) instead of
+    spreading the month evenly."""
 
 
 @dataclass(frozen=True)
@@ -331,16 +335,40 @@ def _data_numerator(c: _Compiled, kb: I64) -> I64:
     return np.where(c.ramp[:, None], ramped, tiered)
 
 
-def _data_fen(c: _Compiled, over_kb: I64, days: I64) -> I64:
-    """Out-of-bundle data in fen: monthly, or per day for daily-rate plans."""
+def _data_fen(c: _Compiled, over_kb: I64, days: I64, daily_over: I64 | None = None) -> I64:
+    """Out-of-bundle data in fen: monthly, or per day for daily-rate plans.
+
+    ``daily_over`` (plans x months x days) is the over-allowance data of each real
+    day, from itemized records; without it a daily plan spreads the month's
+    over-allowance data evenly over ``days``.
+    """
     monthly = _data_numerator(c, over_kb)
     if c.daily.any():
-        d = np.maximum(days, 1)[None, :]
-        q, r = np.divmod(over_kb, d)
-        per_day = _data_numerator(c, q) * (d - r) + _data_numerator(c, q + 1) * r
+        if daily_over is not None:
+            P, H, D = daily_over.shape
+            per_day = _data_numerator(c, daily_over.reshape(P, H * D)).reshape(P, H, D).sum(axis=-1)
+        else:
+            d = np.maximum(days, 1)[None, :]
+            q, r = np.divmod(over_kb, d)
+            per_day = _data_numerator(c, q) * (d - r) + _data_numerator(c, q + 1) * r
         monthly = np.where(c.daily[:, None], per_day, monthly)
     fen = round_div_half_up_array(monthly, c.data_den[:, None] * MICRO_PER_FEN)
     return np.where(c.data_has_cap[:, None], np.minimum(fen, c.data_cap[:, None]), fen)
+
+
+def _daily_over(c: _Compiled, daily: I64, spill: I64) -> I64:
+    """Over-allowance data per real day: the month's allowance is used up in date order.
+
+    App data past its own bucket (``spill``, plans x months) is counted on the
+    month's last day, where it cannot change which days went over before it.
+    """
+    days = np.broadcast_to(daily[None, :, :], (spill.shape[0],) + daily.shape).copy()
+    days[:, :, -1] += spill
+    cum = np.cumsum(days, axis=-1)
+    allow = c.allow["data"][:, :, None]
+    over_cum = np.where(c.unlimited["data"][:, :, None], 0, np.maximum(cum - allow, 0))
+    over_cum = np.where(c.has_volcap[:, None, None], np.minimum(over_cum, c.volcap[:, None, None]), over_cum)
+    return np.diff(over_cum, axis=-1, prepend=0)
 
 
 def simulate(plans: Sequence[Plan], usage: Usage, first_month: Sequence[int] | None = None, *, promotions: bool = True) -> Result:
@@ -371,7 +399,10 @@ def simulate(plans: Sequence[Plan], usage: Usage, first_month: Sequence[int] | N
     general = D + app_spill
     data_over = over(general, "data")
     served = np.where(c.has_volcap[:, None], np.minimum(data_over, c.volcap[:, None]), data_over)
-    data = _data_fen(c, served, usage.data_days)
+    daily_over = None
+    if usage.daily_data_kb is not None and c.daily.any():
+        daily_over = _daily_over(c, usage.daily_data_kb, app_spill)
+    data = _data_fen(c, served, usage.data_days, daily_over)
 
     fee = c.fee
     discount = -round_div_half_up_array(fee * c.discount_bp, 10_000)

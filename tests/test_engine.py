@@ -588,3 +588,38 @@ def test_a_phase_after_the_horizon_is_not_said_to_run_past_it():
     (row,) = compare([plan], make_history(), start="2025-01", horizon=12).rows
     assert row.total == 12 * fen("8.00")
     assert [n for n in row.notes if n.code.startswith("promotion")] == []
+
+
+def test_daily_rate_plan_bills_real_days_from_records() -> None:
+    """With per-day data from itemized records, each real day is billed on its own ramp."""
+    import dataclasses
+
+    plan = make_plan(
+        monthly_fee="19.00",
+        overage={"data": {"ramp": {"rate": "0.1", "per": "MB", "block": "800 MB", "block_price": "1.00"},
+                          "increment": "MB", "period": "day"}},
+    )
+    daily = np.zeros((1, 31), np.int64)
+    daily[0, 0] = 900 * MB  # 800 MB block 1.00 + 100 MB ramp capped at 1.00
+    daily[0, 4] = 5 * MB  # 0.50
+    daily[0, 9] = 1 * MB  # 0.10
+    spread = make_usage(data_kb=int(daily.sum()), data_days=3)
+    from_records = dataclasses.replace(spread, daily_data_kb=daily)
+    assert only(run(plan, from_records))["data"] == fen("2.60")
+    assert only(run(plan, spread))["data"] == fen("3.00")  # 302 MB a day, three days
+
+
+def test_daily_records_use_the_monthly_allowance_in_date_order() -> None:
+    import dataclasses
+
+    plan = make_plan(
+        monthly_fee="19.00",
+        allowances={"data": "100 MB"},
+        overage={"data": {"rate": "0.1", "per": "MB", "increment": "MB", "period": "day"}},
+    )
+    daily = np.zeros((1, 31), np.int64)
+    daily[0, 0] = 60 * MB
+    daily[0, 1] = 60 * MB  # 20 MB over the allowance on day 2
+    daily[0, 2] = 10 * MB  # all over
+    usage = dataclasses.replace(make_usage(data_kb=int(daily.sum()), data_days=3), daily_data_kb=daily)
+    assert only(run(plan, usage))["data"] == fen("3.00")
