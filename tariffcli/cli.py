@@ -264,6 +264,17 @@ def plans_schema() -> None:
     _emit(json.dumps(plan_json_schema(), ensure_ascii=False, indent=2) + "\n", None)
 
 
+def _register_commands() -> None:
+    """Commands defined in their own modules (each keeps its imports lazy)."""
+    from . import cli_analyze, cli_baskets, cli_batch, cli_offer
+
+    for module in (cli_analyze, cli_batch, cli_offer, cli_baskets):
+        module.register(app)
+
+
+_register_commands()
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
