@@ -42,6 +42,13 @@ class Lang(StrEnum):
     zh = "zh"
 
 
+class Scenario(StrEnum):
+    mean = "mean"
+    p50 = "p50"
+    p90 = "p90"
+    max = "max"
+
+
 T = TypeVar("T")
 
 
@@ -62,7 +69,15 @@ def _guard(fn: Callable[[], T], json_errors: bool = False) -> T:
         raise _fail(exc, json_errors) from None
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str, output: Path | None, *, bom: bool = False) -> None:
+    """Write ``text`` to stdout or atomically to ``output``; ``bom`` starts it with a UTF-8 BOM (--excel)."""
+    if bom:
+        text = "\ufeff" + text
+        if output is None and hasattr(sys.stdout, "buffer"):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text.encode("utf-8"))  # UTF-8 whatever the console's encoding
+            sys.stdout.buffer.flush()
+            return
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -152,6 +167,26 @@ def compare(
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
     lang: LangOpt = None,
+    cite: Annotated[bool, typer.Option(
+        "--cite", help="Cite every price: Markdown footnotes, a CSV sources column (JSON always has sources).",
+    )] = False,
+    excel: Annotated[bool, typer.Option("--excel", help="CSV for Excel: UTF-8 with a byte-order mark.")] = False,
+    bars: Annotated[bool, typer.Option("--bars", help="Show totals as a bar chart in the terminal.")] = False,
+    chart: Annotated[Path | None, typer.Option(
+        "--chart", dir_okay=False, help="Also draw a bar chart to FILE (.svg or .png; needs matplotlib).",
+    )] = None,
+    with_addons: Annotated[bool, typer.Option(
+        "--with-addons", help="Rank each plan with its cheapest set of optional packs (exact search).",
+    )] = False,
+    scenario: Annotated[Scenario | None, typer.Option(
+        "--scenario", help="Rank on one usage level from your history; show months over and the break-even.",
+    )] = None,
+    eligible: Annotated[list[str] | None, typer.Option(
+        "--eligible", help="Conditions you meet, e.g. student,elderly (repeatable); other restricted plans are left out.",
+    )] = None,
+    explain: Annotated[bool, typer.Option(
+        "--explain", help="Add how to switch to the recommended plan and the rules you may cite, with sources.",
+    )] = False,
     today: Annotated[
         str | None, typer.Option("--today", help="Pretend today is YYYY-MM-DD (for reproducible runs).", hidden=True)
     ] = None,
@@ -162,12 +197,20 @@ def compare(
         from . import io as tio
         from .months import next_month
         from .recommend import compare as run_compare
-        from .recommend import select_plans
+        from .recommend import parse_eligible, select_plans
 
         try:
             now = date.fromisoformat(today) if today else date.today()
         except ValueError:
             raise UsageError(f"--today: {today!r} is not a date YYYY-MM-DD", field="today") from None
+        if excel and fmt is not OutputFormat.csv:
+            raise UsageError("--excel goes with --format csv", field="excel")
+        if bars and fmt is not OutputFormat.table:
+            raise UsageError("--bars is a terminal view: leave out --format (or use --format table)", field="bars")
+        if chart is not None:
+            from .charts import chart_format
+
+            chart_format(chart)  # a wrong suffix fails before any work
         first = start or next_month(now)
         catalogue = tio.load_plans(plans)
         cur = tio.resolve_plan(current, catalogue) if current else None
@@ -177,24 +220,38 @@ def compare(
         history = tio.read_usage(usage)
         for w in getattr(history, "warnings", ()):
             print(f"Warning: {w}", file=sys.stderr)
-        result = run_compare(chosen, history, start=first, horizon=horizon, current=cur, current_since=current_since)
+        result = run_compare(chosen, history, start=first, horizon=horizon, current=cur, current_since=current_since,
+                             with_addons=with_addons, scenario=scenario.value if scenario else None,
+                             eligible=None if eligible is None else parse_eligible(eligible),
+                             keep_number="keep-number" in (tag or ()), explain=explain)
         language = _lang(lang)
-        if result.excluded:
+        not_on_sale = [p for p, why in result.excluded if why == "not_on_sale"]
+        if not_on_sale:
             from .i18n import label
 
-            ids = ", ".join(p.id for p, _ in result.excluded)
-            print(label("excluded", language, n=len(result.excluded), start=first, ids=ids), file=sys.stderr)
+            ids = ", ".join(p.id for p in not_on_sale)
+            print(label("excluded", language, n=len(not_on_sale), start=first, ids=ids), file=sys.stderr)
         from . import render
 
-        if fmt is OutputFormat.table:
+        left_out = render.not_eligible_line(result, language)
+        if left_out:
+            print(left_out, file=sys.stderr)
+
+        if bars:
+            _emit(render.render_bars(result, lang=language, top=top), output)
+        elif fmt is OutputFormat.table:
             _emit_table(render.build_table(result, lang=language, top=top),
-                        render.render_text_footer(result, lang=language), output)
+                        render.render_text_footer(result, lang=language, top=top), output)
         elif fmt is OutputFormat.json:
             _emit(render.render_json(result, lang=language, top=top), output)
         elif fmt is OutputFormat.csv:
-            _emit(render.render_csv(result, lang=language, top=top), output)
+            _emit(render.render_csv(result, lang=language, top=top, cite=cite), output, bom=excel)
         else:
-            _emit(render.render_markdown(result, lang=language, top=top), output)
+            _emit(render.render_markdown(result, lang=language, top=top, cite=cite), output)
+        if chart is not None:
+            from .cli_baskets import write_chart
+
+            write_chart(chart, "compare", result, language, top=top)
 
     _guard(body, json_errors=fmt is OutputFormat.json)
 
@@ -204,21 +261,43 @@ def plans_list(
     plans: PlansOpt = None,
     operator: OperatorOpt = None,
     tag: TagOpt = None,
+    province: Annotated[list[str] | None, typer.Option(
+        "--province", help="Only plans for this province (national plans included; repeatable).",
+    )] = None,
+    max_fee: Annotated[str | None, typer.Option("--max-fee", help="Only plans whose monthly fee is at most this.")] = None,
+    on: Annotated[str | None, typer.Option(
+        "--date", help="Leave out plans not on sale on this day, YYYY-MM-DD (default: today).",
+    )] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Also list plans outside their validity window.")] = False,
     fmt: FormatOpt = OutputFormat.table,
+    excel: Annotated[bool, typer.Option("--excel", help="CSV for Excel: UTF-8 with a byte-order mark.")] = False,
     output: OutputOpt = None,
 ) -> None:
-    """List the plans in the catalogue."""
+    """List the plans in the catalogue (plans not on sale today are left out and reported)."""
 
     def body() -> None:
         from . import io as tio
         from . import render
-        from .recommend import select_plans
+        from .catalogue_tools import filter_plans
+        from .cli_baskets import parse_amount, parse_day
 
-        chosen = select_plans(tio.load_plans(plans), operators=operator or (), tags=tag or ())
+        if excel and fmt is not OutputFormat.csv:
+            raise UsageError("--excel goes with --format csv", field="excel")
+        day = None if all_ else parse_day(on)
+        selection = filter_plans(tio.load_plans(plans), operators=operator or (), tags=tag or (),
+                                 provinces=province or (), max_fee=parse_amount(max_fee, "max-fee"), on=day)
+        chosen = selection.plans
+        if selection.not_on_sale:
+            from .i18n import label
+
+            language = _lang(None)
+            why = label("reason_not_on_sale", language, day=day)
+            items = ", ".join(f"{p.id} ({why})" for p in selection.not_on_sale)
+            print(label("left_out", language, n=len(selection.not_on_sale), items=items) + " [--all]", file=sys.stderr)
         if fmt is OutputFormat.table:
             _emit_table(render.plans_table(chosen), "", output)
         else:
-            _emit(render.plans_text(chosen, fmt.value), output)
+            _emit(render.plans_text(chosen, fmt.value), output, bom=excel)
 
     _guard(body, json_errors=fmt is OutputFormat.json)
 

@@ -1,9 +1,121 @@
-"""Placeholder: the 'offer' command is being built; until then this registers nothing."""
+"""The 'offer' command: judge a pitched offer over its full term (typer and the standard library only here)."""
 
-from __future__ import annotations
+# No "from __future__ import annotations": typer reads the annotations of the command
+# defined inside register(), which refer to names imported there.
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 
+class OfferFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+    from .cli import LangOpt, OutputOpt, PlansOpt, _emit, _guard, _lang
+    from .errors import UsageError
+
+    @app.command("offer")
+    def offer(
+        args: Annotated[list[str], typer.Argument(
+            metavar="[OFFER] USAGE",
+            help="The offer (a plan file or catalogue id) and your monthly usage CSV; "
+                 "or only the usage CSV, with the offer given by --fee and friends.",
+        )],
+        current: Annotated[str | None, typer.Option(
+            "--current", help="Your current plan: a catalogue id or a plan file.")] = None,
+        current_since: Annotated[str | None, typer.Option(
+            "--current-since", help="Month your current plan started (YYYY-MM).")] = None,
+        term: Annotated[int | None, typer.Option(
+            "--term", min=1, max=600,
+            help="Months to judge over (default: the commitment, or 12 months after the last promotion).")] = None,
+        start: Annotated[str | None, typer.Option(
+            "--start", help="Month the offer would start (YYYY-MM; default: next month).")] = None,
+        fee: Annotated[str | None, typer.Option("--fee", help="Offer by flags: the standard monthly fee, e.g. 128.")] = None,
+        discount: Annotated[str | None, typer.Option(
+            "--discount", help="Offer by flags: percentage off during the promotion, e.g. 50%.")] = None,
+        promo_fee: Annotated[str | None, typer.Option(
+            "--promo-fee", help="Offer by flags: the monthly fee during the promotion (instead of --discount).")] = None,
+        for_months: Annotated[int | None, typer.Option(
+            "--for", min=1, max=600, help="Offer by flags: months the promotion lasts.")] = None,
+        from_month: Annotated[int, typer.Option(
+            "--from-month", min=1, max=600, help="Offer by flags: first month of the promotion (1 = the first).")] = 1,
+        voice: Annotated[str | None, typer.Option("--voice", help="Offer by flags: minutes included, e.g. '500 min'.")] = None,
+        sms: Annotated[str | None, typer.Option("--sms", help="Offer by flags: SMS included.")] = None,
+        data: Annotated[str | None, typer.Option("--data", help="Offer by flags: data included, e.g. '30 GB'.")] = None,
+        app_data: Annotated[str | None, typer.Option(
+            "--app-data", help="Offer by flags: app-specific data included, e.g. unlimited.")] = None,
+        commitment: Annotated[int | None, typer.Option(
+            "--commitment", min=1, max=120, help="Offer by flags: commitment (合约期) in months.")] = None,
+        rates_from: Annotated[str | None, typer.Option(
+            "--rates-from", help="Offer by flags: plan whose out-of-bundle rates apply (default: --current).")] = None,
+        eligible: Annotated[list[str] | None, typer.Option(
+            "--eligible", help="Conditions you meet (student,elderly,...): the best plan is chosen among these.")] = None,
+        plans: PlansOpt = None,
+        fmt: Annotated[OfferFormat, typer.Option("--format", "-f", help="text or json.")] = OfferFormat.text,
+        output: OutputOpt = None,
+        lang: LangOpt = None,
+        today: Annotated[str | None, typer.Option(
+            "--today", help="Pretend today is YYYY-MM-DD (for reproducible runs).", hidden=True)] = None,
+    ) -> None:
+        """Judge an offer: its cost over the whole term against your plan and the best plan, and what does not fit."""
+
+        def body() -> None:
+            from . import io as tio
+            from . import render
+            from .months import next_month
+            from .offer import judge_offer, offer_from_terms
+            from .recommend import parse_eligible
+
+            try:
+                now = date.fromisoformat(today) if today else date.today()
+            except ValueError:
+                raise UsageError(f"--today: {today!r} is not a date YYYY-MM-DD", field="today") from None
+            by_flags = any(v is not None for v in (fee, discount, promo_fee, for_months, voice, sms, data, app_data,
+                                                   commitment, rates_from))
+            if len(args) not in (1, 2):
+                raise UsageError("give OFFER USAGE, or USAGE alone with --fee ...", field="args")
+            if len(args) == 2 and by_flags:
+                raise UsageError("give the offer as a file or by flags (--fee ...), not both", field="fee")
+            if len(args) == 1 and fee is None:
+                raise UsageError("give the offer: a plan file before USAGE, or --fee and friends", field="fee")
+            usage_path = Path(args[-1])
+            if not usage_path.is_file():
+                raise UsageError(f"USAGE: no such file: {usage_path}", field="usage")
+            catalogue = tio.load_plans(plans)
+            cur = tio.resolve_plan(current, catalogue) if current else None
+            if current_since and cur is None:
+                raise UsageError("--current-since needs --current", field="current-since")
+            borrowed = None
+            if len(args) == 2:
+                offered = tio.resolve_plan(args[0], catalogue, option="offer")
+            else:
+                base = tio.resolve_plan(rates_from, catalogue, option="rates-from") if rates_from else cur
+                if base is None:
+                    raise UsageError("an offer by flags needs --current or --rates-from for its out-of-bundle rates",
+                                     field="rates-from")
+                borrowed = base.id
+                offered = offer_from_terms(
+                    fee=str(fee), rates_from=base, discount=discount, promo_fee=promo_fee, months=for_months,
+                    from_month=from_month, voice=voice, sms=sms, data=data, app_data=app_data,
+                    commitment=commitment, told_on=now,
+                )
+            history = tio.read_usage(usage_path)
+            for w in getattr(history, "warnings", ()):
+                print(f"Warning: {w}", file=sys.stderr)
+            verdict = judge_offer(offered, history, catalogue, start=start or next_month(now), term=term,
+                                  current=cur, current_since=current_since,
+                                  eligible=None if eligible is None else parse_eligible(eligible))
+            language = _lang(lang)
+            if fmt is OfferFormat.json:
+                _emit(render.render_offer_json(verdict, lang=language, borrowed_from=borrowed), output)
+            else:
+                _emit(render.render_offer_text(verdict, lang=language, borrowed_from=borrowed), output)
+
+        _guard(body, json_errors=fmt is OfferFormat.json)

@@ -40,12 +40,26 @@ def _display(path: Path, root: Path | None = None) -> str:
     return str(path)
 
 
-def read_text(path: Path, display: str) -> str:
-    """Read a UTF-8 text file; a file in another encoding is a clear error."""
+def read_bytes(path: Path, display: str, limit: int) -> bytes:
+    """The bytes of a file; one larger than ``limit`` is refused after reading at most ``limit + 1`` bytes.
+
+    The bound also holds for a path that is not a regular file (``/dev/zero``).
+    """
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)
     except OSError as exc:
         raise DataError(Problem(f"cannot read file: {exc.strerror}", file=display, code="io")) from None
+    if len(data) > limit:
+        raise DataError(Problem(f"file is larger than {limit:,} bytes", file=display, code="too_large"))
+    return data
+
+
+def read_text(path: Path, display: str) -> str:
+    """Read a UTF-8 text file; a file in another encoding is a clear error."""
+    from .yamlsafe import MAX_BYTES
+
+    data = read_bytes(path, display, MAX_BYTES)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -68,7 +82,7 @@ def plan_files(paths: Iterable[Path]) -> list[tuple[str, str]]:
         elif path.is_file():
             out.append((_display(path), read_text(path, _display(path))))
         else:
-            raise UsageError(f"no such file or directory: {path}", field="plans")
+            raise UsageError(f"no such plan file or directory: {path}", field="plans")
     return out
 
 
@@ -93,14 +107,10 @@ def resolve_plan(ref: str, plans: Sequence[Plan], option: str = "current") -> Pl
 
 
 def read_usage(path: Path) -> UsageHistory:
-    from .usage import parse_usage_csv
+    from .usage import MAX_BYTES, parse_usage_csv
 
     display = _display(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DataError(Problem(f"cannot read file: {exc.strerror}", file=display, code="io")) from None
-    return parse_usage_csv(data, display)
+    return parse_usage_csv(read_bytes(path, display, MAX_BYTES), display)
 
 
 def atomic_write(path: Path, text: str, *, encoding: str = "utf-8") -> None:
@@ -112,6 +122,28 @@ def atomic_write(path: Path, text: str, *, encoding: str = "utf-8") -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # the usual permissions of a new file, not mkstemp's 0600
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (as :func:`atomic_write`), e.g. an image."""
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # a chart is for sharing: the usual permissions, not mkstemp's 0600
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

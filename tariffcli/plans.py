@@ -12,7 +12,7 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -34,16 +34,22 @@ from .yamlsafe import Located, load_yaml
 # ---------------------------------------------------------------- field types
 
 
+def _clip(value: object) -> str:
+    """A value for a message, cut short when long."""
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "..."
+
+
 def _money(value: object) -> Decimal:
     d = to_decimal(value)
     if not d.is_finite():
         raise ValueError("must be a finite amount")
     if d < 0:
         raise ValueError(f"must not be negative (got {d})")
+    if d > Decimal("1000000"):  # before quantize, which cannot hold a huge amount (InvalidOperation)
+        raise ValueError(f"{_clip(d)} is implausibly large for a monthly amount")
     if d != d.quantize(Decimal("0.01")):
         raise ValueError(f"{d} has more than two decimal places")
-    if d > Decimal("1000000"):
-        raise ValueError(f"{d} is implausibly large for a monthly amount")
     return d
 
 
@@ -53,10 +59,10 @@ def _rate(value: object) -> Decimal:
         raise ValueError("must be a finite rate")
     if d < 0:
         raise ValueError(f"must not be negative (got {d})")
+    if d > Decimal("10000"):  # before quantize, which cannot hold a huge rate (InvalidOperation)
+        raise ValueError(f"{_clip(d)} is implausibly large for a unit rate")
     if d != d.quantize(Decimal("0.000001")):
         raise ValueError(f"{d} has more than six decimal places")
-    if d > Decimal("10000"):
-        raise ValueError(f"{d} is implausibly large for a unit rate")
     return d
 
 
@@ -71,25 +77,59 @@ def _percent(value: object) -> Decimal:
     return d
 
 
+MAX_DATA_KB = 1000 * units.KB_PER["TB"]
+"""The largest data volume a plan may give (1000 TB): far beyond any tariff, and exact in int64 arithmetic."""
+MAX_MINUTES = 1_000_000
+"""The largest voice allowance (minutes a month); a month has 44,640."""
+MAX_COUNT = 1_000_000
+"""The largest SMS allowance (messages a month)."""
+_MAX_QUANTITY_TEXT = 40
+"""A quantity written with more characters than this is refused before any arithmetic on it."""
+
+
+def _quantity_text(value: object) -> None:
+    """Refuse absurdly long quantities: converting a million-digit number takes many seconds."""
+    if isinstance(value, str) and len(value.strip()) > _MAX_QUANTITY_TEXT:
+        raise ValueError("too long to be a quantity")
+
+
 def _data(value: object) -> int:
+    _quantity_text(value)
     try:
-        return units.parse_data_kb(value)
+        with localcontext() as ctx:
+            ctx.prec = 100  # exact for any number of at most 40 characters times KB per unit
+            kb = units.parse_data_kb(value)
     except units.UnitError as exc:
         raise ValueError(str(exc)) from None
+    if kb > MAX_DATA_KB:
+        raise ValueError(f"{value!r} is implausibly large (at most 1000 TB)")
+    return kb
 
 
 def _minutes(value: object) -> int:
+    _quantity_text(value)
+    if isinstance(value, Decimal):  # YAML read '30.0' as a number: judge it as written
+        value = str(value)
     try:
-        return units.parse_minutes(value)
+        minutes = units.parse_minutes(value)
     except units.UnitError as exc:
         raise ValueError(str(exc)) from None
+    if minutes > MAX_MINUTES:
+        raise ValueError(f"{value!r} is implausibly many minutes for a month (at most {MAX_MINUTES:,})")
+    return minutes
 
 
 def _count(value: object) -> int:
+    _quantity_text(value)
+    if isinstance(value, Decimal):  # YAML read '100.0' as a number: judge it as written
+        value = str(value)
     try:
-        return units.parse_count(value)
+        count = units.parse_count(value)
     except units.UnitError as exc:
         raise ValueError(str(exc)) from None
+    if count > MAX_COUNT:
+        raise ValueError(f"{value!r} is implausibly many messages for a month (at most {MAX_COUNT:,})")
+    return count
 
 
 def _data_unit(value: object) -> str:
@@ -282,6 +322,30 @@ class Addon(_Frozen):
     name: str
     fee: Money = Field(description="monthly fee of the pack")
     allowances: Allowances = Field(default_factory=Allowances)
+    optional: bool = Field(
+        default=False, description="the user may order the pack on its own (compare --with-addons considers it)"
+    )
+    max_count: int = Field(default=1, ge=1, le=10, description="how many of this pack may be held in one month")
+    note: str | None = None
+
+
+class RoamingCall(_Frozen):
+    """Calls abroad to or from one group of destinations, per minute."""
+
+    zone: str = Field(description="the destinations, as the source groups them")
+    rate: Rate = Field(description="price per minute of a call made or received abroad")
+
+
+class Roaming(_Frozen):
+    """What a user abroad pays (international roaming, 国际漫游); often only historical figures exist."""
+
+    sms_received: Rate | None = Field(default=None, description="price of an SMS received abroad (0: free); absent: unknown")
+    calls: tuple[RoamingCall, ...] = Field(default=(), description="per-minute rates of calls abroad, by destination")
+    as_of: str | None = Field(
+        default=None, pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
+        description="when the figures applied, YYYY[-MM[-DD]]; set it when they are historical",
+    )
+    sources: tuple[Source, ...] = Field(min_length=1, description="where the roaming figures come from")
     note: str | None = None
 
 
@@ -333,6 +397,7 @@ class Plan(_Frozen):
     valid_from: date | None = Field(default=None, description="first day on sale (inclusive)")
     valid_to: date | None = Field(default=None, description="first day no longer on sale (exclusive)")
     apply: str | None = Field(default=None, description="how to order the plan")
+    roaming: Roaming | None = Field(default=None, description="what a user abroad pays, where the sources say")
     notes: str | None = None
 
     _origin: str | None = PrivateAttr(default=None)
@@ -404,21 +469,30 @@ def _model_at(loc: Sequence[str | int]) -> type[BaseModel] | None:
 def _problems_from_validation(exc: ValidationError, located: Located, source: str) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple[Any, ...]] = set()
-    for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if isinstance(p, int) or not _is_union_tag(p))
+    errors = [(err, _user_loc(err["loc"], located.data)) for err in exc.errors(include_url=False)]
+    suggested: set[tuple[Any, ...]] = set()  # keys an unknown key is suggested for: not reported missing too
+    hints: dict[tuple[Any, ...], str] = {}
+    for err, loc in errors:
+        if err["type"] == "extra_forbidden":
+            model = _model_at(loc[:-1])
+            names = sorted(model.model_fields) if model else []
+            close = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.6)
+            hints[loc] = f" (did you mean '{close[0]}'?)" if close else (
+                f"; allowed: {', '.join(names)}" if names else ""
+            )
+            if close:
+                suggested.add(loc[:-1] + (close[0],))
+    for err, loc in errors:
         field = ".".join(str(p) for p in loc) or None
         line = located.line_of(loc)
         if err["type"] == "extra_forbidden":
-            key = str(loc[-1])
-            model = _model_at(loc[:-1])
-            names = sorted(model.model_fields) if model else []
-            close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
-            hint = f" (did you mean '{close[0]}'?)" if close else (f"; allowed: {', '.join(names)}" if names else "")
-            msg, code = f"unknown key '{key}'{hint}", "unknown_key"
+            msg, code = f"unknown key '{loc[-1]}'{hints[loc]}", "unknown_key"
         elif err["type"] == "missing":
+            if loc in suggested:
+                continue  # "unknown key 'monthy_fee' (did you mean 'monthly_fee'?)" says it all
             msg, code = f"missing required key '{loc[-1]}'", "missing_key"
         else:
-            text = err["msg"]
+            text = _FRIENDLY.get(err["type"], err["msg"])
             text = re.sub(r"^Value error, ", "", text)
             msg, code = text, "invalid_value"
             if err["type"] == "literal_error" and any(
@@ -429,7 +503,10 @@ def _problems_from_validation(exc: ValidationError, located: Located, source: st
                 continue  # the 'unlimited' branch of a union: the other branch's message says more
             shown = err.get("input")
             if shown is not None and not isinstance(shown, (dict, list)) and "got" not in text:
-                msg = f"{text} (got {str(shown)!r})"
+                shown_text = str(shown)
+                if repr(shown_text) not in text:
+                    shown_text = shown_text if len(shown_text) <= 60 else shown_text[:60] + "..."
+                    msg = f"{text} (got {shown_text!r})"
         key = (field, msg)
         if key in seen:
             continue
@@ -438,7 +515,36 @@ def _problems_from_validation(exc: ValidationError, located: Located, source: st
     return sorted(problems, key=lambda p: (p.line or 0, p.field or ""))
 
 
+_FRIENDLY = {
+    "model_type": "should be a mapping of keys to values",
+    "dict_type": "should be a mapping of keys to values",
+    "tuple_type": "should be a list",
+    "list_type": "should be a list",
+}
+"""Plainer words for pydantic's messages about the shape of a value."""
+
 _UNION_TAGS = {"int", "str", "float", "bool", "decimal", "date", "none", "list", "tuple", "dict"}
+
+
+def _user_loc(loc: Sequence[str | int], data: Any) -> tuple[str | int, ...]:
+    """The path of an error in the author's document: pydantic's ``loc`` without the union branch names in it.
+
+    A part that is a key (or index) of the document at that point is always
+    kept, so a key such as ``'0['`` or ``'cap (CNY)'`` is never mistaken for a branch name.
+    """
+    out: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            out.append(part)
+            node = node[part]
+        elif isinstance(part, int) or not _is_union_tag(part):
+            out.append(part)
+            node = None
+    return tuple(out)
 
 
 def _is_union_tag(part: str) -> bool:

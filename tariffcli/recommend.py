@@ -17,9 +17,11 @@ import numpy as np
 from .engine import I64, LINES, Result, Usage, simulate
 from .errors import DataError, Problem, UsageError
 from .months import add_months, days_in, first_day, month_range, months_between, parse_month
-from .plans import Confidence, FirstMonth, Plan
+from .plans import Addon, Confidence, FirstMonth, Plan
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .rules import Guide
+    from .scenarios import BreakEven
     from .usage import UsageHistory
 
 
@@ -50,6 +52,8 @@ class Row:
     lines: I64
     """Shape (months, len(LINES)), fen."""
     is_current: bool = False
+    packs: tuple[tuple[Addon, int], ...] = ()
+    """Optional packs ranked with the plan (``with_addons``) and how many of each; empty otherwise."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,20 @@ class Comparison:
     rows: tuple[Row, ...]
     current: Row | None
     excluded: tuple[tuple[Plan, str], ...]
+    """Plans left out, with the reason: 'not_on_sale', or 'not_eligible' (a condition not given in ``eligible``)."""
     history_months: tuple[str, ...]
+    with_addons: bool = False
+    """Each plan was ranked with its cheapest optional packs."""
+    scenario: str | None = None
+    """The usage level ranked on ('mean', 'p50', 'p90', 'max'), or None for the month-by-month projection."""
+    eligible: tuple[str, ...] | None = None
+    """The conditions the user said they meet (``--eligible``), or None when no filter was asked for."""
+    break_even: tuple[BreakEven, ...] = ()
+    """With a scenario: where the runner-up becomes cheaper than the first plan, per service."""
+    keep_number: bool = False
+    """Show the keep-number view: packs, conditions, how to apply, what a user abroad pays."""
+    guide: Guide | None = None
+    """The switching guide for the first plan (``explain``)."""
 
 
 def project_usage(history: UsageHistory, months: Sequence[str]) -> Usage:
@@ -116,6 +133,46 @@ def select_plans(
             continue
         out.append(p)
     return tuple(out)
+
+
+_CONDITION_GROUPS: tuple[frozenset[str], ...] = (
+    frozenset({"student", "students", "学生"}),
+    frozenset({"elderly", "senior", "seniors", "aged-60", "aged-60+", "老年人", "老人"}),
+    frozenset({"new-customer", "new-customers", "新用户"}),
+    frozenset({"local", "local-resident", "local-residents", "本地用户"}),
+)
+"""Words that name the same condition."""
+
+
+def condition_key(text: str) -> str:
+    """A short key for an eligibility condition: 'not a premium number (靓号)' -> 'not-a-premium-number'.
+
+    Text in brackets and anything after ' - ' is left out; the rest is
+    lowercased with '-' between words. Users give these keys (or the full
+    text) to ``--eligible``.
+    """
+    import re
+
+    t = re.sub(r"[(（][^)）]*[)）]", " ", text).split(" - ")[0]
+    t = re.sub(r"[^\w+]+", "-", t.casefold()).strip("-")
+    return t or text.strip().casefold()
+
+
+def _same_condition(token: str, condition: str) -> bool:
+    a, b = condition_key(token), condition_key(condition)
+    if a == b or token.strip().casefold() == condition.strip().casefold():
+        return True
+    return any(a in g and b in g for g in _CONDITION_GROUPS)
+
+
+def unmet_conditions(plan: Plan, eligible: Sequence[str]) -> tuple[str, ...]:
+    """The plan's eligibility conditions that none of ``eligible`` matches (empty: the user may take it)."""
+    return tuple(c for c in plan.eligibility if not any(_same_condition(t, c) for t in eligible))
+
+
+def parse_eligible(values: Sequence[str]) -> tuple[str, ...]:
+    """``--eligible`` values, each possibly comma-separated, as a tuple of conditions."""
+    return tuple(t.strip() for v in values for t in v.split(",") if t.strip())
 
 
 def _avg(total: int, n: int) -> int:
@@ -174,6 +231,11 @@ def compare(
     horizon: int = 12,
     current: Plan | None = None,
     current_since: str | None = None,
+    with_addons: bool = False,
+    scenario: str | None = None,
+    eligible: Sequence[str] | None = None,
+    keep_number: bool = False,
+    explain: bool = False,
 ) -> Comparison:
     """Simulate every plan from ``start`` for ``horizon`` months and rank them by total.
 
@@ -181,6 +243,16 @@ def compare(
     ``excluded``. The current plan, if given, is simulated from ``current_since``
     (default: it starts at ``start`` too), so its own promotions end on the right
     month; the saving of each plan is measured against it.
+
+    ``with_addons`` ranks each plan with its cheapest set of optional packs
+    (:mod:`tariffcli.addons`). ``scenario`` ranks on one usage level from the
+    history (:mod:`tariffcli.scenarios`), notes how many months each plan would
+    go over an allowance at the past usage, and finds the break-even usage
+    between the first two plans. ``eligible`` leaves out plans with a
+    condition the user did not give (listed in ``excluded`` as 'not_eligible');
+    without it, restricted plans stay in and their conditions are noted.
+    ``keep_number`` asks for the keep-number view and ``explain`` for the
+    switching guide of the first plan (:mod:`tariffcli.rules`).
     """
     if horizon < 1 or horizon > 600:
         raise UsageError("--horizon must be between 1 and 600 months", field="horizon")
@@ -198,17 +270,28 @@ def compare(
             on_sale.append(p)
         else:
             excluded.append((p, "not_on_sale"))
+    if eligible is not None:
+        allowed = [p for p in on_sale if not unmet_conditions(p, eligible)]
+        excluded += [(p, "not_eligible") for p in on_sale if unmet_conditions(p, eligible)]
+        on_sale = allowed
     everyone = on_sale + ([current] if current is not None else [])
     currencies = sorted({p.currency for p in everyone})
     if len(currencies) > 1:
-        detail = ", ".join(f"{p.id} ({p.currency})" for p in everyone if p.currency != currencies[0])
+        odd = [p for p in everyone if p.currency != currencies[0]]
+        detail = ", ".join(f"{p.id} ({p.currency})" for p in odd)
         raise DataError(Problem(
             f"plans in one comparison must share a currency; found {', '.join(currencies)}: {detail}",
-            file=everyone[0].origin, code="currency_mismatch",
+            file=odd[0].origin, field="currency", code="currency_mismatch",
         ))
     currency = currencies[0] if currencies else "CNY"
     months = month_range(start, horizon)
-    usage = project_usage(history, months)
+    projected = project_usage(history, months)
+    if scenario is not None:
+        from .scenarios import scenario_usage
+
+        usage = scenario_usage(history, months, scenario)
+    else:
+        usage = projected
     first = [1] * len(on_sale)
     if current is not None:
         since = current_since or start
@@ -216,8 +299,24 @@ def compare(
         if offset < 0:
             raise UsageError("--current-since must not be after --start", field="current-since")
         first.append(offset + 1)
-    res = simulate(everyone, usage, first)
-    std = simulate(everyone, usage, first, promotions=False)
+    packs: list[tuple[tuple[Addon, int], ...]] = [()] * len(on_sale)
+    billed: list[Plan] = list(everyone)
+    if with_addons:
+        from .addons import best_packs_for, with_packs
+
+        packs = [c.packs for c in best_packs_for(on_sale, usage)]
+        billed = [with_packs(p, k) for p, k in zip(on_sale, packs, strict=True)] + billed[len(on_sale):]
+        standard = [with_packs(p, k, standard=True) for p, k in zip(billed, packs + [()], strict=False)]
+        res = simulate(billed, usage, first)
+        std = simulate(standard, usage, first)
+    else:
+        res = simulate(everyone, usage, first)
+        std = simulate(everyone, usage, first, promotions=False)
+    past_over = None
+    if scenario is not None:
+        from .scenarios import months_over
+
+        past_over = months_over(simulate(billed, projected, first))
     totals = res.totals
     std_totals = std.totals
     cur_total = int(totals[-1]) if current is not None else None
@@ -225,22 +324,42 @@ def compare(
     def row(i: int, rank: int | None, is_current: bool) -> Row:
         p = everyone[i]
         t = int(totals[i])
+        notes = _notes(p, i, res, std, first[i], horizon, usage, start)
+        if past_over is not None:
+            notes += (Note("months_over_past", {"months": int(past_over[i]), "of": horizon}),)
         return Row(
             plan=p, rank=rank, total=t, average=_avg(t, horizon),
             after_promotions=_avg(int(std_totals[i]), horizon),
             saving=None if cur_total is None else cur_total - t,
-            notes=_notes(p, i, res, std, first[i], horizon, usage, start),
-            lines=res.lines[i], is_current=is_current,
+            notes=notes, lines=res.lines[i], is_current=is_current,
+            packs=packs[i] if i < len(packs) else (),
         )
 
     n = len(on_sale)
     order = sorted(range(n), key=lambda i: (int(totals[i]), on_sale[i].id))
     rows = tuple(row(i, r + 1, current is not None and on_sale[i].id == current.id) for r, i in enumerate(order))
     cur_row = row(n, None, True) if current is not None else None
-    return Comparison(
+    evens: tuple[BreakEven, ...] = ()
+    if scenario is not None and len(order) >= 2:
+        from .scenarios import break_evens
+
+        evens = break_evens(billed[order[0]], billed[order[1]], usage, history)
+    result = Comparison(
         start=start, horizon=horizon, months=months, currency=currency, usage=usage,
         rows=rows, current=cur_row, excluded=tuple(excluded), history_months=tuple(history.months),
+        with_addons=with_addons, scenario=scenario,
+        eligible=None if eligible is None else tuple(eligible), break_even=evens, keep_number=keep_number,
     )
+    if explain and rows:
+        from dataclasses import replace
+
+        from .rules import switching_guide
+
+        result = replace(result, guide=switching_guide(result))
+    return result
 
 
-__all__ = ["LINES", "Comparison", "Note", "Row", "compare", "project_usage", "select_plans"]
+__all__ = [
+    "LINES", "Comparison", "Note", "Row", "compare", "condition_key", "parse_eligible", "project_usage",
+    "select_plans", "unmet_conditions",
+]

@@ -53,7 +53,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_CEILING, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, Decimal, InvalidOperation, localcontext
 from typing import TYPE_CHECKING
 
 from . import units
@@ -72,6 +72,12 @@ MAX_VOICE_MIN = 31 * 24 * 60
 MAX_SMS = 100_000
 MAX_DATA_KB = 1_000_000 * units.KB_PER["MB"]
 """1,000,000 MB a month: far beyond any real line, so a figure above it is a typo or a wrong unit."""
+MAX_BYTES = 2_000_000
+"""A usage file larger than this is refused unread: a monthly summary is a few kilobytes."""
+MAX_CELL = 100
+"""A cell longer than this (in characters) is refused before it is read as a number or a month."""
+_MAX_MAGNITUDE = 12
+"""Numbers of 10**13 and above, or below 10**-12 (other than 0), are refused before any arithmetic."""
 
 FIELDS = ("month", "voice_min", "sms", "data_kb", "app_data_kb", "data_days")
 REQUIRED = ("month", "voice_min", "sms", "data_kb")
@@ -113,7 +119,7 @@ _SMS_UNITS = {"sms", "条", "msg", "msgs", "messages", "count"}
 _DAY_UNITS = {"天", "日", "day", "days", "d"}
 _SECONDS = {"s", "sec", "secs", "second", "seconds", "秒"}
 
-_HEADER_UNIT = re.compile(r"(?P<base>.+?)\s*[/_\-\s]\s*(?P<unit>kb|mb|gb|tb|min|mins|minutes|分钟|分|条|天|秒|sec|s)")
+_HEADER_UNIT = re.compile(r"(?P<base>.+?)\s*[/_\-\s]\s*(?P<unit>kb|mb|gb|tb|min|mins|minutes|分钟|分|条|天|秒|seconds|second|secs|sec|s)")
 _HEADER_PAREN = re.compile(r"(?P<base>.+?)\s*[(\[]\s*(?P<unit>[^()\[\]]*?)\s*[)\]]")
 _HEADER_CJK_UNIT = re.compile(r"(?P<base>.*[\u3400-\u9fff])(?P<unit>[a-z]+)")
 
@@ -245,6 +251,12 @@ def parse_usage_csv(data: bytes, source: str) -> UsageHistory:
     ``source`` names the input in messages (usually the file path).
     Raises :class:`DataError` listing every problem found.
     """
+    if len(data) > MAX_BYTES:
+        raise DataError(
+            f"the file is larger than {MAX_BYTES:,} bytes; a monthly usage summary is a few kilobytes",
+            file=source,
+            code="too_large",
+        )
     text = _decode(data, source)
     records = _records(text, source)
     if not records:
@@ -319,9 +331,23 @@ def _decode(data: bytes, source: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as utf8_error:
+        if utf8_error.reason == "unexpected end of data" and utf8_error.end == len(data):
+            raise _truncated(data, utf8_error.start, source) from None
+        mixed = _mixed_encodings(data)
+        if mixed is not None:
+            utf8_line, other_line = mixed
+            raise DataError(
+                f"the file mixes encodings: line {utf8_line} is UTF-8 but line {other_line} is not "
+                "(GBK?); save the whole file as CSV in UTF-8",
+                file=source,
+                line=other_line,
+                code="encoding",
+            ) from None
         try:
             return data.decode("gb18030")
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as gb_error:
+            if gb_error.end == len(data) and 0x81 <= data[gb_error.start] <= 0xFE:
+                raise _truncated(data, gb_error.start, source) from None
             at = utf8_error.start
             line = data.count(b"\n", 0, at) + 1
             raise DataError(
@@ -331,6 +357,39 @@ def _decode(data: bytes, source: str) -> str:
                 line=line,
                 code="encoding",
             ) from None
+
+
+def _truncated(data: bytes, at: int, source: str) -> DataError:
+    line = data.count(b"\n", 0, at) + 1
+    return DataError(
+        f"the file ends in the middle of a character (byte {at}): it looks cut short; "
+        "export or copy it again",
+        file=source,
+        line=line,
+        code="encoding",
+    )
+
+
+def _mixed_encodings(data: bytes) -> tuple[int, int] | None:
+    """(a UTF-8 line, a line that is not UTF-8) when the file plainly mixes the two, else None.
+
+    A line counts as UTF-8 when it starts with the UTF-8 BOM or holds at least two
+    characters beyond U+07FF (e.g. Chinese): GBK text is valid UTF-8 only by rare chance.
+    """
+    utf8_line = other_line = None
+    for number, raw in enumerate(data.split(b"\n"), 1):
+        if raw.isascii():
+            continue
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            other_line = other_line or number
+        else:
+            if text.startswith("\ufeff") or sum(ord(c) > 0x7FF for c in text) >= 2:
+                utf8_line = utf8_line or number
+        if utf8_line and other_line:
+            return utf8_line, other_line
+    return None
 
 
 def _records(text: str, source: str) -> list[tuple[int, list[str]]]:
@@ -545,6 +604,10 @@ def _number(text: str) -> tuple[Decimal, str | None]:
         raise _CellError(f"cannot read {t!r} as a number", "bad_value") from None
     if value < 0:
         raise _CellError(f"{t!r} is negative", "bad_value")
+    if value.adjusted() > _MAX_MAGNITUDE:  # before int(): a million-digit number takes seconds to convert
+        raise _CellError(f"{t!r} is far too large for a month's usage", "out_of_range")
+    if value and value.adjusted() < -_MAX_MAGNITUDE:
+        raise _CellError(f"{t!r} is too small to be a usage figure; write 0 if there was no usage", "bad_value")
     return value, m.group("unit")
 
 
@@ -556,6 +619,8 @@ def _whole(value: Decimal, text: str, what: str) -> int:
 
 def _cell_value(name: str, text: str, unit: str | None) -> int | None:
     """Read one cell of column ``name``; ``unit`` is the unit from the header, if any."""
+    if len(text) > MAX_CELL:
+        raise _CellError(f"the cell holds {len(text):,} characters: too long for a usage figure or a month", "bad_value")
     if name == "month":
         return _parse_month(text)
     if name == "app_data_kb" and not text.strip():
@@ -579,7 +644,9 @@ def _cell_value(name: str, text: str, unit: str | None) -> int | None:
         except units.UnitError as exc:
             raise _CellError(str(exc), "bad_unit") from None
         try:
-            return units.parse_data_kb(f"{value:f} {unit}", exact=False)
+            with localcontext() as ctx:
+                ctx.prec = 2 * MAX_CELL  # exact: at most MAX_CELL digits times KB per unit
+                return units.parse_data_kb(value, default_unit=unit, exact=False)
         except units.UnitError as exc:  # pragma: no cover - checked above
             raise _CellError(str(exc), "bad_value") from None
     if name == "voice_min":

@@ -1,0 +1,357 @@
+"""Batch analysis: the same numbers as ``compare``, whatever the chunking or the engine.
+
+Inputs are written to ``tmp_path`` as CSV or Parquet; amounts are integer fen in
+the core and decimals in files. The Dask test starts a LocalCluster on loopback
+and checks its output equals the local engine's, row for row.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pcsv
+import pyarrow.parquet as pq
+import pytest
+from conftest import GB, MB, make_history, make_plan
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_properties import DATA_KB, first_months, plan_dicts
+from typer.testing import CliRunner
+
+from tariffcli.batch import Analyser, Chunk, project, resolve_columns, run_local
+from tariffcli.cli import app
+from tariffcli.engine import Usage, UsageMatrix, compile_plans, simulate, simulate_totals
+from tariffcli.errors import DataError
+from tariffcli.io import load_plans
+from tariffcli.months import add_months, days_in, month_range, parse_month
+from tariffcli.recommend import compare, project_usage
+from tariffcli.usage import UsageHistory
+
+CATALOGUE = load_plans()
+START = "2027-01"
+
+
+def run(*args: str) -> object:
+    base = {"NO_COLOR": "1", "COLUMNS": "120", "LANG": "C", "LC_ALL": "", "TERM": "dumb"}
+    return CliRunner().invoke(app, list(args), env=base, catch_exceptions=False)
+
+
+def month_index(m: str) -> int:
+    y, mo = parse_month(m)
+    return y * 12 + mo - 1
+
+
+def write_csv(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+SMALL = """subscriber,month,voice_min,sms,data_mb,current_plan
+a,2026-01,10,1,100,cmcc-8yuan-shenzhen-voice
+a,2026-02,20.5,2,200,cmcc-8yuan-shenzhen-voice
+b,2026-01,300,3,3000,
+b,2026-02,200,4,5000,
+b,2026-03,100,5,20000,telecom-5g-changxiang-129
+c,2026-03,0,0,0,
+"""
+
+
+# ---------------------------------------------------------------- one code path with compare
+
+
+def _random_subscribers(n: int, seed: int) -> tuple[pa.Table, dict[str, tuple[UsageHistory, str | None, str | None]]]:
+    """``n`` subscribers with random histories (KB columns), current plans and start months."""
+    rng = np.random.default_rng(seed)
+    ids = [p.id for p in CATALOGUE]
+    cols: dict[str, list] = {k: [] for k in ("subscriber", "month", "voice_min", "sms", "data_kb", "app_data_kb",
+                                             "data_days", "current_plan", "current_since")}
+    people = {}
+    for s in range(n):
+        k = int(rng.integers(1, 20))
+        months = month_range(add_months("2024-01", int(rng.integers(0, 24))), k)
+        voice = rng.integers(0, 1500, k).tolist()
+        sms = rng.integers(0, 200, k).tolist()
+        data = (rng.integers(0, 40 * GB, k) * (rng.random(k) < 0.9)).tolist()
+        app = (rng.integers(0, 5 * GB, k) * (rng.random(k) < 0.3)).tolist()
+        days: list[int | None] = [int(rng.integers(1, 29)) if rng.random() < 0.6 else None for _ in range(k)]
+        current = str(rng.choice(ids)) if rng.random() < 0.7 else None
+        since = add_months(START, -int(rng.integers(0, 30))) if current and rng.random() < 0.6 else None
+        name = f"s{s:03d}"
+        history = UsageHistory.from_rows(list(months), voice, sms, data, app_data_kb=app, data_days=days)
+        people[name] = (history, current, since)
+        for i, m in enumerate(months):
+            cols["subscriber"].append(name)
+            cols["month"].append(m)
+            cols["voice_min"].append(voice[i])
+            cols["sms"].append(sms[i])
+            cols["data_kb"].append(data[i])
+            cols["app_data_kb"].append(app[i])
+            cols["data_days"].append(days[i])
+            cols["current_plan"].append(current if i == k - 1 else None)  # given on the latest row only
+            cols["current_since"].append(since if i == k - 1 else None)
+    table = pa.table(cols)
+    names = resolve_columns(table.column_names, "<test>").renames()
+    return table.rename_columns([names[c] for c in table.column_names]), people
+
+
+def test_a_subscribers_batch_result_equals_compare():
+    table, people = _random_subscribers(30, seed=3)
+    horizon = 13
+    out = Analyser(CATALOGUE, start=START, horizon=horizon, top=3, data_unit="KB", app_data_unit="KB").analyse(table)
+    rows = {r["subscriber"]: r for r in out.to_pylist()}
+    assert list(rows) == list(people)  # one row per subscriber, in input order
+    for name, (history, current, since) in people.items():
+        cur = next(p for p in CATALOGUE if p.id == current) if current else None
+        cmp = compare(CATALOGUE, history, start=START, horizon=horizon, current=cur, current_since=since)
+        row = rows[name]
+        assert row["months"] == len(history.months)
+        for k in range(3):
+            assert (row[f"plan_{k + 1}"], row[f"cost_{k + 1}"]) == (cmp.rows[k].plan.id, cmp.rows[k].total), name
+        if cur is None:
+            assert row["current_plan"] is row["current_cost"] is row["saving"] is None
+        else:
+            assert cmp.current is not None
+            assert (row["current_plan"], row["current_cost"]) == (current, cmp.current.total), name
+            assert row["saving"] == cmp.current.total - cmp.rows[0].total
+
+
+def test_batch_of_a_sample_bill_equals_compare(tmp_path):
+    # the keep-number sample through both commands: the best plan and its total agree to the fen
+    history = make_history(voice_min=[35, 41, 28, 60], sms=[12, 9, 3, 0], data_kb=[820 * MB, 1229 * MB, 0, 40 * MB],
+                           n=4, start="2026-01")
+    lines = ["subscriber,month,voice_min,sms,data_kb"]
+    lines += [f"x,{m},{v},{s},{d}" for m, v, s, d in
+              zip(history.months, history.voice_min, history.sms, history.data_kb, strict=True)]
+    src = write_csv(tmp_path / "one.csv", "\n".join(lines) + "\n")
+    r = run("batch", str(src), "--start", START, "--out", str(tmp_path / "best.jsonl"), "-q", "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    (row,) = [json.loads(x) for x in (tmp_path / "best.jsonl").read_text("utf-8").splitlines()]
+    best = compare(CATALOGUE, history, start=START, horizon=12).rows[0]
+    assert row["plan_1"] == best.plan.id
+    assert Decimal(row["cost_1"]) == Decimal(best.total) / 100
+
+
+# ---------------------------------------------------------------- the projection rule
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> UsageHistory:
+    n = draw(st.integers(1, 30))
+    start = add_months("2023-01", draw(st.integers(0, 36)))
+
+    def col(values: st.SearchStrategy[int]) -> list[int]:
+        return draw(st.lists(values, min_size=n, max_size=n))
+
+    days = draw(st.one_of(st.none(), st.lists(st.one_of(st.none(), st.integers(1, 28)), min_size=n, max_size=n)))
+    return UsageHistory.from_rows(list(month_range(start, n)), col(st.integers(0, 3_000)), col(st.integers(0, 500)),
+                                  col(st.integers(0, 50 * GB)), app_data_kb=col(st.integers(0, 5 * GB)),
+                                  data_days=days)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(histories(), min_size=1, max_size=4), st.integers(0, 30), st.integers(1, 30))
+def test_projection_matches_project_usage(hs, start_offset, horizon):
+    months = month_range(add_months("2024-06", start_offset), horizon)
+    codes, mi, days = [], [], []
+    values: dict[str, list[int]] = {"voice_min": [], "sms": [], "data_kb": [], "app_data_kb": []}
+    for s, h in enumerate(hs):
+        codes += [s] * len(h.months)
+        mi += [month_index(m) for m in h.months]
+        days += [-1 if d is None else d for d in h.data_days]
+        for k in values:
+            values[k] += list(getattr(h, k))
+    usage, known = project(np.array(codes, np.int64), np.array(mi, np.int64),
+                           {k: np.array(v, np.int64) for k, v in values.items()}, np.array(days, np.int64),
+                           len(hs), months)
+    for s, h in enumerate(hs):
+        expected = project_usage(h, months)
+        for k in ("voice_min", "sms", "data_kb", "app_data_kb", "data_days"):
+            np.testing.assert_array_equal(getattr(usage, k)[:, s], getattr(expected, k), err_msg=k)
+        np.testing.assert_array_equal(known[:, s], expected.data_days_known)
+
+
+# ---------------------------------------------------------------- the kernel for many subscribers
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(plan_dicts(), min_size=1, max_size=4), st.integers(1, 4), st.integers(1, 5), st.data())
+def test_totals_for_many_subscribers_equal_simulate(dicts, H, N, data):
+    ps = [make_plan(**{**d, "id": f"plan-{i}"}) for i, d in enumerate(dicts)]
+    first = data.draw(st.lists(first_months, min_size=len(ps), max_size=len(ps)), label="first")
+    months = month_range("2025-02", H)
+
+    def matrix(values: st.SearchStrategy[int]) -> np.ndarray:
+        return np.array(data.draw(st.lists(st.lists(values, min_size=N, max_size=N), min_size=H, max_size=H)), np.int64)
+
+    m = UsageMatrix(months, matrix(st.integers(0, 3_000)), matrix(st.integers(0, 500)), matrix(DATA_KB),
+                    matrix(st.one_of(st.just(0), st.integers(0, 5 * GB))), matrix(st.integers(1, 28)))
+    totals = simulate_totals(compile_plans(ps, first, H), m)
+    for n in range(N):
+        one = Usage(months, m.voice_min[:, n], m.sms[:, n], m.data_kb[:, n], m.app_data_kb[:, n],
+                    m.data_days[:, n], np.ones(H, np.bool_))
+        np.testing.assert_array_equal(totals[:, n], simulate(ps, one, first).totals)
+
+
+def test_totals_over_catalogue_for_many_subscribers_in_blocks():
+    rng = np.random.default_rng(5)
+    H, N = 12, 700  # several kernel blocks
+    months = month_range(START, H)
+    m = UsageMatrix(months, rng.integers(0, 2000, (H, N)), rng.integers(0, 300, (H, N)),
+                    rng.integers(0, 80 * GB, (H, N)), rng.integers(0, 6 * GB, (H, N)) * (rng.random((H, N)) < 0.5),
+                    np.tile(np.array([days_in(x) for x in months])[:, None], (1, N)))
+    first = list(rng.integers(1, 30, len(CATALOGUE)))
+    totals = simulate_totals(compile_plans(CATALOGUE, first, H), m)
+    for n in range(0, N, 37):
+        one = Usage(months, m.voice_min[:, n], m.sms[:, n], m.data_kb[:, n], m.app_data_kb[:, n],
+                    m.data_days[:, n], np.zeros(H, np.bool_))
+        np.testing.assert_array_equal(totals[:, n], simulate(CATALOGUE, one, first).totals)
+
+
+# ---------------------------------------------------------------- chunks
+
+
+def test_chunking_does_not_change_the_result():
+    table, _ = _random_subscribers(40, seed=8)
+    analyser = Analyser(CATALOGUE, start=START, top=2, data_unit="KB", app_data_unit="KB")
+    whole = analyser.analyse(table)
+    for size in (1, 7, 50, 10_000):
+        parts: list[pa.Table] = []
+        chunks = [Chunk(table.slice(i, size), ("in.csv",), (True,), np.zeros(min(size, table.num_rows - i), np.int32),
+                        np.arange(i + 1, i + 1 + min(size, table.num_rows - i))) for i in range(0, table.num_rows, size)]
+        summary = run_local(chunks, analyser, parts.append)
+        assert pa.concat_tables(parts).equals(whole), size
+        assert summary.subscribers == 40 and summary.rows == table.num_rows
+
+
+def test_a_subscriber_whose_rows_are_apart_is_an_error(tmp_path):
+    src = write_csv(tmp_path / "apart.csv", SMALL + "a,2026-03,1,1,1,\n")
+    r = run("batch", str(src), "--start", START, "-q")
+    assert r.exit_code == 1
+    assert "apart.csv:8: subscriber 'a' appears again after other subscribers' rows" in r.stderr
+    table, _ = _random_subscribers(3, seed=1)
+    with pytest.raises(DataError, match="sort the input by subscriber, or use --engine dask"):
+        run_local([Chunk(table), Chunk(table.slice(0, 1))],
+                  Analyser(CATALOGUE, start=START, data_unit="KB", app_data_unit="KB"), lambda t: None)
+
+
+# ---------------------------------------------------------------- the command
+
+
+def test_batch_csv_to_csv_with_top_2(tmp_path):
+    src = write_csv(tmp_path / "subs.csv", SMALL)
+    out = tmp_path / "best.csv"
+    r = run("batch", str(src), "--start", START, "--out", str(out), "--top", "2", "-q")
+    assert r.exit_code == 0, r.stderr
+    assert out.read_text("utf-8").splitlines() == [
+        '"subscriber","months","current_plan","current_cost","plan_1","cost_1","plan_2","cost_2","saving"',
+        '"a",2,"cmcc-8yuan-shenzhen-voice",620.30,"telecom-wuyouka-5",81.40,"unicom-liuliangwang-8-data",126.95,538.90',
+        '"b",3,"telecom-5g-changxiang-129",1552.80,"unicom-tencent-dawangka-19",837.80,'
+        '"cmcc-guangdong-39-prepay-return",1398.80,715.00',
+        '"c",1,,,"telecom-wuyouka-5",60.00,"telecom-shanghai-tingji-baohao",68.00,',
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["best.csv", "subs.csv"]  # no temporary file left
+    assert "3 subscribers" in r.stdout and "1253.90" in r.stdout
+
+
+def test_batch_parquet_in_and_out_and_json_summary(tmp_path):
+    src = write_csv(tmp_path / "subs.csv", SMALL)
+    pq.write_table(pcsv.read_csv(src), tmp_path / "subs.parquet")
+    r = run("batch", str(tmp_path / "subs.parquet"), "--start", START, "--out", str(tmp_path / "best.parquet"),
+            "-f", "json", "-q")
+    assert r.exit_code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["subscribers"] == 3 and doc["rows"] == 6 and doc["with_current"] == 2 and doc["would_save"] == 2
+    assert (doc["median_saving"], doc["total_saving"]) == ("626.95", "1253.90")  # (538.90 + 715.00) / 2
+    assert [(o["operator"], o["total_saving"]) for o in doc["by_operator"]] == [
+        ("China Mobile", "538.90"), ("China Telecom", "715.00")]
+    best = pq.read_table(tmp_path / "best.parquet")
+    assert best.schema.field("cost_1").type == pa.decimal128(18, 2)
+    assert best.column("cost_1").to_pylist() == [Decimal("81.40"), Decimal("837.80"), Decimal("60.00")]
+
+
+def test_batch_jsonl_amounts_are_strings(tmp_path):
+    src = write_csv(tmp_path / "subs.csv", SMALL)
+    r = run("batch", str(src), "--start", START, "--out", str(tmp_path / "best.jsonl"), "-q")
+    assert r.exit_code == 0, r.stderr
+    first = json.loads((tmp_path / "best.jsonl").read_text("utf-8").splitlines()[0])
+    assert first == {"subscriber": "a", "months": 2, "current_plan": "cmcc-8yuan-shenzhen-voice",
+                     "current_cost": "620.30", "plan_1": "telecom-wuyouka-5", "cost_1": "81.40", "saving": "538.90"}
+
+
+def test_bad_rows_are_reported_with_their_lines_and_nothing_is_written(tmp_path):
+    src = write_csv(tmp_path / "bad.csv", SMALL + "d,2026-13,5,1,1,\nd,2026-01,-3,1,1,\ne,2026-01,1,1.5,2 GB,nope\n")
+    out = tmp_path / "best.csv"
+    out.write_text("previous run\n", encoding="utf-8")
+    r = run("batch", str(src), "--start", START, "--out", str(out), "-q", "--chunk-rows", "1000")
+    assert r.exit_code == 1
+    err = r.stderr
+    assert "bad.csv:8: month: '2026-13' has month 13" in err
+    assert "bad.csv:9: voice_min: -3 is negative" in err
+    assert "bad.csv:10: sms: 1.5 is not a whole number of messages" in err
+    assert "bad.csv:10: data_mb: '2 GB' is not a plain number" in err
+    assert "bad.csv:10: current_plan: no plan with id 'nope'" in err
+    assert out.read_text("utf-8") == "previous run\n"  # the old output is untouched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "best.csv"]  # no temporary file left
+
+
+def test_an_error_in_a_late_chunk_leaves_no_partial_output(tmp_path):
+    body = "".join(f"s{i:04d},2026-01,{i},0,{i},\n" for i in range(3000))
+    src = write_csv(tmp_path / "late.csv", SMALL.splitlines()[0] + "\n" + body + "z,2026-01,x,0,0,\n")
+    r = run("batch", str(src), "--start", START, "--out", str(tmp_path / "best.parquet"), "-q", "--chunk-rows", "1000")
+    assert r.exit_code == 1 and "late.csv:3002: voice_min: 'x' is not a plain number" in r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["late.csv"]
+
+
+def test_header_problems_and_options(tmp_path):
+    src = write_csv(tmp_path / "h.csv", "subscriber,month,voice,sms,data\nx,2026-01,1,1,1\n")
+    r = run("batch", str(src), "-q")
+    assert r.exit_code == 1 and "column 'data' has no unit; name it data_mb" in r.stderr
+    src = write_csv(tmp_path / "ok.csv", SMALL)
+    assert run("batch", str(src), "--out", str(tmp_path / "x.xlsx")).exit_code == 2
+    assert run("batch", str(tmp_path / "missing.csv")).exit_code == 2
+    assert run("batch", str(src), "--scheduler", "tcp://127.0.0.1:1").exit_code == 2
+
+
+def test_progress_bar_and_glob_of_files(tmp_path):
+    lines = SMALL.splitlines()
+    write_csv(tmp_path / "part-1.csv", "\n".join(lines[:4]) + "\n")  # b's rows go on in the next file
+    write_csv(tmp_path / "part-2.csv", "\n".join([lines[0], *lines[4:]]) + "\n")
+    r = run("batch", str(tmp_path / "part-*.csv"), "--start", START, "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["total_saving"] == "1253.90"
+    assert "rows" in r.stderr  # the progress bar and the closing line
+
+
+# ---------------------------------------------------------------- Dask
+
+
+def test_dask_engine_on_a_loopback_cluster_equals_the_local_engine(tmp_path):
+    from distributed import LocalCluster
+
+    table, _ = _random_subscribers(60, seed=11)
+    table = table.rename_columns(["subscriber", "month", "voice_min", "sms", "data_kb", "app_data_kb", "data_days",
+                                  "current_plan", "current_since"])
+    src = tmp_path / "extract"
+    src.mkdir()
+    half = table.num_rows // 2 + 3  # a subscriber straddles the two files
+    pq.write_table(table.slice(0, half), src / "a.parquet")
+    pq.write_table(table.slice(half), src / "b.parquet")
+    common = [str(src / "*.parquet"), "--start", START, "--top", "2", "-q", "-f", "json"]
+    local = run("batch", *common, "--out", str(tmp_path / "local.parquet"))
+    assert local.exit_code == 0, local.stderr
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        remote = run("batch", *common, "--engine", "dask", "--scheduler", cluster.scheduler_address,
+                     "--out", str(tmp_path / "dask.parquet"))
+    assert remote.exit_code == 0, remote.stderr
+    a = pq.read_table(tmp_path / "local.parquet").sort_by("subscriber")
+    b = pq.read_table(tmp_path / "dask.parquet").sort_by("subscriber")
+    assert a.num_rows == 60
+    assert a.to_pylist() == b.to_pylist()
+    da, db = json.loads(local.stdout), json.loads(remote.stdout)
+    da.pop("output"), db.pop("output")
+    assert da == db

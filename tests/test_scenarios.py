@@ -1,0 +1,176 @@
+"""Usage scenarios, months over an allowance, the break-even usage, and eligibility filtering."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from conftest import GB, MB, make_history, make_plan
+from typer.testing import CliRunner
+
+from tariffcli.cli import app
+from tariffcli.errors import UsageError
+from tariffcli.recommend import compare, condition_key, parse_eligible, unmet_conditions
+from tariffcli.scenarios import break_even, level_of, scenario_usage
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = json.loads((ROOT / "tariffcli" / "schemas" / "comparison.schema.json").read_text("utf-8"))
+TWELVE = [5, 1, 9, 2, 8, 3, 7, 4, 6, 10, 12, 11]  # 1..12 in a shuffled order
+
+
+def run(*args: str) -> object:
+    env = {"NO_COLOR": "1", "COLUMNS": "100", "LANG": "C", "LC_ALL": "", "LC_MESSAGES": "", "TERM": "dumb"}
+    return CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+# ---------------------------------------------------------------- levels
+
+
+def test_levels_by_nearest_rank() -> None:
+    assert level_of(TWELVE, "mean") == 7  # 78 / 12 = 6.5, rounded up
+    assert level_of(TWELVE, "p50") == 6  # the 6th smallest of 12
+    assert level_of(TWELVE, "p90") == 11  # the ceil(10.8) = 11th smallest
+    assert level_of(TWELVE, "max") == 12
+    assert level_of([4], "p90") == 4
+    assert level_of([], "max") == 0
+    with pytest.raises(UsageError):
+        level_of(TWELVE, "p75")
+
+
+def test_scenario_usage_is_one_level_per_service() -> None:
+    history = make_history(voice_min=TWELVE, sms=[0] * 11 + [30], data_kb=[m * 100 * MB for m in TWELVE],
+                           data_days=[m + 10 for m in TWELVE])
+    u = scenario_usage(history, ["2027-01", "2027-02", "2027-03"], "p90")
+    assert u.voice_min.tolist() == [11, 11, 11]
+    assert u.sms.tolist() == [0, 0, 0]  # the p90 of eleven zeros and one 30
+    assert u.data_kb.tolist() == [1100 * MB] * 3
+    assert u.data_days.tolist() == [21, 21, 21] and bool(u.data_days_known.all())
+    u = scenario_usage(make_history(data_kb=MB), ["2027-02"], "max")
+    assert u.data_days.tolist() == [28] and not bool(u.data_days_known.any())  # days unknown: every day
+
+
+# ---------------------------------------------------------------- ranking on a scenario
+
+SMALL = dict(id="small", monthly_fee="20", allowances={"data": "5 GB"},
+             overage={"data": {"rate": "5", "per": "GB", "increment": "GB"}})
+LARGE = dict(id="large", monthly_fee="50", allowances={"data": "30 GB"},
+             overage={"data": {"rate": "5", "per": "GB", "increment": "GB"}})
+
+
+def test_scenario_changes_the_ranking_and_counts_months_over() -> None:
+    # 3 GB most months, 15 GB in two: on average the small plan wins, at p90 the large one does.
+    data = [3 * GB] * 10 + [15 * GB] * 2
+    history = make_history(data_kb=data)
+    plans = [make_plan(**SMALL), make_plan(**LARGE)]
+    mean = compare(plans, history, start="2027-01", scenario="mean")
+    p90 = compare(plans, history, start="2027-01", scenario="p90")
+    assert [r.plan.id for r in mean.rows] == ["small", "large"]
+    assert [r.plan.id for r in p90.rows] == ["large", "small"]
+    past = {r.plan.id: next(n.params for n in r.notes if n.code == "months_over_past") for r in p90.rows}
+    assert past == {"large": {"months": 0, "of": 12}, "small": {"months": 2, "of": 12}}
+    assert compare(plans, history, start="2027-01").scenario is None
+
+
+def test_break_even_above_and_below() -> None:
+    # small: 20 + 5 per started GB over 5 GB; large: 50 up to 30 GB. Tied from 10 to 11 GB.
+    small, large = make_plan(**SMALL), make_plan(**LARGE)
+    history = make_history(data_kb=3 * GB)
+    cmp = compare([small, large], history, start="2027-01", scenario="p50")
+    data = next(b for b in cmp.break_even if b.service == "data")
+    assert (data.cheaper, data.rival, data.direction) == ("small", "large", "above")
+    assert 11 * GB < data.level <= 11 * GB + MB
+    assert data.at == 3 * GB
+
+    heavy = compare([small, large], make_history(data_kb=20 * GB), start="2027-01", scenario="p50")
+    data = next(b for b in heavy.break_even if b.service == "data")
+    assert (data.cheaper, data.rival, data.direction) == ("large", "small", "below")
+    assert 10 * GB - MB <= data.level <= 10 * GB  # the small plan is strictly cheaper up to 10 GB (tied to 11 GB)
+
+    none = break_even(small, large, scenario_usage(history, ["2027-01"], "p50"), "voice")
+    assert none.level is None and none.direction == "none"
+
+
+def test_scenario_on_the_command_line(tmp_path: Path) -> None:
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    base = (ROOT / "plans" / "cmcc" / "5g-128.yaml").read_text("utf-8")
+    for spec in (SMALL, LARGE):
+        text = base.replace("id: cmcc-5g-128", f"id: {spec['id']}").replace(
+            "monthly_fee: 128.00", f"monthly_fee: {spec['monthly_fee']}.00").replace(
+            "data: 30 GB", f"data: {spec['allowances']['data']}").replace(
+            "rate: 0.29\n    per: MB\n    increment: KB", "rate: 5\n    per: GB\n    increment: GB")
+        (plans / f"{spec['id']}.yaml").write_text(text, encoding="utf-8")
+    usage = tmp_path / "u.csv"
+    usage.write_text("month,voice_min,sms,data_gb\n" + "".join(f"2026-{m:02d},0,0,3\n" for m in range(1, 13)),
+                     encoding="utf-8")
+    r = run("compare", str(usage), "--plans", str(plans), "--start", "2027-01", "--scenario", "p90")
+    assert r.exit_code == 0, r.stderr
+    out = flat(r.stdout)
+    assert "Ranked on your 90th-percentile (p90) month: 0 min, 0 SMS, 3 GB data a month" in out
+    assert ("Break-even: 5G套餐 128元档 (large) wins above about 11.0 GB of data a month (you: 3.0 GB of data); "
+            "below that, 5G套餐 128元档 (small).") in out
+    assert "over an allowance in 0 of 12 months at your past usage" in out
+    r = run("compare", str(usage), "--plans", str(plans), "--start", "2027-01", "--scenario", "max",
+            "--format", "json")
+    doc = json.loads(r.stdout)
+    jsonschema.validate(doc, SCHEMA)
+    assert doc["scenario"]["level"] == "max"
+    assert doc["scenario"]["usage"]["data_kb"] == 3 * GB
+    assert {b["service"] for b in doc["scenario"]["break_even"]} == {"data", "voice", "sms"}
+    r = run("compare", str(usage), "--plans", str(plans), "--scenario", "p75")
+    assert r.exit_code == 2
+
+
+# ---------------------------------------------------------------- eligibility
+
+
+def test_condition_keys_and_matching() -> None:
+    assert condition_key("not a premium number (靓号)") == "not-a-premium-number"
+    assert condition_key("line suspended - no calls, SMS or data while suspended") == "line-suspended"
+    assert parse_eligible(["student,elderly", " local "]) == ("student", "elderly", "local")
+    plan = make_plan(eligibility=["aged 60+", "not a premium number (靓号)"])
+    assert unmet_conditions(plan, ["elderly"]) == ("not a premium number (靓号)",)
+    assert unmet_conditions(plan, ["老年人", "not-a-premium-number"]) == ()
+    assert unmet_conditions(plan, ["not a premium number (靓号)", "senior"]) == ()
+    assert unmet_conditions(make_plan(), []) == ()
+
+
+def test_eligible_keeps_only_plans_whose_conditions_are_met() -> None:
+    plans = [make_plan(id="for-students", eligibility=["student"]),
+             make_plan(id="for-elderly", eligibility=["elderly"]),
+             make_plan(id="for-everyone")]
+    history = make_history()
+    everyone = compare(plans, history, start="2027-01")
+    assert {r.plan.id for r in everyone.rows} == {"for-students", "for-elderly", "for-everyone"}
+    marks = {r.plan.id: [n.params["who"] for n in r.notes if n.code == "eligibility"] for r in everyone.rows}
+    assert marks == {"for-students": ["student"], "for-elderly": ["elderly"], "for-everyone": []}
+    students = compare(plans, history, start="2027-01", eligible=["student"])
+    assert {r.plan.id for r in students.rows} == {"for-students", "for-everyone"}
+    assert [(p.id, why) for p, why in students.excluded] == [("for-elderly", "not_eligible")]
+
+
+def test_eligible_on_the_command_line() -> None:
+    sample = str(ROOT / "sample_bills" / "keep-number-abroad.csv")
+    r = run("compare", sample, "--start", "2027-01", "--tag", "keep-number", "--format", "json")
+    shown = {p["id"] for p in json.loads(r.stdout)["plans"]}
+    assert {"cmcc-8yuan-shenzhen-voice", "telecom-shanghai-tingji-baohao"} <= shown  # restricted, shown, marked
+    r = run("compare", sample, "--start", "2027-01", "--tag", "keep-number", "--format", "json", "--eligible", "student")
+    doc = json.loads(r.stdout)
+    jsonschema.validate(doc, SCHEMA)
+    assert {p["id"] for p in doc["plans"]} == {"telecom-wuyouka-5", "unicom-liuliangwang-8-data",
+                                               "unicom-liuliangwang-8-voice"}
+    left = {e["id"]: e for e in doc["excluded"]}
+    assert left["cmcc-8yuan-shenzhen-voice"]["reason"] == "not_eligible"
+    assert left["cmcc-8yuan-shenzhen-voice"]["conditions"] == [
+        "not-on-a-contract-plan", "not-in-a-broadband-bundle", "not-a-premium-number"]
+    assert "3 plan(s) left out, conditions not given with --eligible" in r.stderr
+    assert "telecom-shanghai-tingji-baohao (line-suspended)" in r.stderr
+    r = run("compare", sample, "--start", "2027-01", "--tag", "keep-number", "--format", "csv",
+            "--eligible", "not-on-a-contract-plan,not-in-a-broadband-bundle", "--eligible", "not-a-premium-number")
+    assert "cmcc-8yuan-shenzhen-voice" in r.stdout and "tingji" not in r.stdout
