@@ -109,6 +109,16 @@ def _emit_table(renderable: Any, footer: str, output: Path | None) -> None:
     _emit(buf.getvalue(), output)
 
 
+def parse_day(text: str | None, option: str = "date") -> date:
+    """``--date YYYY-MM-DD``, or today (the CLI is the only place that reads the clock)."""
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--{option}: {text!r} is not a date YYYY-MM-DD", field=option) from None
+
+
 def _lang(lang: Lang | None) -> str:
     return lang.value if lang is not None else default_lang()
 
@@ -199,10 +209,7 @@ def compare(
         from .recommend import compare as run_compare
         from .recommend import parse_eligible, select_plans
 
-        try:
-            now = date.fromisoformat(today) if today else date.today()
-        except ValueError:
-            raise UsageError(f"--today: {today!r} is not a date YYYY-MM-DD", field="today") from None
+        now = parse_day(today, "today")
         if excel and fmt is not OutputFormat.csv:
             raise UsageError("--excel goes with --format csv", field="excel")
         if bars and fmt is not OutputFormat.table:
@@ -279,7 +286,7 @@ def plans_list(
         from . import io as tio
         from . import render
         from .catalogue_tools import filter_plans
-        from .cli_baskets import parse_amount, parse_day
+        from .cli_baskets import parse_amount
 
         if excel and fmt is not OutputFormat.csv:
             raise UsageError("--excel goes with --format csv", field="excel")

@@ -9,7 +9,6 @@ Typer reads the option types defined inside :func:`register`.
 import re
 import sys
 import unicodedata
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -41,7 +40,7 @@ def split_line_option(values: list[str] | None, option: str) -> dict[str | None,
 
 def register(app: typer.Typer) -> None:
     """Add the ``analyze`` command to the app."""
-    from .cli import FormatOpt, LangOpt, OutputFormat, OutputOpt, PlansOpt, _emit, _emit_table, _guard, _lang
+    from .cli import FormatOpt, LangOpt, OutputFormat, OutputOpt, PlansOpt, _emit, _emit_table, _guard, _lang, parse_day
 
     @app.command()
     def analyze(
@@ -72,10 +71,7 @@ def register(app: typer.Typer) -> None:
             from . import io as tio
             from .errors import UsageError
 
-            try:
-                now = date.fromisoformat(today) if today else date.today()
-            except ValueError:
-                raise UsageError(f"--today: {today!r} is not a date YYYY-MM-DD", field="today") from None
+            now = parse_day(today, "today")
             if usage is None and bill is None:
                 raise UsageError("nothing to analyse: give a usage or itemized-records file, or --bill FILE")
             plan_refs = split_line_option(plan, "plan")

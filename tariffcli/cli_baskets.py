@@ -7,7 +7,6 @@ hand the result to a renderer. Heavy modules are imported inside the commands.
 # No "from __future__ import annotations": typer reads the options' annotations of the
 # commands defined inside register(), which refer to names imported there.
 import sys
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -17,18 +16,6 @@ import typer
 if TYPE_CHECKING:  # pragma: no cover
     from .baskets import Basket
     from .catalogue_tools import CatalogueDiff
-
-
-def parse_day(text: str | None, option: str = "date") -> date:
-    """``--date YYYY-MM-DD``, or today (the CLI is the only place that reads the clock)."""
-    from .errors import UsageError
-
-    if text is None:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"--{option}: {text!r} is not a date YYYY-MM-DD", field=option) from None
 
 
 def parse_amount(text: str | None, option: str) -> Decimal | None:
@@ -163,6 +150,7 @@ def register(app: typer.Typer) -> None:
         _emit_table,
         _guard,
         _lang,
+        parse_day,
     )
 
     @app.command()

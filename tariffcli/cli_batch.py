@@ -87,7 +87,7 @@ def summary_table(report: "SummaryReport") -> Any:
 
 def register(app: typer.Typer) -> None:
     """Add the ``batch`` command to the app."""
-    from .cli import OperatorOpt, PlansOpt, TagOpt, _emit, _emit_table, _guard
+    from .cli import OperatorOpt, PlansOpt, TagOpt, _emit, _emit_table, _guard, parse_day
 
     @app.command()
     def batch(
@@ -123,7 +123,6 @@ def register(app: typer.Typer) -> None:
         """Find the cheapest plans for every subscriber in a large usage file; summarise who would save."""
 
         def body() -> None:
-            from datetime import date
 
             from . import batch_io
             from . import io as tio
@@ -134,10 +133,7 @@ def register(app: typer.Typer) -> None:
 
             if scheduler and engine is not Engine.dask:
                 raise UsageError("--scheduler goes with --engine dask", field="scheduler")
-            try:
-                now = date.fromisoformat(today) if today else date.today()
-            except ValueError:
-                raise UsageError(f"--today: {today!r} is not a date YYYY-MM-DD", field="today") from None
+            now = parse_day(today, "today")
             if out is not None:
                 batch_io.output_format(out)  # a wrong suffix fails before any work
             catalogue = tio.load_plans(plans)

@@ -3,7 +3,6 @@
 # No "from __future__ import annotations": typer reads the annotations of the command
 # defined inside register(), which refer to names imported there.
 import sys
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -18,7 +17,7 @@ class OfferFormat(StrEnum):
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
-    from .cli import LangOpt, OutputOpt, PlansOpt, _emit, _guard, _lang
+    from .cli import LangOpt, OutputOpt, PlansOpt, _emit, _guard, _lang, parse_day
     from .errors import UsageError
 
     @app.command("offer")
@@ -73,10 +72,7 @@ def register(app: typer.Typer) -> None:
             from .offer import judge_offer, offer_from_terms
             from .recommend import parse_eligible
 
-            try:
-                now = date.fromisoformat(today) if today else date.today()
-            except ValueError:
-                raise UsageError(f"--today: {today!r} is not a date YYYY-MM-DD", field="today") from None
+            now = parse_day(today, "today")
             by_flags = any(v is not None for v in (fee, discount, promo_fee, for_months, voice, sms, data, app_data,
                                                    commitment, rates_from))
             if len(args) not in (1, 2):

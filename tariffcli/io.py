@@ -115,25 +115,14 @@ def read_usage(path: Path) -> UsageHistory:
 
 def atomic_write(path: Path, text: str, *, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``path`` so that a failure never leaves a partial or truncated file."""
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # the usual permissions of a new file, not mkstemp's 0600
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    atomic_write_bytes(path, text.encode(encoding))
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (as :func:`atomic_write`), e.g. an image."""
+    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``.
+
+    A failure at any point removes the temporary file and leaves ``path`` as it was.
+    """
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
@@ -143,7 +132,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.fsync(fh.fileno())
         mask = os.umask(0)
         os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # a chart is for sharing: the usual permissions, not mkstemp's 0600
+        os.chmod(tmp, 0o666 & ~mask)  # the usual permissions of a new file, not mkstemp's 0600
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
