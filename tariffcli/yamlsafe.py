@@ -178,7 +178,7 @@ class _Walker:
         try:
             return self.ctor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            # e.g. a date that does not exist (2026-02-30), an int longer than Python converts
+            # e.g. a date that does not exist (2026-02-30)
             raise self.fail(node, f"cannot read {_show(value)}: {exc}", "yaml_value", path) from None
 
 
