@@ -37,7 +37,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr,
 from .errors import DataError, Problem, UsageError
 from .plans import Count, DataQty, Plan
 from .recommend import Note
-from .yamlsafe import Located, load_yaml
+from .validation import validation_problems
+from .yamlsafe import load_yaml
 
 # ---------------------------------------------------------------- the model
 
@@ -207,34 +208,6 @@ def unknown_basket(ref: str) -> UsageError:
 # ---------------------------------------------------------------- basket files
 
 
-def _problems(exc: ValidationError, located: Located, source: str, prefix: tuple[str | int, ...]) -> list[Problem]:
-    problems: list[Problem] = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if isinstance(p, int) or not _is_union_tag(str(p)))
-        path = prefix + loc
-        field = ".".join(str(p) for p in path) or None
-        if err["type"] == "extra_forbidden":
-            key = str(loc[-1])
-            model: type[BaseModel] = Citation if loc[:1] == ("source",) else Basket
-            names = sorted(model.model_fields)
-            close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
-            hint = f" (did you mean '{close[0]}'?)" if close else f"; allowed: {', '.join(names)}"
-            msg, code = f"unknown key '{key}'{hint}", "unknown_key"
-        elif err["type"] == "missing":
-            msg, code = f"missing required key '{loc[-1]}'", "missing_key"
-        else:
-            msg, code = re.sub(r"^Value error, ", "", err["msg"]), "invalid_value"
-            shown = err.get("input")
-            if shown is not None and not isinstance(shown, (dict, list)) and "got" not in msg:
-                msg = f"{msg} (got {str(shown)!r})"
-        problems.append(Problem(msg, file=source, line=located.line_of(path), field=field, code=code))
-    return problems
-
-
-def _is_union_tag(part: str) -> bool:
-    return any(c in part for c in "[(") or part in {"int", "str", "decimal", "none", "function-before"}
-
-
 def parse_baskets(text: str, source: str) -> tuple[Basket, ...]:
     """Baskets from YAML ``text``: one basket mapping, or ``baskets:`` with a list of them.
 
@@ -264,7 +237,7 @@ def parse_baskets(text: str, source: str) -> tuple[Basket, ...]:
         try:
             b = Basket.model_validate(item)
         except ValidationError as exc:
-            problems.extend(_problems(exc, located, source, path))
+            problems.extend(validation_problems(exc, located, source, Basket, path))
             continue
         rules = check_basket(b)
         for sub, msg in rules:

@@ -8,9 +8,8 @@ suggestion when they are a near miss of a real one.
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, localcontext
 from enum import StrEnum
@@ -29,6 +28,7 @@ from pydantic import (
 from . import units
 from .errors import DataError, Problem
 from .money import to_decimal
+from .validation import validation_problems
 from .yamlsafe import Located, load_yaml
 
 # ---------------------------------------------------------------- field types
@@ -440,115 +440,6 @@ def _normalise(data: Any) -> Any:
     return data
 
 
-def _model_at(loc: Sequence[str | int]) -> type[BaseModel] | None:
-    """The model class that owns the mapping at ``loc`` (for key suggestions)."""
-    import types
-    import typing
-
-    model: type[BaseModel] | None = Plan
-    for part in loc:
-        if model is None:
-            return None
-        if isinstance(part, int):
-            continue
-        info = model.model_fields.get(part)
-        if info is None:
-            return None
-        model = None
-        stack = [info.annotation]
-        while stack:
-            t = stack.pop()
-            if isinstance(t, type) and issubclass(t, BaseModel):
-                model = t
-                break
-            if isinstance(t, (types.UnionType, typing._GenericAlias)) or typing.get_origin(t) is not None:  # type: ignore[attr-defined]
-                stack.extend(typing.get_args(t))
-    return model
-
-
-def _problems_from_validation(exc: ValidationError, located: Located, source: str) -> list[Problem]:
-    problems: list[Problem] = []
-    seen: set[tuple[Any, ...]] = set()
-    errors = [(err, _user_loc(err["loc"], located.data)) for err in exc.errors(include_url=False)]
-    suggested: set[tuple[Any, ...]] = set()  # keys an unknown key is suggested for: not reported missing too
-    hints: dict[tuple[Any, ...], str] = {}
-    for err, loc in errors:
-        if err["type"] == "extra_forbidden":
-            model = _model_at(loc[:-1])
-            names = sorted(model.model_fields) if model else []
-            close = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.6)
-            hints[loc] = f" (did you mean '{close[0]}'?)" if close else (
-                f"; allowed: {', '.join(names)}" if names else ""
-            )
-            if close:
-                suggested.add(loc[:-1] + (close[0],))
-    for err, loc in errors:
-        field = ".".join(str(p) for p in loc) or None
-        line = located.line_of(loc)
-        if err["type"] == "extra_forbidden":
-            msg, code = f"unknown key '{loc[-1]}'{hints[loc]}", "unknown_key"
-        elif err["type"] == "missing":
-            if loc in suggested:
-                continue  # "unknown key 'monthy_fee' (did you mean 'monthly_fee'?)" says it all
-            msg, code = f"missing required key '{loc[-1]}'", "missing_key"
-        else:
-            text = _FRIENDLY.get(err["type"], err["msg"])
-            text = re.sub(r"^Value error, ", "", text)
-            msg, code = text, "invalid_value"
-            if err["type"] == "literal_error" and any(
-                e["type"] != "literal_error" and e["loc"][: len(err["loc"]) - 1] == err["loc"][:-1]
-                for e in exc.errors(include_url=False)
-                if e is not err
-            ):
-                continue  # the 'unlimited' branch of a union: the other branch's message says more
-            shown = err.get("input")
-            if shown is not None and not isinstance(shown, (dict, list)) and "got" not in text:
-                shown_text = str(shown)
-                if repr(shown_text) not in text:
-                    shown_text = shown_text if len(shown_text) <= 60 else shown_text[:60] + "..."
-                    msg = f"{text} (got {shown_text!r})"
-        key = (field, msg)
-        if key in seen:
-            continue
-        seen.add(key)
-        problems.append(Problem(msg, file=source, line=line, field=field, code=code))
-    return sorted(problems, key=lambda p: (p.line or 0, p.field or ""))
-
-
-_FRIENDLY = {
-    "model_type": "should be a mapping of keys to values",
-    "dict_type": "should be a mapping of keys to values",
-    "tuple_type": "should be a list",
-    "list_type": "should be a list",
-}
-"""Plainer words for pydantic's messages about the shape of a value."""
-
-_UNION_TAGS = {"int", "str", "float", "bool", "decimal", "date", "none", "list", "tuple", "dict"}
-
-
-def _user_loc(loc: Sequence[str | int], data: Any) -> tuple[str | int, ...]:
-    """The path of an error in the author's document: pydantic's ``loc`` without the union branch names in it.
-
-    A part that is a key (or index) of the document at that point is always
-    kept, so a key such as ``'0['`` or ``'cap (CNY)'`` is never mistaken for a branch name.
-    """
-    out: list[str | int] = []
-    node = data
-    for part in loc:
-        if isinstance(node, dict) and part in node or isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            out.append(part)
-            node = node[part]
-        elif isinstance(part, int) or not _is_union_tag(part):
-            out.append(part)
-            node = None
-    return tuple(out)
-
-
-def _is_union_tag(part: str) -> bool:
-    """pydantic puts the name of a union's branch into an error's path; our keys never look like one."""
-    return any(c in part for c in "[(") or part in _UNION_TAGS or part.startswith("function-")
-
-
 def check_plan(plan: Plan, located: Located, source: str) -> list[Problem]:
     """Rules that span several fields; each problem points at its line."""
     problems: list[Problem] = []
@@ -609,7 +500,7 @@ def parse_plan(text: str, source: str) -> Plan:
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
-        raise DataError(_problems_from_validation(exc, located, source)) from None
+        raise DataError(validation_problems(exc, located, source, Plan)) from None
     problems = check_plan(plan, located, source)
     if problems:
         raise DataError(problems)
