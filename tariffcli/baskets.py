@@ -35,7 +35,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError
 
 from .errors import DataError, Problem, UsageError
-from .plans import Count, DataQty, Plan
+from .plans import SUSPENSION_TAG, Count, DataQty, Plan
 from .recommend import Note
 from .validation import validation_problems
 from .yamlsafe import load_yaml
@@ -355,8 +355,6 @@ def _notes(plan: Plan, res: Any, i: int) -> tuple[Note, ...]:
     return tuple(notes)
 
 
-SUSPENSION_TAG = "suspension"
-"""Plans with this tag keep a number on a suspended line: they carry no usage, so no basket."""
 
 
 def price_baskets(

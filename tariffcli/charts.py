@@ -158,10 +158,12 @@ def bar_chart(bars: Sequence[Bar], *, title: str, xlabel: str, fmt: str, font: s
 def compare_bars(cmp: Comparison, *, lang: str = "en", top: int | None = None) -> list[Bar]:
     """One bar per plan in a comparison: its total over the horizon."""
     rows = list(cmp.rows if top is None else cmp.rows[:top])
-    out = [Bar(f"{r.rank}. {r.plan.name}", r.total, r.plan.operator) for r in rows]
+    from .render import display_name
+
+    out = [Bar(f"{r.rank}. {display_name(r, cmp, lang)}", r.total, r.plan.operator) for r in rows]
     if cmp.current is not None:
         c = cmp.current
-        out.append(Bar(f"{c.plan.name} ({label('current', lang)})", c.total, c.plan.operator))
+        out.append(Bar(f"{display_name(c, cmp, lang)} ({label('current', lang)})", c.total, c.plan.operator))
     return out
 
 

@@ -93,7 +93,7 @@ def _emit(text: str, output: Path | None, *, bom: bool = False) -> None:
 def _emit_table(renderable: Any, footer: str, output: Path | None) -> None:
     from rich.console import Console
 
-    if output is None:
+    if output is None and sys.stdout.isatty():
         console = Console(highlight=False, soft_wrap=False)
         console.print(renderable)
         if footer:
@@ -101,12 +101,15 @@ def _emit_table(renderable: Any, footer: str, output: Path | None) -> None:
         return
     import io as _io
 
+    # piped or to a file: plain text at the terminal's width (COLUMNS, else 80; 120 for a file),
+    # without the padding rich adds to the end of every line
+    width = Console().width if output is None else 120
     buf = _io.StringIO()
-    console = Console(file=buf, width=120, no_color=True, highlight=False, force_terminal=False)
+    console = Console(file=buf, width=width, no_color=True, highlight=False, force_terminal=False)
     console.print(renderable)
     if footer:
         console.print(footer)
-    _emit(buf.getvalue(), output)
+    _emit("".join(line.rstrip() + "\n" for line in buf.getvalue().splitlines()), output)
 
 
 def parse_day(text: str | None, option: str = "date") -> date:
@@ -232,12 +235,13 @@ def compare(
                              eligible=None if eligible is None else parse_eligible(eligible),
                              keep_number="keep-number" in (tag or ()), explain=explain)
         language = _lang(lang)
-        not_on_sale = [p for p, why in result.excluded if why == "not_on_sale"]
-        if not_on_sale:
-            from .i18n import label
+        from .i18n import label
 
-            ids = ", ".join(p.id for p in not_on_sale)
-            print(label("excluded", language, n=len(not_on_sale), start=first, ids=ids), file=sys.stderr)
+        for reason in ("not_on_sale", "suspended_line"):
+            left = [p.id for p, why in result.excluded if why == reason]
+            if left:
+                print(label(f"excluded_{reason}", language, n=len(left), start=first, ids=", ".join(left)),
+                      file=sys.stderr)
         from . import render
 
         left_out = render.not_eligible_line(result, language)
@@ -361,6 +365,41 @@ def _register_commands() -> None:
 _register_commands()
 
 
-def main() -> None:
-    """Console-script entry point."""
-    app()
+def _wants_json(argv: list[str]) -> bool:
+    """Whether the command line asks for JSON output (so errors are also written as JSON)."""
+    for i, arg in enumerate(argv):
+        if arg in ("--format", "-f") and i + 1 < len(argv) and argv[i + 1] == "json":
+            return True
+        if arg in ("--format=json", "-fjson"):
+            return True
+    return False
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point.
+
+    Option errors found by the parser (a missing file, a value out of range) exit
+    with code 2 like every usage error, and with ``--format json`` they are also
+    written to stderr as a JSON line, as the command bodies' errors are.
+    """
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        rv = app(args=args, standalone_mode=False, prog_name="tariffcli")
+    except KeyboardInterrupt:
+        print("Aborted.", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:  # the parser's own errors: anything else is a bug and keeps its traceback
+        show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if type(exc).__name__ == "Abort":
+            print("Aborted.", file=sys.stderr)
+            sys.exit(1)
+        if show is None or not isinstance(code, int):
+            raise
+        show()
+        if _wants_json(args):
+            message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+            problem = {"code": "usage", "message": message, "file": None, "line": None, "field": None}
+            doc = {"version": "1", "error": {"exit_code": code, "problems": [problem]}}
+            print(json.dumps(doc, ensure_ascii=False), file=sys.stderr)
+        sys.exit(code)
+    sys.exit(rv if isinstance(rv, int) else 0)

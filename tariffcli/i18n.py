@@ -27,8 +27,10 @@ LABELS: dict[str, dict[str, str]] = {
               "zh": "{n} 个套餐，自 {start} 起 {h} 个月（{currency}）"},
     "usage": {"en": "Usage per month (projected from {a}..{b}): {voice} min, {sms} SMS, {data} data",
               "zh": "每月用量（根据 {a}..{b} 推算）：通话 {voice} 分钟，短信 {sms} 条，流量 {data}"},
-    "excluded": {"en": "{n} plan(s) not on sale in {start} left out: {ids}",
-                 "zh": "{n} 个套餐在 {start} 不在售，已排除：{ids}"},
+    "excluded_not_on_sale": {"en": "{n} plan(s) not on sale in {start} left out: {ids}",
+                             "zh": "{n} 个套餐在 {start} 不在售，已排除：{ids}"},
+    "excluded_suspended_line": {"en": "{n} suspended-line plan(s) (停机保号: no calls, SMS or data) left out: {ids}",
+                                "zh": "{n} 个停机保号套餐（不能通话、短信、上网）已排除：{ids}"},
     "no_plans": {"en": "No plan matches.", "zh": "没有符合条件的套餐。"},
     "saving_footer": {"en": "Saving: against the current plan {id} over the same months (positive = cheaper).",
                       "zh": "节省：与当前套餐 {id} 同期相比（正数表示更便宜）。"},
@@ -58,6 +60,8 @@ NOTES: dict[str, dict[str, str]] = {
     "commitment_fee": {"en": "{months}-month commitment, exit fee {exit_fee}",
                        "zh": "合约期 {months} 个月，违约金 {exit_fee}"},
     "example_figures": {"en": "example figures: source unverified", "zh": "示例资费：来源未经核实"},
+    "reported_figures": {"en": "figures from press reports, not the operator's page",
+                         "zh": "资费来自新闻报道，非运营商官方页面"},
 }
 
 WHO_ZH = {"student": "学生", "students": "学生", "elderly": "老年人", "new-customer": "新用户",

@@ -69,26 +69,52 @@ def read_text(path: Path, display: str) -> str:
         )) from None
 
 
-def plan_files(paths: Iterable[Path]) -> list[tuple[str, str]]:
-    """(display name, text) of every plan file in ``paths`` (files or directories), in a stable order."""
+def plan_files(paths: Iterable[Path]) -> tuple[list[tuple[str, str]], list[Problem]]:
+    """(display name, text) of every plan file in ``paths`` (files or directories), in a stable order.
+
+    A file given twice (a directory and a file in it) is read once. Files that
+    cannot be read are returned as problems, so the others can still be checked.
+    """
     out: list[tuple[str, str]] = []
+    problems: list[Problem] = []
+    seen: set[Path] = set()
+
+    def add(f: Path, display: str) -> None:
+        real = f.resolve()
+        if real in seen:
+            return
+        seen.add(real)
+        try:
+            out.append((display, read_text(f, display)))
+        except DataError as exc:
+            problems.extend(exc.problems)
+
     for path in paths:
         if path.is_dir():
             root = path if path.resolve() == catalogue_dir().resolve() else None
             files = sorted(p for p in path.rglob("*") if p.suffix in PLAN_SUFFIXES and p.is_file())
             if not files:
-                raise DataError(Problem("no plan files (*.yaml) in this directory", file=_display(path), code="empty"))
-            out.extend((_display(f, root), read_text(f, _display(f, root))) for f in files)
+                problems.append(Problem("no plan files (*.yaml) in this directory", file=_display(path), code="empty"))
+            for f in files:
+                add(f, _display(f, root))
         elif path.is_file():
-            out.append((_display(path), read_text(path, _display(path))))
+            add(path, _display(path))
         else:
             raise UsageError(f"no such plan file or directory: {path}", field="plans")
-    return out
+    return out, problems
 
 
 def load_plans(paths: Sequence[Path] | None = None) -> tuple[Plan, ...]:
-    """Plans from ``paths`` (files or directories), or the bundled catalogue."""
-    return load_catalogue(plan_files(list(paths) if paths else [catalogue_dir()]))
+    """Plans from ``paths`` (files or directories), or the bundled catalogue; every problem reported at once."""
+    files, problems = plan_files(list(paths) if paths else [catalogue_dir()])
+    try:
+        plans = load_catalogue(files)
+    except DataError as exc:
+        problems += exc.problems
+        plans = ()
+    if problems:
+        raise DataError(problems)
+    return plans
 
 
 def resolve_plan(ref: str, plans: Sequence[Plan], option: str = "current") -> Plan:

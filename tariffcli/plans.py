@@ -212,6 +212,11 @@ class _Frozen(BaseModel):
 # ---------------------------------------------------------------- the model
 
 
+SUSPENSION_TAG = "suspension"
+"""Plans with this tag keep a number on a suspended line (停机保号): no calls, SMS or data,
+so they are never ranked against usage (compare, baskets) but listed as left out."""
+
+
 class Confidence(StrEnum):
     """How far the figures can be trusted."""
 

@@ -17,7 +17,7 @@ import numpy as np
 from .engine import I64, LINES, Result, Usage, simulate
 from .errors import DataError, Problem, UsageError
 from .months import add_months, days_in, first_day, month_range, months_between, parse_month
-from .plans import Addon, Confidence, FirstMonth, Plan
+from .plans import SUSPENSION_TAG, Addon, Confidence, FirstMonth, Phase, Plan
 
 if TYPE_CHECKING:  # pragma: no cover
     from .rules import Guide
@@ -179,21 +179,45 @@ def _avg(total: int, n: int) -> int:
     return (2 * total + n) // (2 * n) if n else 0
 
 
-def _notes(plan: Plan, idx: int, res: Result, std: Result, first_month: int, horizon: int, usage: Usage, start: str) -> tuple[Note, ...]:
+def _usage_at(usage: Usage, idx: Any) -> Usage:
+    """The usage of some of the simulated months (``idx``: positions)."""
+    from dataclasses import replace
+
+    daily = None if usage.daily_data_kb is None else usage.daily_data_kb[idx]
+    return replace(
+        usage, months=tuple(usage.months[i] for i in idx), voice_min=usage.voice_min[idx], sms=usage.sms[idx],
+        data_kb=usage.data_kb[idx], app_data_kb=usage.app_data_kb[idx], data_days=usage.data_days[idx],
+        data_days_known=usage.data_days_known[idx], daily_data_kb=daily,
+    )
+
+
+def _phase_change(plan: Plan, ph: Phase, total: I64, inside: I64, usage: Usage) -> int:
+    """What a month costs more (fen, average) on the terms that follow ``ph`` than during it, at the same usage.
+
+    The phase's months are billed again as if they were the months right after
+    the phase, so a chained phase (a discount, then a bundled pack) is compared
+    with what really follows it, not with the plan's standard terms.
+    """
+    if not inside.size:
+        return 0
+    after = simulate([plan], _usage_at(usage, inside), [ph.to_month + 1]).line("total")[0]
+    return _avg(int((after - total[inside]).sum()), inside.size)
+
+
+def _notes(plan: Plan, idx: int, res: Result, first_month: int, horizon: int, usage: Usage, start: str) -> tuple[Note, ...]:
     notes: list[Note] = []
     total = res.line("total")[idx]
-    std_total = std.line("total")[idx]
     for ph in plan.promotions:
         # horizon positions covered by the phase
         lo, hi = ph.from_month - first_month, ph.to_month - first_month  # 0-based horizon index
         if hi < 0 or lo > horizon - 1:
             continue  # the phase lies wholly before or after the simulated months
         inside = np.arange(max(lo, 0), min(hi, horizon - 1) + 1)
-        delta = _avg(int((std_total[inside] - total[inside]).sum()), inside.size) if inside.size else 0
-        params = {"month": ph.to_month - first_month + 1, "calendar": add_months(start, hi), "delta": delta}
+        delta = _phase_change(plan, ph, total, inside, usage)
+        params = {"month": ph.to_month, "calendar": add_months(start, hi), "delta": delta}
         if hi >= horizon - 1:
             notes.append(Note("promotion_runs_past_horizon", params))
-        elif inside.size:
+        else:
             notes.append(Note("promotion_ends", params))
     n = horizon
     for code, flags in (("over_data", res.data_over), ("over_voice", res.voice_over), ("over_sms", res.sms_over)):
@@ -220,6 +244,8 @@ def _notes(plan: Plan, idx: int, res: Result, std: Result, first_month: int, hor
                                           "exit_fee": None if plan.commitment.exit_fee is None else int(plan.commitment.exit_fee * 100)}))
     if plan.confidence is Confidence.EXAMPLE:
         notes.append(Note("example_figures"))
+    elif plan.confidence is Confidence.REPORTED:
+        notes.append(Note("reported_figures"))
     return tuple(notes)
 
 
@@ -239,8 +265,10 @@ def compare(
 ) -> Comparison:
     """Simulate every plan from ``start`` for ``horizon`` months and rank them by total.
 
-    Plans not on sale on the first day of ``start`` are left out and listed in
-    ``excluded``. The current plan, if given, is simulated from ``current_since``
+    Ties are broken by plan id; plans whose data would be stopped at a volume
+    cap (the usage is not covered) rank after every plan that covers it.
+    Plans not on sale on the first day of ``start``, and suspended-line plans
+    (停机保号), are left out and listed in ``excluded``. The current plan, if given, is simulated from ``current_since``
     (default: it starts at ``start`` too), so its own promotions end on the right
     month; the saving of each plan is measured against it.
 
@@ -266,10 +294,12 @@ def compare(
     on_sale: list[Plan] = []
     excluded: list[tuple[Plan, str]] = []
     for p in sorted(plans, key=lambda p: p.id):
-        if p.on_sale(day):
-            on_sale.append(p)
-        else:
+        if not p.on_sale(day):
             excluded.append((p, "not_on_sale"))
+        elif SUSPENSION_TAG in p.tags:
+            excluded.append((p, "suspended_line"))
+        else:
+            on_sale.append(p)
     if eligible is not None:
         allowed = [p for p in on_sale if not unmet_conditions(p, eligible)]
         excluded += [(p, "not_eligible") for p in on_sale if unmet_conditions(p, eligible)]
@@ -324,7 +354,7 @@ def compare(
     def row(i: int, rank: int | None, is_current: bool) -> Row:
         p = everyone[i]
         t = int(totals[i])
-        notes = _notes(p, i, res, std, first[i], horizon, usage, start)
+        notes = _notes(billed[i], i, res, first[i], horizon, usage, start)
         if past_over is not None:
             notes += (Note("months_over_past", {"months": int(past_over[i]), "of": horizon}),)
         return Row(
@@ -336,7 +366,9 @@ def compare(
         )
 
     n = len(on_sale)
-    order = sorted(range(n), key=lambda i: (int(totals[i]), on_sale[i].id))
+    # plans that cannot carry the usage (data stopped at a cap) rank after those that can
+    stopped = res.data_stopped.any(axis=1)
+    order = sorted(range(n), key=lambda i: (bool(stopped[i]), int(totals[i]), on_sale[i].id))
     rows = tuple(row(i, r + 1, current is not None and on_sale[i].id == current.id) for r, i in enumerate(order))
     cur_row = row(n, None, True) if current is not None else None
     evens: tuple[BreakEven, ...] = ()

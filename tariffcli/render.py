@@ -182,7 +182,7 @@ def _headers(cmp: Comparison, lang: str) -> list[str]:
 
 def _cells(r: Row, cmp: Comparison, lang: str) -> list[str]:
     rank = str(r.rank) if r.rank is not None else label("current", lang)
-    name = plan_label(r, lang) + (f" ({label('current', lang)})" if r.is_current and r.rank is not None else "")
+    name = display_name(r, cmp, lang) + (f" ({label('current', lang)})" if r.is_current and r.rank is not None else "")
     cells = [rank, r.plan.operator, name, format_fen(r.total), format_fen(r.average), format_fen(r.after_promotions)]
     if cmp.current is not None:
         cells.append("" if r.saving is None else format_fen(r.saving))
@@ -442,7 +442,7 @@ def render_bars(cmp: Comparison, *, lang: str = "en", top: int | None = None, wi
     names = []
     for r in rows:
         rank = str(r.rank) if r.rank is not None else "*"
-        names.append(f"{rank:>2} {r.plan.name}")
+        names.append(f"{rank:>2} {display_name(r, cmp, lang)}")
     name_w = min(max(_cell_width(n) for n in names), 28)
     amounts = [format_fen(r.total) for r in rows]
     amount_w = max(len(a) for a in amounts)
@@ -470,6 +470,13 @@ def plan_label(row: Row, lang: str = "en") -> str:
     if not row.packs:
         return row.plan.name
     return row.plan.name + label("plus", lang) + packs_text(row.packs, lang)
+
+
+def display_name(row: Row, cmp: Comparison, lang: str = "en") -> str:
+    """:func:`plan_label`, with the plan id added when another plan in the comparison has the same name."""
+    everyone = list(cmp.rows) + ([cmp.current] if cmp.current is not None else [])
+    same = sum(1 for r in everyone if r.plan.name == row.plan.name and r.plan.id != row.plan.id)
+    return plan_label(row, lang) + (f" ({row.plan.id})" if same else "")
 
 
 def _about(service: str, value: int, lang: str) -> str:

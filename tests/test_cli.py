@@ -27,7 +27,7 @@ UPDATE = os.environ.get("TARIFFCLI_UPDATE_GOLDEN") == "1"
 
 def run(*args: str, env: dict[str, str] | None = None) -> object:
     runner = CliRunner()
-    base = {"NO_COLOR": "1", "COLUMNS": "100", "LANG": "C", "LC_ALL": "", "LC_MESSAGES": "", "TERM": "dumb"}
+    base = {"NO_COLOR": "1", "COLUMNS": "80", "LANG": "C", "LC_ALL": "", "LC_MESSAGES": "", "TERM": "dumb"}
     return runner.invoke(app, list(args), env={**base, **(env or {})}, catch_exceptions=False)
 
 
@@ -57,6 +57,10 @@ def test_compare_table_and_markdown_golden(sample: str) -> None:
     r = run("compare", str(SAMPLES / sample), "--start", "2027-01", "--top", "5")
     assert r.exit_code == 0, r.stderr
     golden(f"{stem}.table.txt", r.stdout)
+    assert all(len(line) <= 80 and line == line.rstrip() for line in r.stdout.splitlines())
+    r = run("compare", str(SAMPLES / sample), "--start", "2027-01", "--top", "3", "--lang", "zh")
+    assert r.exit_code == 0, r.stderr
+    golden(f"{stem}.zh.table.txt", r.stdout)
     r = run("compare", str(SAMPLES / sample), "--start", "2027-01", "--format", "markdown", "--lang", "zh")
     assert r.exit_code == 0, r.stderr
     golden(f"{stem}.zh.md", r.stdout)
@@ -79,13 +83,18 @@ def test_json_totals_are_sums_of_lines() -> None:
             assert Decimal(entry["saving"]) == Decimal(doc["current"]["total"]) - Decimal(entry["total"])
 
 
-def test_ranking_is_by_total_then_id() -> None:
+def test_ranking_is_by_total_then_id_and_uncovered_usage_last() -> None:
     from decimal import Decimal
 
     r = run("compare", str(SAMPLES / "heavy-data.csv"), "--start", "2027-01", "--format", "json")
     plans = json.loads(r.stdout)["plans"]
-    keys = [(Decimal(p["total"]), p["id"]) for p in plans]
+    stopped = [any(n["code"] == "data_stopped" for n in p["notes"]) for p in plans]
+    keys = [(s, Decimal(p["total"]), p["id"]) for s, p in zip(stopped, plans, strict=True)]
     assert keys == sorted(keys)
+    # 腾讯大王卡 is the cheapest total, but its data stops at 40 GB: it ranks after every plan that covers the usage
+    wang = next(i for i, p in enumerate(plans) if p["id"] == "unicom-tencent-dawangka-19")
+    assert stopped[wang] and not stopped[0]
+    assert Decimal(plans[wang]["total"]) < Decimal(plans[0]["total"])
     assert [p["rank"] for p in plans] == list(range(1, len(plans) + 1))
 
 
@@ -294,3 +303,47 @@ def test_installed_console_script(tmp_path: Path) -> None:
                        capture_output=True, text=True, check=False)
     assert r.returncode == 0, r.stderr
     assert len(json.loads(r.stdout)["plans"]) >= 15
+
+
+def test_parser_errors_are_json_too_with_format_json(tmp_path: Path) -> None:
+    """A missing file or an out-of-range option, caught by the parser, still gives exit 2 and a JSON error line."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(PYTHONPATH=str(ROOT), NO_COLOR="1")
+    for args in (["compare", "missing.csv", "--format", "json"],
+                 ["compare", str(SAMPLES / "heavy-data.csv"), "--horizon", "0", "--format", "json"]):
+        r = subprocess.run([sys.executable, "-m", "tariffcli", *args], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, check=False)
+        assert r.returncode == 2
+        assert r.stdout == ""
+        err = json.loads(r.stderr.strip().splitlines()[-1])
+        assert err["version"] == "1" and err["error"]["exit_code"] == 2
+        assert "Traceback" not in r.stderr
+
+
+def test_plans_validate_reports_every_bad_file(tmp_path: Path) -> None:
+    good = (ROOT / "plans" / "cmcc" / "8yuan-shenzhen-voice.yaml").read_text("utf-8")
+    (tmp_path / "a.yaml").write_bytes(good.replace("8元", "八元").encode("gb18030"))  # not UTF-8
+    (tmp_path / "b.yaml").write_text(good.replace("monthly_fee:", "monthy_fee:"), encoding="utf-8")
+    (tmp_path / "c.yaml").write_text("", encoding="utf-8")
+    r = run("plans", "validate", str(tmp_path))
+    assert r.exit_code == 1
+    for name in ("a.yaml", "b.yaml", "c.yaml"):
+        assert name in r.stderr
+
+
+def test_same_plan_file_given_twice_is_read_once(tmp_path: Path) -> None:
+    d = tmp_path / "mine"
+    d.mkdir()
+    (d / "p.yaml").write_text((ROOT / "plans" / "cmcc" / "8yuan-shenzhen-voice.yaml").read_text("utf-8"), "utf-8")
+    r = run("plans", "list", "--plans", str(d), "--plans", str(d / "p.yaml"), "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    assert len(json.loads(r.stdout)["plans"]) == 1
+
+
+def test_suspended_line_plans_are_left_out_and_said() -> None:
+    r = run("compare", str(SAMPLES / "keep-number-abroad.csv"), "--start", "2027-01", "--format", "json")
+    doc = json.loads(r.stdout)
+    assert "telecom-shanghai-tingji-baohao" not in [p["id"] for p in doc["plans"]]
+    assert {"id": "telecom-shanghai-tingji-baohao", "reason": "suspended_line"}.items() <= next(
+        e for e in doc["excluded"] if e["id"] == "telecom-shanghai-tingji-baohao").items()
+    assert "停机保号" in r.stderr

@@ -502,7 +502,7 @@ def test_current_plan_promotion_ends_on_its_own_calendar_month():
     assert list(fee) == [fen("39.00")] * 6 + [fen("79.00")] * 6
     assert cur.total == fen("708.00")
     ends = [n for n in cur.notes if n.code == "promotion_ends"]
-    assert ends == [Note("promotion_ends", {"month": 6, "calendar": "2025-12", "delta": fen("40.00")})]
+    assert ends == [Note("promotion_ends", {"month": 12, "calendar": "2025-12", "delta": fen("40.00")})]  # the plan's own month 12
     (row,) = cmp.rows
     assert row.total == fen("600.00")
     assert row.saving == fen("108.00")
@@ -623,3 +623,21 @@ def test_daily_records_use_the_monthly_allowance_in_date_order() -> None:
     daily[0, 2] = 10 * MB  # all over
     usage = dataclasses.replace(make_usage(data_kb=int(daily.sum()), data_days=3), daily_data_kb=daily)
     assert only(run(plan, usage))["data"] == fen("3.00")
+
+
+def test_promotion_note_compares_with_the_phase_that_follows() -> None:
+    """Half price for 6 months, then a bundled pack until further notice: the note at month 6
+    gives the real step (+4.00 fee + 10.00 pack), not the difference to the plan without promotions."""
+    plan = make_plan(
+        monthly_fee="8.00",
+        addons=[{"id": "pack", "name": "流量包", "fee": "10.00", "allowances": {"data": "1 GB"}}],
+        promotions=[
+            {"from_month": 1, "to_month": 6, "discount": "50%"},
+            {"from_month": 7, "to_month": 600, "addons": ["pack"]},
+        ],
+    )
+    (row,) = compare([plan], make_history(), start="2025-01", horizon=12).rows
+    ends = [n for n in row.notes if n.code == "promotion_ends"]
+    assert [(n.params["month"], n.params["delta"]) for n in ends] == [(6, fen("14.00"))]
+    past = [n for n in row.notes if n.code == "promotion_runs_past_horizon"]
+    assert [n.params["month"] for n in past] == [600]
