@@ -709,7 +709,8 @@ def analyze(
             raise UsageError(f"--{option}: no line {', '.join(unknown)} in the inputs; lines: {shown}", field=option)
 
     analysis = _Analysis(today, horizon, bill, catalogue)
-    line_reports: list[LineReport] = []
+    lines: list[_Line] = []
+    late: list[tuple[str, str, str]] = []  # (line, --plan-since, last month analysed): a plan that starts after the data
     for name in names:
         hist: UsageHistory | None = None
         daily: tuple[tuple[int, ...], ...] | None = None
@@ -734,15 +735,27 @@ def analyze(
         items = tuple(b for b in bill.items if rename_bill.get(b.line, b.line) == name) if bill is not None else ()
         plan = plans.get(name, plans.get(None))
         start = since.get(name, since.get(None))
+        known = sorted(set(hist.months if hist is not None else ()) | {b.month for b in items})
+        if plan is not None and start is not None and known and start > known[-1]:
+            late.append((name, start, known[-1]))
         if plan is not None and start is None:
-            known = sorted(set(hist.months if hist is not None else ()) | {b.month for b in items})
             start = known[0] if known else analysis.today_month
             if plan.promotions:
                 who = f"line {name}: " if name else ""
                 analysis.warnings.append(
                     f"{who}no --plan-since: the promotions of {plan.id} are counted from {start}, the first month "
                     "analysed; give the month the plan started")
-        ln = _Line(name, plan, start if plan is not None else None, hist, daily, activity, no_records, items)
+        lines.append(_Line(name, plan, start if plan is not None else None, hist, daily, activity, no_records, items))
+    if late:
+        # Nothing could be computed from the plan for such a line (no charges, no comparison), and that
+        # would read as "nothing to act on": a start month past the data is a mistake to report.
+        if len(late) == len(names) and len({(s, last) for _, s, last in late}) == 1:
+            _, start, last = late[0]
+            raise UsageError(f"--plan-since {start} is after the last month analysed ({last})", field="plan-since")
+        raise UsageError("; ".join(f"--plan-since {start} is after the last month analysed for line {name} ({last})"
+                                   for name, start, last in late), field="plan-since")
+    line_reports: list[LineReport] = []
+    for ln in lines:
         analysis.prepare(ln)
         analysis.run(ln)
         line_reports.append(_line_report(ln))

@@ -742,7 +742,6 @@ class Summary:
 
     rows: int = 0
     subscribers: int = 0
-    without_current: int = 0
     _current: dict[str, list[int]] = field(default_factory=dict)
     """current plan -> [subscribers, would_save, total_saving]."""
     _savings: dict[str, list[I64]] = field(default_factory=dict)
@@ -761,9 +760,7 @@ class Summary:
         for item in best:
             self._best[item["values"]] = self._best.get(item["values"], 0) + int(item["counts"])
         cur = out.column("current_plan").combine_chunks()
-        has = cur.is_valid().to_numpy(zero_copy_only=False)
-        self.without_current += int(n - has.sum())
-        if not has.any():
+        if cur.null_count == n:  # nobody's current plan is known
             return
         enc = pc.dictionary_encode(cur)
         codes = pc.fill_null(enc.indices, -1).to_numpy()

@@ -107,6 +107,20 @@ def _csv_header(path: Path) -> tuple[list[str], str]:
     return next(csv.reader([first])), encoding
 
 
+def _parquet_errors() -> tuple[type[Exception], ...]:
+    """What pyarrow raises for a damaged or unreadable Parquet file.
+
+    ArrowInvalid: not Parquet at all, empty or truncated (no magic bytes, a footer
+    longer than the file); OSError (``pa.ArrowIOError`` is OSError): metadata or
+    page headers that do not deserialize, pages that do not decompress, a file
+    that cannot be opened; ArrowNotImplementedError: a type or encoding pyarrow
+    cannot read. Anything else is a bug and keeps its traceback.
+    """
+    import pyarrow as pa
+
+    return (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError)
+
+
 def open_input(pattern: str) -> InputSpec:
     """Find the input files and read their header or schema; every file must have the same columns."""
     import pyarrow.parquet as pq
@@ -126,9 +140,9 @@ def open_input(pattern: str) -> InputSpec:
         if fmt == "parquet":
             try:
                 meta = pq.ParquetFile(f)
-            except Exception as exc:  # pyarrow raises several kinds for a damaged file
+                header = meta.schema_arrow.names
+            except _parquet_errors() as exc:
                 raise DataError(f"cannot read as Parquet: {exc}", file=str(f), code="not_parquet") from None
-            header = meta.schema_arrow.names
             rows = (rows or 0) + meta.metadata.num_rows
         else:
             header, encoding = _csv_header(f)
@@ -204,9 +218,16 @@ class ChunkReader:
         if self.spec.format == "parquet":
             import pyarrow.parquet as pq
 
-            pf = pq.ParquetFile(f)
-            yield from pf.iter_batches(batch_size=self.chunk_rows, columns=wanted)
-            return
+            batches = pq.ParquetFile(f).iter_batches(batch_size=self.chunk_rows, columns=wanted)
+            while True:  # the footer was read by open_input; a damaged page shows only here
+                try:
+                    batch = next(batches)
+                except StopIteration:
+                    return
+                except _parquet_errors() as exc:
+                    raise DataError(Problem(f"cannot read the Parquet file: {exc}", file=str(f),
+                                            code="bad_parquet")) from None
+                yield batch
         import pyarrow.csv as pcsv
 
         # every column as text: the core reads numbers itself, so a bad cell is reported with its line
@@ -300,7 +321,7 @@ class OutputFile:
             if self._writer is None:
                 self._writer = pcsv.CSVWriter(str(self.tmp), out.schema,
                                               write_options=pcsv.WriteOptions(quoting_style="needed"))
-            self._writer.write_table(out)
+            self._writer.write_table(csv_safe(out))
         else:
             if self._fh is None:
                 self._fh = self.tmp.open("w", encoding="utf-8", newline="\n")
@@ -333,11 +354,45 @@ class OutputFile:
         os.replace(self.tmp, self.path)
 
     def abort(self) -> None:
-        """Drop the partial output."""
+        """Drop the partial output; called only while another error is on its way out (``cli_batch``)."""
+        # Broad on purpose: that other error is the one to report (a full disk, bad input, Ctrl-C). Whatever
+        # closing a file that is about to be deleted raises (OSError, an Arrow error from the writer's
+        # last flush, ...) would replace it, so it is dropped.
         with contextlib.suppress(Exception):
             self._close()
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.tmp)
+
+
+def csv_safe(table: pa.Table) -> pa.Table:
+    """``table`` with each text cell that a spreadsheet would run as a formula neutralised, for CSV output.
+
+    The rule is :func:`tariffcli.render.safe_cell`'s, which compare, plans list
+    and baskets use for their CSV: a cell starting with ``= + - @``, a tab or a
+    carriage return gets a leading apostrophe. Here it is applied to whole Arrow
+    columns (an extract of phone numbers may start every cell with ``+``): the
+    starts are ``render``'s, and what is put before a cell is what ``safe_cell``
+    puts before that start. Other columns, and tables with nothing to change,
+    are returned as they are.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from .render import _FORMULA_START, safe_cell
+
+    cols = list(table.columns)
+    changed = False
+    for k, col in enumerate(table.columns):
+        if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+            continue
+        for start in _FORMULA_START:
+            hit = pc.fill_null(pc.starts_with(col, start), False)
+            if not pc.any(hit).as_py():
+                continue
+            prefix = pa.scalar(safe_cell(start).removesuffix(start), col.type)
+            cols[k] = pc.if_else(hit, pc.binary_join_element_wise(prefix, col, pa.scalar("", col.type)), cols[k])
+            changed = True
+    return pa.Table.from_arrays(cols, schema=table.schema) if changed else table
 
 
 def _empty_output(top: int) -> pa.Table:

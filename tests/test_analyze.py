@@ -299,6 +299,22 @@ def test_a_bill_alone_still_finds_topups_and_services() -> None:
     assert ("cheaper_plan", "no_plan") in {(s.check, s.reason) for s in r.skipped}
 
 
+def test_plan_since_after_the_data_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match=r"^--plan-since 2011-01 is after the last month analysed \(2010-02\)$"):
+        seed002(bill=None, since={None: "2011-01"})
+    assert seed002(bill=None, since={None: "2010-02"}).lines[0].months[-1].expected is not None  # the last month: fine
+    # a household: the line whose own --plan-since is past its data is named
+    with pytest.raises(UsageError, match=r"--plan-since 2027-01 is after the last month analysed for line "
+                                         r"13800000002 \(2026-04\)"):
+        household(since={"13800000001": "2025-06", "13800000002": "2027-01"})
+    with pytest.raises(UsageError, match=r"^--plan-since 2027-01 is after the last month analysed \(2026-04\)$"):
+        household(since={None: "2027-01"})
+    # a bill alone: its last month
+    with pytest.raises(UsageError, match=r"^--plan-since 2026-01 is after the last month analysed \(2025-12\)$"):
+        analyze(bill=bill("elderly-datapack-bill.csv"), plans={None: plan_file("elderly-datapack-plan.yaml")},
+                since={None: "2026-01"}, today=date(2026, 1, 20))
+
+
 def test_promotions_without_plan_since_are_counted_from_the_first_month_with_a_warning() -> None:
     r = seed002(since={})
     assert r.lines[0].plan_since == "2009-11"
@@ -431,6 +447,8 @@ def test_monthly_usage_file_is_accepted(tmp_path: Path) -> None:
     (["seed002-records.csv", "--plan", "seed002-plan.yaml", "--plan-since", "2009-13"], 2, "not a month"),
     (["seed002-records.csv", "--plan", "x=seed002-plan.yaml", "--plan", "seed002-plan.yaml"], 2, ""),
     (["seed002-records.csv", "--plan", "139=seed002-plan.yaml"], 2, "no line 139"),
+    (["seed002-records.csv", "--plan", "seed002-plan.yaml", "--plan-since", "2011-01", "--today", "2010-03-05"], 2,
+     "--plan-since 2011-01 is after the last month analysed (2010-02)"),
     (["missing.csv"], 2, ""),
     (["seed002-records.csv", "--bill", "household-bill.csv"], 1, "seed002-records.csv:1: the bill has several lines"),
 ])

@@ -326,6 +326,116 @@ def test_progress_bar_and_glob_of_files(tmp_path):
     assert "rows" in r.stderr  # the progress bar and the closing line
 
 
+FORMULAS = ['=HYPERLINK("http://evil","x")', "+8613800000000", "-1", "@SUM(A1)", "\tx", "\rx", "plain", "a=b"]
+
+
+def test_batch_csv_output_neutralises_formulas_as_compare_does(tmp_path):
+    import csv
+
+    from tariffcli.render import safe_cell
+
+    body = "".join(f'"{sid.replace(chr(34), chr(34) * 2)}",2026-01,10,1,100,\n' for sid in FORMULAS)
+    src = write_csv(tmp_path / "subs.csv", "subscriber,month,voice_min,sms,data_mb,current_plan\n" + body)
+    for name in ("best.csv", "best.parquet", "best.jsonl"):
+        r = run("batch", str(src), "--start", START, "--out", str(tmp_path / name), "-q")
+        assert r.exit_code == 0, r.stderr
+    with (tmp_path / "best.csv").open(encoding="utf-8", newline="") as fh:
+        cells = [row[0] for row in csv.reader(fh)][1:]
+    assert cells == [safe_cell(sid) for sid in FORMULAS]
+    assert cells[:3] == ["'=HYPERLINK(\"http://evil\",\"x\")", "'+8613800000000", "'-1"]
+    # Parquet and JSON lines keep the raw values
+    assert pq.read_table(tmp_path / "best.parquet").column("subscriber").to_pylist() == FORMULAS
+    lines = (tmp_path / "best.jsonl").read_text("utf-8").splitlines()
+    assert [json.loads(line)["subscriber"] for line in lines] == FORMULAS
+
+
+@pytest.mark.parametrize("kind", [pa.string(), pa.large_string()])
+def test_formula_cells_in_every_string_column_and_chunk(kind):
+    from tariffcli.batch_io import csv_safe
+    from tariffcli.render import _FORMULA_START, safe_cell
+
+    values = [*FORMULAS, None, *(c + "1" for c in _FORMULA_START)]
+    col = pa.chunked_array([pa.array(values[:3], kind), pa.array(values[3:], kind)])
+    table = pa.table({"subscriber": col, "months": pa.array(range(len(values)), pa.int32()),
+                      "plan_1": pa.array(["-x", *values[1:]], kind)})
+    out = csv_safe(table)
+    assert out.schema == table.schema
+    assert out.column("subscriber").to_pylist() == [None if v is None else safe_cell(v) for v in values]
+    assert out.column("plan_1").to_pylist()[0] == "'-x"
+    assert out.column("months").to_pylist() == list(range(len(values)))
+    clean = pa.table({"subscriber": pa.array(["a", "b"], kind)})
+    assert csv_safe(clean) is clean  # nothing to change: the same table
+
+
+def test_summary_keeps_no_counter_that_it_does_not_report():
+    from dataclasses import fields
+
+    from tariffcli.batch import Summary
+
+    table = pcsv.read_csv(pa.py_buffer(SMALL.encode())).rename_columns(
+        ["subscriber", "month", "voice_min", "sms", "data", "current_plan"])
+    analyser = Analyser(CATALOGUE, start=START, horizon=12, data_unit="MB")
+    summary = run_local([Chunk(table)], analyser, lambda t: None)
+    report = summary.report(analyser)
+    counters = {f.name: getattr(summary, f.name) for f in fields(Summary) if not f.name.startswith("_")}
+    assert counters == {"rows": report.rows, "subscribers": report.overall.subscribers}
+
+
+def test_a_damaged_parquet_file_is_a_data_error(tmp_path):
+    from tariffcli import batch_io
+
+    src = write_csv(tmp_path / "subs.csv", SMALL)
+    good = tmp_path / "subs.parquet"
+    pq.write_table(pcsv.read_csv(src), good, compression="zstd")
+    data = good.read_bytes()
+    cases = {"not.parquet": b"not a parquet file at all",  # ArrowInvalid
+             "footer.parquet": data[:-12] + b"\xff\xff\xff\x7f" + b"\x00" * 4 + b"PAR1"}  # OSError (thrift)
+    for name, content in cases.items():
+        (tmp_path / name).write_bytes(content)
+        with pytest.raises(DataError) as exc:
+            batch_io.open_input(str(tmp_path / name))
+        assert exc.value.problems[0].code == "not_parquet"
+    # damaged pages behind a good footer: reported, not a traceback
+    pages = bytearray(data)
+    meta = pq.ParquetFile(good).metadata.row_group(0)
+    for k in range(meta.num_columns):
+        col = meta.column(k)
+        first = min(o for o in (col.dictionary_page_offset, col.data_page_offset) if o is not None)
+        for i in range(first + col.total_compressed_size // 2, first + col.total_compressed_size):
+            pages[i] ^= 0x5A
+    (tmp_path / "pages.parquet").write_bytes(bytes(pages))
+    r = run("batch", str(tmp_path / "pages.parquet"), "--start", START, "-q")
+    assert r.exit_code == 1 and "pages.parquet: cannot read the Parquet file" in r.stderr, r.stderr
+
+
+def test_an_error_that_is_not_a_damaged_file_is_not_reported_as_one(tmp_path, monkeypatch):
+    from tariffcli import batch_io
+
+    good = tmp_path / "subs.parquet"
+    pq.write_table(pcsv.read_csv(write_csv(tmp_path / "subs.csv", SMALL)), good)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug, not a damaged file")
+
+    monkeypatch.setattr(pq, "ParquetFile", broken)
+    with pytest.raises(RuntimeError, match="a bug"):
+        batch_io.open_input(str(good))
+
+
+def test_abort_drops_the_partial_output_even_if_closing_fails(tmp_path):
+    from tariffcli import batch_io
+
+    sink = batch_io.OutputFile(tmp_path / "best.parquet", 1)
+
+    class Failing:
+        def close(self):
+            raise OSError("disk full")
+
+    sink._writer = Failing()
+    sink.abort()  # runs while another error propagates: that one must be the one reported
+    assert list(tmp_path.iterdir()) == []
+
+
 # ---------------------------------------------------------------- Dask
 
 
