@@ -2,7 +2,10 @@
 
 # No "from __future__ import annotations": typer reads the annotations of the command
 # defined inside register(), which refer to names imported there.
+import re
+import shutil
 import sys
+import unicodedata
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -43,8 +46,9 @@ def register(app: typer.Typer) -> None:
             "--promo-fee", help="Offer by flags: the monthly fee during the promotion (instead of --discount).")] = None,
         for_months: Annotated[int | None, typer.Option(
             "--for", min=1, max=600, help="Offer by flags: months the promotion lasts.")] = None,
-        from_month: Annotated[int, typer.Option(
-            "--from-month", min=1, max=600, help="Offer by flags: first month of the promotion (1 = the first).")] = 1,
+        from_month: Annotated[int | None, typer.Option(
+            "--from-month", min=1, max=600,
+            help="Offer by flags: first month of the promotion (default 1 = the first).")] = None,
         voice: Annotated[str | None, typer.Option("--voice", help="Offer by flags: minutes included, e.g. '500 min'.")] = None,
         sms: Annotated[str | None, typer.Option("--sms", help="Offer by flags: SMS included.")] = None,
         data: Annotated[str | None, typer.Option("--data", help="Offer by flags: data included, e.g. '30 GB'.")] = None,
@@ -73,24 +77,33 @@ def register(app: typer.Typer) -> None:
             from .recommend import parse_eligible
 
             now = parse_day(today, "today")
-            by_flags = any(v is not None for v in (fee, discount, promo_fee, for_months, voice, sms, data, app_data,
-                                                   commitment, rates_from))
+            # every option that only applies to an offer given by flags
+            flags = {"--fee": fee, "--discount": discount, "--promo-fee": promo_fee, "--for": for_months,
+                     "--from-month": from_month, "--voice": voice, "--sms": sms, "--data": data,
+                     "--app-data": app_data, "--commitment": commitment, "--rates-from": rates_from}
+            by_flags = [name for name, value in flags.items() if value is not None]
             if len(args) not in (1, 2):
-                raise UsageError("give OFFER USAGE, or USAGE alone with --fee ...", field="args")
+                raise UsageError("give OFFER USAGE, or USAGE alone with --fee ...", field="OFFER USAGE")
             if len(args) == 2 and by_flags:
-                raise UsageError("give the offer as a file or by flags (--fee ...), not both", field="fee")
+                raise UsageError(f"{', '.join(by_flags)}: only for an offer given by flags; the offer file OFFER "
+                                 "has its own terms (give the offer as a file or by flags, not both)",
+                                 field=by_flags[0].lstrip("-"))
             if len(args) == 1 and fee is None:
                 raise UsageError("give the offer: a plan file before USAGE, or --fee and friends", field="fee")
             usage_path = Path(args[-1])
             if not usage_path.is_file():
-                raise UsageError(f"USAGE: no such file: {usage_path}", field="usage")
+                raise UsageError(f"USAGE: no such file: {usage_path}", field="USAGE")
             catalogue = tio.load_plans(plans)
             cur = tio.resolve_plan(current, catalogue) if current else None
             if current_since and cur is None:
                 raise UsageError("--current-since needs --current", field="current-since")
             borrowed = None
             if len(args) == 2:
-                offered = tio.resolve_plan(args[0], catalogue, option="offer")
+                try:
+                    offered = tio.resolve_plan(args[0], catalogue, option="offer")
+                except UsageError as exc:  # the offer is the OFFER argument, not an option: name it so
+                    raise UsageError("; ".join("OFFER: " + p.message.removeprefix("--offer: ") for p in exc.problems),
+                                     field="OFFER") from None
             else:
                 base = tio.resolve_plan(rates_from, catalogue, option="rates-from") if rates_from else cur
                 if base is None:
@@ -112,6 +125,73 @@ def register(app: typer.Typer) -> None:
             if fmt is OfferFormat.json:
                 _emit(render.render_offer_json(verdict, lang=language, borrowed_from=borrowed), output)
             else:
-                _emit(render.render_offer_text(verdict, lang=language, borrowed_from=borrowed), output)
+                text = render.render_offer_text(verdict, lang=language, borrowed_from=borrowed)
+                if output is None:  # on the console: wrapped to its width (a file keeps one sentence a line)
+                    text = wrap_text(text, shutil.get_terminal_size().columns, cjk=language == "zh")
+                _emit(text, output)
 
         _guard(body, json_errors=fmt is OfferFormat.json)
+
+
+_CLOSE = set("，。、；：！？）》」』”’％,.;:!?)]}%")
+"""Punctuation that never starts a line: kept with the word before it."""
+_OPEN = set("（《「『“‘([{")
+"""Punctuation that never ends a line: kept with the word after it."""
+
+
+def _cells(text: str) -> int:
+    """Terminal cells ``text`` takes (Chinese characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _words(line: str, cjk: bool) -> list[tuple[str, bool]]:
+    """``line`` as unbreakable pieces, each with whether a space came before it.
+
+    A run of narrow characters (a word, a number such as 2304.00, an id) is one
+    piece. With ``cjk`` (Chinese text) a line may also break between two Chinese
+    characters; without it a run without spaces (a plan's Chinese name) is kept whole.
+    """
+    out: list[tuple[str, bool]] = []
+    glue = False  # the last piece ended with opening punctuation
+    for m in re.finditer(r"(\s*)(\S)", line):
+        space, ch = bool(m.group(1)), m.group(2)
+        wide = unicodedata.east_asian_width(ch) in "WF"
+        prev_wide = bool(out) and unicodedata.east_asian_width(out[-1][0][-1]) in "WF"
+        if out and not space and (not cjk or glue or ch in _CLOSE or (not wide and not prev_wide)):
+            out[-1] = (out[-1][0] + ch, out[-1][1])
+        else:
+            out.append((ch, space))
+        glue = ch in _OPEN
+    return out
+
+
+def wrap_line(line: str, width: int, *, cjk: bool = False) -> list[str]:
+    """One line wrapped to ``width`` cells, never inside a word or a number.
+
+    Continuation lines keep the line's indent ("- " items: two more spaces).
+    A piece wider than the width stands on a line of its own.
+    """
+    body = line.lstrip(" ")
+    indent = line[: len(line) - len(body)]
+    if _cells(line) <= width or not body:
+        return [line]
+    more = indent + ("  " if body.startswith("- ") else "")
+    lines: list[str] = []
+    current, used = indent, _cells(indent)
+    start = True
+    for word, space in _words(body, cjk):
+        add = (" " if space and not start else "") + word
+        if not start and used + _cells(add) > width:
+            lines.append(current)
+            current, used = more + word, _cells(more + word)
+        else:
+            current, used = current + add, used + _cells(add)
+        start = False
+    lines.append(current)
+    return lines
+
+
+def wrap_text(text: str, width: int, *, cjk: bool = False) -> str:
+    """Every line of ``text`` wrapped to ``width`` cells (at least 20); ``cjk``: Chinese text (see :func:`_words`)."""
+    width = max(width, 20)
+    return "".join(w + "\n" for line in text.splitlines() for w in wrap_line(line, width, cjk=cjk))

@@ -201,6 +201,8 @@ LABELS.update({
                          "zh": "平衡点：每月超过约 {level} 时 {rival} 更便宜（您：{at}）；低于此值 {cheaper} 更便宜。"},
     "break_even_below": {"en": "Break-even: {rival} wins below about {level} a month (you: {at}); above that, {cheaper}.",
                          "zh": "平衡点：每月低于约 {level} 时 {rival} 更便宜（您：{at}）；高于此值 {cheaper} 更便宜。"},
+    "break_even_stopped": {"en": "{plan} stops data at its volume cap above about {level} a month: it does not cover more use.",
+                           "zh": "{plan} 每月流量超过约 {level} 即达封顶停用，无法满足更多用量。"},
     "break_even_none": {"en": "Break-even: {cheaper} stays cheaper than {rival} from 0 to {hi} a month.",
                         "zh": "平衡点：在每月 0 至 {hi}的范围内，{cheaper} 始终比 {rival} 便宜。"},
     "kn_title": {"en": "Keeping the number (保号)", "zh": "保号方案"},

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .engine import LINES
-from .errors import DataError, Problem, UsageError
+from .errors import DataError, Problem, TariffError, UsageError
 from .months import add_months
 from .plans import UNLIMITED, Plan, check_plan
 from .recommend import Comparison, Row, compare
@@ -120,7 +120,7 @@ def offer_from_terms(
     discount: str | None = None,
     promo_fee: str | None = None,
     months: int | None = None,
-    from_month: int = 1,
+    from_month: int | None = None,
     voice: str | None = None,
     sms: str | None = None,
     data: str | None = None,
@@ -133,14 +133,22 @@ def offer_from_terms(
 
     Out-of-bundle rates, operator and province come from ``rates_from``
     (usually the current plan: an offer by phone is from the same operator);
-    the verdict says so. Raises :class:`UsageError` for terms that do not make a plan.
+    the verdict says so. Raises :class:`OfferTermsError` (a :class:`UsageError`)
+    with every term that does not make a plan, each named by its flag.
     """
+    problems: list[Problem] = []
+
+    def bad(message: str, flag: str) -> None:
+        problems.append(Problem(message, field=flag, code="usage"))
+
     if (discount is not None or promo_fee is not None) and months is None:
-        raise UsageError("--discount and --promo-fee need --for N (how many months the promotion lasts)", field="for")
+        bad("--discount and --promo-fee need --for N (how many months the promotion lasts)", "for")
     if discount is not None and promo_fee is not None:
-        raise UsageError("give --discount or --promo-fee, not both", field="discount")
+        bad("give --discount or --promo-fee, not both", "discount")
     if months is not None and discount is None and promo_fee is None:
-        raise UsageError("--for needs --discount or --promo-fee", field="for")
+        bad("--for needs --discount or --promo-fee", "for")
+    if from_month is not None and months is None:
+        bad("--from-month needs --for N (the promotion it starts)", "from-month")
     allowances = {k: v for k, v in (("voice", voice), ("sms", sms), ("data", data), ("app_data", app_data))
                   if v is not None}
     said = [f"{fee}/month"]
@@ -151,20 +159,21 @@ def offer_from_terms(
         "currency": rates_from.currency,
         "monthly_fee": fee,
         "allowances": allowances,
-        "overage": rates_from.overage.model_dump(mode="json", exclude_none=True),
         "confidence": "example",
         "sources": [{"url": "offer terms given on the command line", "retrieved": told_on.isoformat(),
                      "note": f"out-of-bundle rates borrowed from {rates_from.id}"}],
         "notes": f"Out-of-bundle rates, operator and province borrowed from {rates_from.id}.",
     }
-    if months is not None:
-        phase: dict[str, Any] = {"from_month": from_month, "to_month": from_month + months - 1}
+    if months is not None and (discount is None) != (promo_fee is None):
+        first = 1 if from_month is None else from_month
+        last = first + months - 1
+        phase: dict[str, Any] = {"from_month": first, "to_month": last}
         if discount is not None:
             phase["discount"] = discount
-            said.append(f"{discount.strip().rstrip('%')}% off in months {from_month}-{from_month + months - 1}")
+            said.append(f"{discount.strip().rstrip('%')}% off in months {first}-{last}")
         else:
             phase["fee"] = promo_fee
-            said.append(f"{promo_fee}/month in months {from_month}-{from_month + months - 1}")
+            said.append(f"{promo_fee}/month in months {first}-{last}")
         doc["promotions"] = [phase]
     if commitment is not None:
         doc["commitment"] = {"months": commitment}
@@ -172,19 +181,62 @@ def offer_from_terms(
     from pydantic import ValidationError
 
     from .plans import _normalise
-
-    try:
-        plan = Plan.model_validate(_normalise(doc))
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise UsageError(f"the offer's terms do not make a plan: {where}: {first['msg']}", field="offer") from None
+    from .validation import validation_problems
     from .yamlsafe import Located
 
-    problems = check_plan(plan, Located(doc), "<offer>")
+    data = _normalise(doc)
+    # The borrowed rates are already a validated model: used as they are, never dumped and read back
+    # (a dump gives quantities as bare KB numbers, which plan input rejects for want of a unit).
+    data["overage"] = rates_from.overage
+    located = Located(data)
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as exc:
+        raise OfferTermsError(problems + _as_flags(validation_problems(exc, located, "<offer>", Plan))) from None
+    problems += _as_flags(check_plan(plan, located, "<offer>"))
     if problems:
-        raise UsageError("the offer's terms do not make a plan: " + "; ".join(p.message for p in problems), field="offer")
+        raise OfferTermsError(problems)
     return plan
+
+
+class OfferTermsError(UsageError):
+    """Offer terms given by flags that do not make a plan: every problem, each named by its flag (exit code 2)."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        TariffError.__init__(self, problems=list(problems), exit_code=2)
+
+
+_FLAG = {
+    "monthly_fee": "fee",
+    "allowances.voice": "voice",
+    "allowances.sms": "sms",
+    "allowances.data": "data",
+    "allowances.app_data": "app-data",
+    "promotions.0.discount": "discount",
+    "promotions.0.fee": "promo-fee",
+    "promotions.0.from_month": "from-month",
+    "promotions.0.to_month": "for",
+    "commitment.months": "commitment",
+    "commitment": "commitment",
+}
+"""Fields of the plan built from the flags, by the flag that sets them."""
+
+
+_FLAG_ORDER = ("fee", "discount", "promo-fee", "for", "from-month", "voice", "sms", "data", "app-data", "commitment")
+
+
+def _as_flags(problems: Sequence[Problem]) -> list[Problem]:
+    """Problems in the plan built from the flags, each named by the flag the user typed ('--data: ...'), in --help order."""
+    out = []
+    for p in problems:
+        flag = _FLAG.get(p.field or "")
+        if flag is None:
+            where = f"{p.field}: " if p.field else ""
+            out.append(Problem(f"the offer's terms do not make a plan: {where}{p.message}", field="offer", code="usage"))
+        else:
+            out.append(Problem(f"--{flag}: {p.message}", field=flag, code="usage"))
+    rank = {f: i for i, f in enumerate(_FLAG_ORDER)}
+    return sorted(out, key=lambda p: rank.get(p.field or "", len(rank)))
 
 
 def _against(offer: Row, other: Row) -> Against:
@@ -278,5 +330,5 @@ def judge_offer(
     )
 
 
-__all__ = ["Against", "Mismatch", "OfferVerdict", "PriceChange", "default_term", "judge_offer", "mismatches",
+__all__ = ["Against", "Mismatch", "OfferTermsError", "OfferVerdict", "PriceChange", "default_term", "judge_offer", "mismatches",
            "offer_from_terms"]

@@ -514,6 +514,8 @@ def break_even_text(cmp: Comparison, lang: str = "en") -> list[str]:
         b = cmp.break_even[0]
         out.append(label("break_even_none", lang, cheaper=_short_name(cmp, b.cheaper, lang),
                          rival=_short_name(cmp, b.rival, lang), hi=_about(b.service, b.searched_to, lang)))
+    out += [label("break_even_stopped", lang, plan=_short_name(cmp, b.cheaper, lang), level=_about(b.service, b.stopped, lang))
+            for b in cmp.break_even if b.service == "data" and b.stopped is not None]
     return out
 
 

@@ -21,6 +21,12 @@ second plan becomes the cheaper one: "plan B wins above about 14 GB a month".
 It is found on a grid and refined by bisection to 1 MB, 1 minute or 1 SMS.
 Costs are the engine's exact totals over the horizon; only the level is
 approximate (a narrow window narrower than a grid step can be missed).
+
+A plan whose data is **stopped** at a volume cap (封顶停网) at a level does
+not cover that level, however little it costs there: a rival that covers it
+wins there, and a rival that is stopped too does not. The level from which the
+cheaper plan's data is stopped is found as well (to 1 MB) and said, and the
+break-even is not searched above it (nothing above it is covered by that plan).
 """
 
 from __future__ import annotations
@@ -115,31 +121,48 @@ class BreakEven:
     direction: str
     """'above' (the rival wins at more use) or 'below' (at less use); 'none' when level is None."""
     searched_to: int
-    """Top of the range searched."""
+    """Top of the range searched (at most ``stopped``: nothing above it is covered by the cheaper plan)."""
+    stopped: int | None = None
+    """For data: the lowest level at which the cheaper plan's data is stopped at its volume cap (it does not
+    cover that use); None when it is not stopped in the range searched, and always for voice and SMS."""
 
 
-def _totals(plans: Sequence[Plan], usage: Usage, first_months: Sequence[int], service: str, x: int) -> tuple[int, int]:
+def _outcome(plans: Sequence[Plan], usage: Usage, first_months: Sequence[int], service: str,
+             x: int) -> tuple[int, int, bool, bool]:
+    """Totals of the two plans at level ``x`` of ``service``, and whether each has its data stopped at a cap."""
     u = replace(usage, **{_COLUMN[service]: np.full(len(usage.months), x, np.int64)})
     if service == "data" and x > 0:
         u = replace(u, data_days=np.maximum(u.data_days, 1))
-    t = simulate(list(plans), u, list(first_months)).totals
-    return int(t[0]), int(t[1])
+    res = simulate(list(plans), u, list(first_months))
+    t, stopped = res.totals, res.data_stopped.any(axis=1)
+    return int(t[0]), int(t[1]), bool(stopped[0]), bool(stopped[1])
 
 
 def break_even(
     cheaper: Plan, rival: Plan, usage: Usage, service: str, *, first_months: Sequence[int] = (1, 1),
     history_max: int | None = None,
 ) -> BreakEven:
-    """The nearest level of ``service`` at which ``rival`` costs less than ``cheaper`` over the horizon."""
+    """The nearest level of ``service`` at which ``rival`` costs less than ``cheaper`` over the horizon.
+
+    A plan whose data is stopped at a volume cap does not cover the level: the
+    rival wins there if it covers it (whatever the costs), and never when it is
+    stopped itself.
+    """
     col = getattr(usage, _COLUMN[service])
     at = int(col.max()) if len(col) else 0
     top = max(at, history_max or 0)
     hi = min(_LIMIT[service], max(4 * top, top + _HEADROOM[service]))
     step = _STEP[service]
+    seen: dict[int, tuple[int, int, bool, bool]] = {}
+
+    def outcome(x: int) -> tuple[int, int, bool, bool]:
+        if x not in seen:
+            seen[x] = _outcome((cheaper, rival), usage, first_months, service, x)
+        return seen[x]
 
     def rival_wins(x: int) -> bool:
-        a, b = _totals((cheaper, rival), usage, first_months, service, x)
-        return b < a
+        a, b, a_stopped, b_stopped = outcome(x)
+        return not b_stopped and (a_stopped or b < a)
 
     def refine(lo: int, hi_: int) -> int:
         """lo: rival does not win; hi_: rival wins. Narrow to ``step``."""
@@ -161,7 +184,34 @@ def break_even(
                 hi_ = mid
         return lo
 
-    up = sorted({int(v) for v in np.linspace(at, hi, _GRID)} - {at})
+    stopped = None
+    if service == "data" and outcome(hi)[2]:
+        # data use only grows the volume over the allowance: the lowest stopped level, to ``step``
+        lo_, hi_ = 0, hi
+        if outcome(0)[2]:
+            hi_ = 0
+        while hi_ - lo_ > step:
+            mid = (lo_ + hi_) // 2
+            if outcome(mid)[2]:
+                hi_ = mid
+            else:
+                lo_ = mid
+        stopped = hi = hi_
+
+    def result(level: int | None, direction: str) -> BreakEven:
+        return BreakEven(service, cheaper.id, rival.id, at, level, direction, hi, stopped)
+
+    if rival_wins(at):
+        # the cheaper plan does not cover the scenario level (its data is stopped): the rival wins above the
+        # highest level below it at which it does not
+        prev = at
+        for x in sorted({int(v) for v in np.linspace(0, at, _GRID // 2)} - {at}, reverse=True):
+            if not rival_wins(x):
+                return result(refine(x, prev), "above")
+            prev = x
+        return result(None, "none") if service != "data" else result(0, "above")
+
+    up = sorted({int(v) for v in np.linspace(at, hi, _GRID)} - {at}) if hi > at else []
     found_up = None
     prev = at
     for x in up:
@@ -183,9 +233,9 @@ def break_even(
     if found_down is not None:
         options.append((at - found_down, found_down, "below"))
     if not options:
-        return BreakEven(service, cheaper.id, rival.id, at, None, "none", hi)
+        return result(None, "none")
     _, level, direction = min(options)
-    return BreakEven(service, cheaper.id, rival.id, at, level, direction, hi)
+    return result(level, direction)
 
 
 def break_evens(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +14,9 @@ from conftest import GB, fen, make_history, make_plan
 from typer.testing import CliRunner
 
 from tariffcli.cli import app
+from tariffcli.cli_offer import wrap_line
 from tariffcli.errors import UsageError
+from tariffcli.io import load_plans
 from tariffcli.offer import default_term, judge_offer, offer_from_terms
 from tariffcli.recommend import compare
 from tariffcli.rules import RULES, switching_guide
@@ -215,3 +218,125 @@ def test_new_core_modules_import_no_terminal_libraries(tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False,
                        env={"PYTHONPATH": str(ROOT)})
     assert "UI []" in r.stdout, r.stdout + r.stderr
+
+
+# ---------------------------------------------------------------- regressions (review of the offer command)
+
+
+def test_rates_can_be_borrowed_from_every_catalogue_plan() -> None:
+    """Borrowed rates were dumped as bare KB numbers and read back: "volume_cap: 15728640 has no unit"."""
+    catalogue = load_plans()
+    history = make_history(**USER)
+    for base in catalogue:
+        plan = offer_from_terms(fee="20", data="1 GB", rates_from=base, told_on=date(2026, 11, 21))
+        assert plan.overage == base.overage, base.id
+        assert (plan.operator, plan.province, plan.currency) == (base.operator, base.province, base.currency)
+        v = judge_offer(plan, history, catalogue, start="2027-01")
+        assert v.offer.plan.id == "offer" and v.term == 12, base.id
+
+
+def test_rates_borrowed_from_a_capped_plan_on_the_command_line(tmp_path: Path) -> None:
+    usage, _, _ = _files(tmp_path)
+    for how in (("--rates-from", "cmcc-8yuan-shenzhen-voice"), ("--current", "cmcc-8yuan-shenzhen-voice"),
+                ("--current", "unicom-tencent-dawangka-19"), ("--rates-from", "telecom-5g-changxiang-129")):
+        r = run("offer", str(usage), "--fee", "20", "--data", "1 GB", *how, "--start", "2027-01")
+        assert r.exit_code == 0, r.stderr
+        assert f"Out-of-bundle rates are those of {how[1]}" in flat(r.stdout)
+
+
+FLAG_ONLY = [("--fee", "128"), ("--discount", "50%"), ("--promo-fee", "64"), ("--for", "12"), ("--from-month", "5"),
+             ("--voice", "500 min"), ("--sms", "100"), ("--data", "30 GB"), ("--app-data", "unlimited"),
+             ("--commitment", "24"), ("--rates-from", "cmcc-5g-128")]
+
+
+@pytest.mark.parametrize(("flag", "value"), FLAG_ONLY)
+def test_options_for_an_offer_by_flags_are_refused_with_an_offer_file(tmp_path: Path, flag: str, value: str) -> None:
+    usage, mine, pitch = _files(tmp_path)
+    r = run("offer", str(pitch), str(usage), flag, value, "--current", str(mine), "--start", "2027-01")
+    assert r.exit_code == 2, r.stdout
+    assert f"{flag}: only for an offer given by flags" in r.stderr
+
+
+def test_from_month_moves_the_promotion_of_an_offer_by_flags(tmp_path: Path) -> None:
+    usage, mine, _ = _files(tmp_path)
+    r = run("offer", str(usage), "--fee", "128", "--discount", "50%", "--for", "3", "--from-month", "5",
+            "--current", str(mine), "--start", "2027-01", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert [(c["month"], c["before"], c["after"]) for c in doc["price_changes"]] == [(5, "128.00", "64.00"),
+                                                                                    (8, "64.00", "128.00")]
+    assert doc["offer"]["name"] == "128/month, 50% off in months 5-7"
+    r = run("offer", str(usage), "--fee", "128", "--from-month", "5", "--current", str(mine))
+    assert r.exit_code == 2 and "--from-month needs --for" in r.stderr
+    with pytest.raises(UsageError):
+        offer_from_terms(fee="128", from_month=5, rates_from=make_plan(**FITS_58), told_on=date(2026, 11, 21))
+
+
+def test_bad_terms_are_named_by_their_flags_all_at_once(tmp_path: Path) -> None:
+    usage, mine, _ = _files(tmp_path)
+    r = run("offer", str(usage), "--fee", "abc", "--data", "30 GiB", "--voice", "lots", "--discount", "120%",
+            "--for", "12", "--current", str(mine))
+    assert r.exit_code == 2
+    errors = [line for line in r.stderr.splitlines() if line.startswith("Error: ")]
+    assert [e.split(":")[1].strip() for e in errors] == ["--fee", "--discount", "--voice", "--data"]
+    assert "Error: --data: unknown data unit 'GiB'" in r.stderr
+    for leak in ("allowances", "function-before", "Value error", "monthly_fee", "promotions"):
+        assert leak not in r.stderr, leak
+    r = run("offer", str(usage), "--fee", "128", "--sms", "many", "--app-data", "-1 GB", "--current", str(mine),
+            "--format", "json")
+    doc = json.loads(r.stderr.strip().splitlines()[-1])
+    assert [(p["field"], p["code"]) for p in doc["error"]["problems"]] == [("sms", "usage"), ("app-data", "usage")]
+    assert doc["error"]["problems"][1]["message"] == "--app-data: '-1 GB' is negative"
+
+
+def test_a_missing_offer_is_named_as_the_offer_argument(tmp_path: Path) -> None:
+    usage, _, _ = _files(tmp_path)
+    r = run("offer", str(tmp_path / "pitch-missing.yaml"), str(usage))
+    assert r.exit_code == 2
+    assert "OFFER: no such plan file" in r.stderr and "--offer" not in r.stderr
+    r = run("offer", "cmcc-5g-12", str(usage))
+    assert r.exit_code == 2
+    assert "OFFER: no plan with id 'cmcc-5g-12'" in r.stderr and "did you mean cmcc-5g-128" in r.stderr
+    assert "--offer" not in r.stderr
+
+
+def _cells(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def test_offer_text_is_wrapped_to_the_console_width(tmp_path: Path) -> None:
+    usage, mine, pitch = _files(tmp_path)
+    args = ("offer", str(pitch), str(usage), "--current", str(mine), "--start", "2027-01")
+    wide = run(*args)
+    env = {"NO_COLOR": "1", "COLUMNS": "80", "LANG": "C", "LC_ALL": "", "LC_MESSAGES": "", "TERM": "dumb"}
+    for lang, width in (("en", 80), ("zh", 80), ("en", 40), ("zh", 36)):
+        r = CliRunner().invoke(app, [*args, "--lang", lang], env={**env, "COLUMNS": str(width)},
+                               catch_exceptions=False)
+        assert r.exit_code == 0, r.stderr
+        assert max(_cells(line) for line in r.stdout.splitlines()) <= width, (lang, width)
+        if lang == "en":  # only line breaks were added: no word or number is split
+            assert r.stdout.split() == wide.stdout.split()
+        else:
+            assert "".join(r.stdout.split()) == "".join(run(*args, "--lang", "zh").stdout.split())
+    for number in ("2304.00", "1392.00", "912.00", "（2028-01）"):
+        assert number in r.stdout  # the last run: Chinese at 36 columns
+    out = tmp_path / "verdict.txt"
+    r = CliRunner().invoke(app, [*args, "--output", str(out)], env=env, catch_exceptions=False)
+    assert r.exit_code == 0
+    assert any(_cells(line) > 80 for line in out.read_text("utf-8").splitlines())  # a file keeps one sentence a line
+
+
+def test_wrapping_never_splits_a_word_and_keeps_the_indent() -> None:
+    line = "  It costs 1234567.89 more than 5G畅享 全国版 129元 (telecom-5g-changxiang-129) over the term."
+    lines = wrap_line(line, 30)
+    assert all(_cells(x) <= 30 for x in lines) and all(x.startswith("  ") for x in lines)
+    assert " ".join(lines).split() == line.split()  # breaks only where there were spaces
+    assert wrap_line("  a-very-long-identifier-wider-than-the-line x", 10) == ["  a-very-long-identifier-wider-than-the-line",
+                                                                              "  x"]
+    item = wrap_line("- It includes 0 min of calls; you call about 192 min a month: over it in 18 of 18 months.", 40)
+    assert item[0].startswith("- ") and all(x.startswith("  ") for x in item[1:])
+    assert wrap_line("Against 腾讯大王卡 (unicom-tencent-dawangka-19): 1785.50.", 30)[0] == "Against 腾讯大王卡"
+    zh = wrap_line("从第 13 个月（2028-01）起，月费由 64.00 变为 128.00（每月 +64.00）。", 20, cjk=True)
+    assert all(_cells(x) <= 20 for x in zh)
+    assert not any(x.startswith(("，", "）", "。")) or x.endswith("（") for x in zh)
+    assert any("（2028-01）" in x for x in zh) and any("128.00" in x for x in zh)

@@ -159,7 +159,8 @@ def test_eligible_on_the_command_line() -> None:
     sample = str(ROOT / "sample_bills" / "keep-number-abroad.csv")
     r = run("compare", sample, "--start", "2027-01", "--tag", "keep-number", "--format", "json")
     shown = {p["id"] for p in json.loads(r.stdout)["plans"]}
-    assert {"cmcc-8yuan-shenzhen-voice", "telecom-shanghai-tingji-baohao"} <= shown  # restricted, shown, marked
+    assert "cmcc-8yuan-shenzhen-voice" in shown  # restricted, shown, marked
+    assert "telecom-shanghai-tingji-baohao" not in shown  # a suspended line (停机保号) is never a plan to use
     r = run("compare", sample, "--start", "2027-01", "--tag", "keep-number", "--format", "json", "--eligible", "student")
     doc = json.loads(r.stdout)
     jsonschema.validate(doc, SCHEMA)
@@ -169,8 +170,58 @@ def test_eligible_on_the_command_line() -> None:
     assert left["cmcc-8yuan-shenzhen-voice"]["reason"] == "not_eligible"
     assert left["cmcc-8yuan-shenzhen-voice"]["conditions"] == [
         "not-on-a-contract-plan", "not-in-a-broadband-bundle", "not-a-premium-number"]
-    assert "3 plan(s) left out, conditions not given with --eligible" in r.stderr
-    assert "telecom-shanghai-tingji-baohao (line-suspended)" in r.stderr
+    assert left["telecom-shanghai-tingji-baohao"]["reason"] == "suspended_line"
+    assert "2 plan(s) left out, conditions not given with --eligible" in r.stderr
     r = run("compare", sample, "--start", "2027-01", "--tag", "keep-number", "--format", "csv",
             "--eligible", "not-on-a-contract-plan,not-in-a-broadband-bundle", "--eligible", "not-a-premium-number")
     assert "cmcc-8yuan-shenzhen-voice" in r.stdout and "tingji" not in r.stdout
+
+
+# ---------------------------------------------------------------- data stopped at a volume cap
+
+CAPPED = dict(id="capped", monthly_fee="10", allowances={"data": "1 GB"},
+              overage={"data": {"rate": "1", "per": "GB", "increment": "GB", "volume_cap": "5 GB"}})
+"""1 GB, then 1.00 a GB; data stopped once 5 GB over the allowance (6 GB in all) is used."""
+BIG = dict(id="big", monthly_fee="50", allowances={"data": "100 GB"},
+           overage={"data": {"rate": "5", "per": "GB", "increment": "GB"}})
+
+
+def test_a_plan_whose_data_is_stopped_does_not_cover_the_level() -> None:
+    capped, big = make_plan(**CAPPED), make_plan(**BIG)
+    u = scenario_usage(make_history(data_kb=2 * GB), ["2027-01"], "p50")
+    data = break_even(capped, big, u, "data")
+    # never cheaper, the big plan still wins from where the capped one stops carrying the data
+    assert (data.direction, data.cheaper, data.rival) == ("above", "capped", "big")
+    assert 6 * GB < data.stopped <= 6 * GB + MB
+    assert data.level == data.stopped and data.searched_to == data.stopped
+    # a rival that is stopped too never wins: the capped plan stays cheaper only as far as it carries the data
+    small_cap = make_plan(**{**BIG, "id": "small-cap", "allowances": {"data": "3 GB"},
+                             "overage": {"data": {"rate": "5", "per": "GB", "increment": "GB", "volume_cap": "1 GB"}}})
+    none = break_even(capped, small_cap, u, "data")
+    assert none.level is None and none.direction == "none" and none.searched_to == none.stopped
+    # the scenario level itself stopped: the rival wins above the last level the plan carries
+    over = break_even(capped, big, scenario_usage(make_history(data_kb=9 * GB), ["2027-01"], "p50"), "data")
+    assert (over.direction, over.at) == ("above", 9 * GB) and abs(over.level - over.stopped) <= MB
+    # voice and SMS break-evens are about prices: no stop level
+    assert break_even(capped, big, u, "voice").stopped is None
+
+
+def test_break_even_with_the_tencent_card_stopped_at_40_gb() -> None:
+    """heavy-data.csv: 腾讯大王卡 is cut off at 40 GB; it was said to 'stay cheaper from 0 to 237.2 GB'."""
+    from tariffcli.io import load_plans, read_usage
+
+    plans = {p.id: p for p in load_plans()}
+    history = read_usage(ROOT / "sample_bills" / "heavy-data.csv")
+    tencent, other = plans["unicom-tencent-dawangka-19"], plans["telecom-5g-changxiang-199"]
+    for level in ("p50", "p90"):
+        u = scenario_usage(history, ["2027-01", "2027-02"], level)
+        data = break_even(tencent, other, u, "data", history_max=max(history.data_kb))
+        assert data.direction == "above" and data.level is not None, level
+        assert 40 * GB < data.stopped <= 40 * GB + MB and data.level <= data.stopped
+    r = run("compare", str(ROOT / "sample_bills" / "heavy-data.csv"), "--start", "2027-01", "--scenario", "p50")
+    assert r.exit_code == 0, r.stderr
+    out = flat(r.stdout)
+    assert "stays cheaper" not in out
+    assert "wins above about 40.0 GB of data a month (you: 38.9 GB of data); below that, 腾讯大王卡" in out
+    r = run("compare", str(ROOT / "sample_bills" / "heavy-data.csv"), "--start", "2027-01", "--scenario", "p90")
+    assert r.exit_code == 0 and "腾讯大王卡 (unicom-tencent-dawangka-19) stays cheaper" not in flat(r.stdout)
