@@ -370,25 +370,36 @@ def _truncated(data: bytes, at: int, source: str) -> DataError:
     )
 
 
+_ESCAPED = re.compile("[\udc80-\udcff]")
+"""What ``surrogateescape`` makes of a byte that is not UTF-8."""
+_WIDE = re.compile("[^\x00-\u07ff\ud800-\udfff]")
+"""A character beyond U+07FF (Chinese, the BOM), not a surrogate."""
+
+
 def _mixed_encodings(data: bytes) -> tuple[int, int] | None:
     """(a UTF-8 line, a line that is not UTF-8) when the file plainly mixes the two, else None.
 
     A line counts as UTF-8 when it starts with the UTF-8 BOM or holds at least two
     characters beyond U+07FF (e.g. Chinese): GBK text is valid UTF-8 only by rare chance.
+    The lines given are the first of each kind. (The file is decoded once with
+    ``surrogateescape``: a line is UTF-8 when its part of the text has no escaped byte,
+    and only lines with a character beyond U+07FF are looked at, so a large GBK file
+    costs one regular-expression scan instead of a Python loop over its lines.)
     """
-    utf8_line = other_line = None
-    for number, raw in enumerate(data.split(b"\n"), 1):
-        if raw.isascii():
-            continue
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            other_line = other_line or number
-        else:
-            if text.startswith("\ufeff") or sum(ord(c) > 0x7FF for c in text) >= 2:
-                utf8_line = utf8_line or number
-        if utf8_line and other_line:
-            return utf8_line, other_line
+    text = data.decode("utf-8", "surrogateescape")
+    bad = _ESCAPED.search(text)
+    if bad is None:
+        return None
+    other_line = text.count("\n", 0, bad.start()) + 1
+    pos = 0
+    while (wide := _WIDE.search(text, pos)) is not None:
+        start = text.rfind("\n", 0, wide.start()) + 1
+        end = text.find("\n", wide.start())
+        end = len(text) if end < 0 else end
+        line = text[start:end]
+        if _ESCAPED.search(line) is None and (line.startswith("\ufeff") or len(_WIDE.findall(line)) >= 2):
+            return text.count("\n", 0, start) + 1, other_line
+        pos = end + 1
     return None
 
 

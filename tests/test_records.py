@@ -13,6 +13,7 @@ from conftest import MB, fen, make_plan
 from hypothesis import given
 from hypothesis import strategies as st
 
+import tariffcli.records as records_module
 from tariffcli.analyze import analyze
 from tariffcli.errors import DataError
 from tariffcli.records import (
@@ -24,6 +25,18 @@ from tariffcli.records import (
     parse_records_csv,
 )
 from tariffcli.usage import UsageHistory, _CellError
+
+
+@pytest.fixture(autouse=True, params=["row by row", "columns first"])
+def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs twice: files read row by row only, and read column by column first (whatever their size).
+
+    The column-by-column reading gives up on anything it cannot read exactly, so
+    both runs must give the same totals, warnings and messages (tests/test_records_columns.py
+    checks the two readings against each other on generated files).
+    """
+    monkeypatch.setattr(records_module, "FAST_MIN_BYTES", 10**12 if request.param == "row by row" else 0)
+    return request.param
 
 
 def read(text: str, encoding: str = "utf-8", source: str = "r.csv"):
