@@ -35,8 +35,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError
 
 from .errors import DataError, Problem, UsageError
-from .plans import SUSPENSION_TAG, Count, DataQty, Plan
-from .recommend import Note
+from .plans import Count, DataQty, Plan
+from .recommend import Note, usable_plans
 from .validation import validation_problems
 from .yamlsafe import load_yaml
 
@@ -372,15 +372,7 @@ def price_baskets(
 
     if gni is not None and gni <= 0:
         raise UsageError("--gni must be a positive amount (GNI per capita a year)", field="gni")
-    on_sale: list[Plan] = []
-    excluded: list[tuple[Plan, str]] = []
-    for p in sorted(plans, key=lambda p: p.id):
-        if not p.on_sale(day):
-            excluded.append((p, "not_on_sale"))
-        elif SUSPENSION_TAG in p.tags:
-            excluded.append((p, "suspended_line"))
-        else:
-            on_sale.append(p)
+    on_sale, excluded = usable_plans(plans, day)
     currencies = sorted({p.currency for p in on_sale})
     currency = currencies[0] if len(currencies) == 1 else None
     if gni is not None and len(currencies) > 1:

@@ -157,6 +157,11 @@ OutputOpt = Annotated[
 ]
 LangOpt = Annotated[Lang | None, typer.Option("--lang", help="Label language (default: from the locale).")]
 OperatorOpt = Annotated[list[str] | None, typer.Option("--operator", help="Only this operator (repeatable).")]
+CiteOpt = Annotated[bool, typer.Option(
+    "--cite", help="Cite every price: Markdown footnotes, CSV source columns (JSON always has sources).")]
+ExcelOpt = Annotated[bool, typer.Option("--excel", help="CSV for Excel: UTF-8 with a byte-order mark.")]
+ChartOpt = Annotated[Path | None, typer.Option(
+    "--chart", dir_okay=False, help="Also draw a bar chart to FILE (.svg or .png; needs matplotlib).")]
 TagOpt = Annotated[list[str] | None, typer.Option("--tag", help="Only plans with this tag, e.g. keep-number (repeatable).")]
 
 
@@ -180,14 +185,10 @@ def compare(
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
     lang: LangOpt = None,
-    cite: Annotated[bool, typer.Option(
-        "--cite", help="Cite every price: Markdown footnotes, a CSV sources column (JSON always has sources).",
-    )] = False,
-    excel: Annotated[bool, typer.Option("--excel", help="CSV for Excel: UTF-8 with a byte-order mark.")] = False,
+    cite: CiteOpt = False,
+    excel: ExcelOpt = False,
     bars: Annotated[bool, typer.Option("--bars", help="Show totals as a bar chart in the terminal.")] = False,
-    chart: Annotated[Path | None, typer.Option(
-        "--chart", dir_okay=False, help="Also draw a bar chart to FILE (.svg or .png; needs matplotlib).",
-    )] = None,
+    chart: ChartOpt = None,
     with_addons: Annotated[bool, typer.Option(
         "--with-addons", help="Rank each plan with its cheapest set of optional packs (exact search).",
     )] = False,
@@ -281,7 +282,7 @@ def plans_list(
     )] = None,
     all_: Annotated[bool, typer.Option("--all", help="Also list plans outside their validity window.")] = False,
     fmt: FormatOpt = OutputFormat.table,
-    excel: Annotated[bool, typer.Option("--excel", help="CSV for Excel: UTF-8 with a byte-order mark.")] = False,
+    excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """List the plans in the catalogue (plans not on sale today are left out and reported)."""

@@ -139,6 +139,9 @@ def render_diff(d: "CatalogueDiff", fmt: str, lang: str = "en") -> str:
 def register(app: typer.Typer) -> None:
     """Add ``baskets`` to the app and ``diff`` to its ``plans`` sub-app."""
     from .cli import (
+        ChartOpt,
+        CiteOpt,
+        ExcelOpt,
         FormatOpt,
         LangOpt,
         OperatorOpt,
@@ -174,13 +177,9 @@ def register(app: typer.Typer) -> None:
         fmt: FormatOpt = OutputFormat.table,
         output: OutputOpt = None,
         lang: LangOpt = None,
-        cite: Annotated[bool, typer.Option(
-            "--cite", help="Cite every price: Markdown footnotes, CSV source columns (JSON always has sources).",
-        )] = False,
-        excel: Annotated[bool, typer.Option("--excel", help="CSV for Excel: UTF-8 with a byte-order mark.")] = False,
-        chart: Annotated[Path | None, typer.Option(
-            "--chart", dir_okay=False, help="Also draw a bar chart to FILE (.svg or .png; needs matplotlib).",
-        )] = None,
+        cite: CiteOpt = False,
+        excel: ExcelOpt = False,
+        chart: ChartOpt = None,
         list_: Annotated[bool, typer.Option("--list", help="List the built-in baskets and exit.")] = False,
     ) -> None:
         """Price standard usage baskets (ITU): the cheapest plan per operator for each basket."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -175,6 +176,24 @@ def parse_eligible(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(t.strip() for v in values for t in v.split(",") if t.strip())
 
 
+def usable_plans(plans: Iterable[Plan], day: date) -> tuple[list[Plan], list[tuple[Plan, str]]]:
+    """Plans that can be ranked on ``day`` (sorted by id), and the others with the reason.
+
+    Left out: plans not on sale that day (``not_on_sale``) and suspended-line
+    plans (``suspended_line``), which carry no usage.
+    """
+    usable: list[Plan] = []
+    left_out: list[tuple[Plan, str]] = []
+    for p in sorted(plans, key=lambda p: p.id):
+        if not p.on_sale(day):
+            left_out.append((p, "not_on_sale"))
+        elif SUSPENSION_TAG in p.tags:
+            left_out.append((p, "suspended_line"))
+        else:
+            usable.append(p)
+    return usable, left_out
+
+
 def _avg(total: int, n: int) -> int:
     return (2 * total + n) // (2 * n) if n else 0
 
@@ -291,15 +310,7 @@ def compare(
     except ValueError as exc:
         raise UsageError(str(exc), field="start") from None
     day = first_day(start)
-    on_sale: list[Plan] = []
-    excluded: list[tuple[Plan, str]] = []
-    for p in sorted(plans, key=lambda p: p.id):
-        if not p.on_sale(day):
-            excluded.append((p, "not_on_sale"))
-        elif SUSPENSION_TAG in p.tags:
-            excluded.append((p, "suspended_line"))
-        else:
-            on_sale.append(p)
+    on_sale, excluded = usable_plans(plans, day)
     if eligible is not None:
         allowed = [p for p in on_sale if not unmet_conditions(p, eligible)]
         excluded += [(p, "not_eligible") for p in on_sale if unmet_conditions(p, eligible)]

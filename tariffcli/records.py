@@ -72,9 +72,6 @@ from typing import Any
 from . import units
 from .errors import DataError, Problem
 from .usage import (
-    _HEADER_CJK_UNIT,
-    _HEADER_PAREN,
-    _HEADER_UNIT,
     _MAX_YEAR,
     _MIN_YEAR,
     _SECONDS,
@@ -90,6 +87,7 @@ from .usage import (
     _norm,
     _number,
     _records,
+    split_header,
 )
 
 __all__ = [
@@ -228,22 +226,6 @@ class Column:
     index: int
     header: str
     unit: str | None
-
-
-def split_header(label: str, aliases: Mapping[str, tuple[str, ...]]) -> tuple[str | None, str | None]:
-    """(field, unit) of a header such as ``流量(KB)`` or ``duration_s``; field None when unknown."""
-    field_of = {_key(_norm(a)): name for name, words in aliases.items() for a in words}
-    norm = _norm(label)
-    whole = field_of.get(_key(norm))
-    if whole:
-        return whole, None
-    for pattern in (_HEADER_PAREN, _HEADER_UNIT, _HEADER_CJK_UNIT):
-        m = pattern.fullmatch(norm)
-        if m:
-            name = field_of.get(_key(m.group("base")))
-            if name:
-                return name, m.group("unit").strip()
-    return None, None
 
 
 def read_header(

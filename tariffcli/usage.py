@@ -50,7 +50,7 @@ import difflib
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, Decimal, InvalidOperation, localcontext
@@ -446,15 +446,17 @@ def _key(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", text)
 
 
-def _split_header(norm: str) -> tuple[str | None, str | None]:
-    """(field, unit) for a normalised header; field None when unknown."""
-    whole = _FIELD_OF.get(_key(norm))
+def split_header(label: str, aliases: Mapping[str, tuple[str, ...]]) -> tuple[str | None, str | None]:
+    """(field, unit) of a header such as ``流量(KB)`` or ``duration_s``; field None when unknown."""
+    field_of = {_key(_norm(a)): name for name, words in aliases.items() for a in words}
+    norm = _norm(label)
+    whole = field_of.get(_key(norm))
     if whole:
         return whole, None
     for pattern in (_HEADER_PAREN, _HEADER_UNIT, _HEADER_CJK_UNIT):
         m = pattern.fullmatch(norm)
         if m:
-            name = _FIELD_OF.get(_key(m.group("base")))
+            name = field_of.get(_key(m.group("base")))
             if name:
                 return name, m.group("unit").strip()
     return None, None
@@ -494,7 +496,7 @@ def _read_header(header: list[str], line: int, source: str) -> tuple[dict[str, _
         label = raw.strip().lstrip("\ufeff").strip()
         if not label:
             continue
-        name, unit = _split_header(_norm(label))
+        name, unit = split_header(label, _ALIASES)
         if name is None:
             unknown.append(label)
             hint = _suggest(_norm(label))
