@@ -164,25 +164,24 @@ def break_even(
         a, b, a_stopped, b_stopped = outcome(x)
         return not b_stopped and (a_stopped or b < a)
 
-    def refine(lo: int, hi_: int) -> int:
-        """lo: rival does not win; hi_: rival wins. Narrow to ``step``."""
+    def boundary(lo: int, hi_: int) -> tuple[int, int]:
+        """Narrow [lo, hi_], where ``rival_wins`` differs at the two ends, to ``step``."""
+        lo_wins = rival_wins(lo)
         while hi_ - lo > step:
             mid = (lo + hi_) // 2
-            if rival_wins(mid):
-                hi_ = mid
-            else:
+            if rival_wins(mid) == lo_wins:
                 lo = mid
-        return hi_
+            else:
+                hi_ = mid
+        return lo, hi_
+
+    def refine(lo: int, hi_: int) -> int:
+        """lo: rival does not win; hi_: rival wins. The smallest winning level, to ``step``."""
+        return boundary(lo, hi_)[1]
 
     def refine_down(lo: int, hi_: int) -> int:
         """lo: rival wins; hi_: rival does not win. The largest winning level, to ``step``."""
-        while hi_ - lo > step:
-            mid = (lo + hi_) // 2
-            if rival_wins(mid):
-                lo = mid
-            else:
-                hi_ = mid
-        return lo
+        return boundary(lo, hi_)[0]
 
     stopped = None
     if service == "data" and outcome(hi)[2]:
