@@ -24,11 +24,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tariffcli.addons import best_packs, optional_packs  # noqa: E402
-from tariffcli.io import load_plans, read_usage  # noqa: E402
-from tariffcli.months import month_range  # noqa: E402
-from tariffcli.plans import Addon  # noqa: E402
-from tariffcli.recommend import compare, project_usage  # noqa: E402
+from tariffcli.compare.addons import best_packs, optional_packs  # noqa: E402
+from tariffcli.compare.ranking import compare, project_usage  # noqa: E402
+from tariffcli.inputs.files import load_plans, read_usage  # noqa: E402
+from tariffcli.model.months import month_range  # noqa: E402
+from tariffcli.model.plan import Addon  # noqa: E402
 
 SAMPLES = sorted((ROOT / "sample_bills").glob("*.csv"))
 START = "2027-01"

@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tariffcli.engine import Usage, UsageMatrix, compile_plans, simulate, simulate_totals  # noqa: E402
-from tariffcli.months import days_in, month_range  # noqa: E402
-from tariffcli.plans import Plan  # noqa: E402
+from tariffcli.model.months import days_in, month_range  # noqa: E402
+from tariffcli.model.plan import Plan  # noqa: E402
 
 SHAPES = {
     "rate": {"rate": "0.29", "per": "MB", "increment": "KB", "cap": "500.00", "volume_cap": "15 GB"},

@@ -20,9 +20,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tariffcli.engine import Usage, compile_plans, simulate  # noqa: E402
-from tariffcli.months import days_in, month_range  # noqa: E402
-from tariffcli.plans import Plan  # noqa: E402
+from tariffcli.engine import (  # noqa: E402
+    Usage,  # noqa: E402
+    compile_plans,
+    simulate,
+)
+from tariffcli.model.months import days_in, month_range  # noqa: E402
+from tariffcli.model.plan import Plan  # noqa: E402
 
 
 def synthetic_plans(n: int, seed: int = 7) -> list[Plan]:

@@ -124,8 +124,8 @@ def generate(rows: int, lines: int, style: str, seed: int = 5) -> str:
 def child(path: Path, careful: bool, repeat: int) -> None:
     """In the child process: read the file ``repeat`` times and print the best time and what was read, as JSON."""
     sys.path.insert(0, str(ROOT))
-    from tariffcli import records as rec
-    from tariffcli.usage import _decode
+    from tariffcli.inputs import records as rec
+    from tariffcli.inputs.usage import _decode
 
     data = path.read_bytes()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def catalogue_ids() -> list[str]:
     sys.path.insert(0, str(ROOT))
-    from tariffcli.io import load_plans
+    from tariffcli.inputs.files import load_plans
 
     return [p.id for p in load_plans()]
 

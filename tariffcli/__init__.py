@@ -2,7 +2,9 @@
 
 Use from Python::
 
-    from tariffcli import load_catalogue, parse_usage_csv, compare
+    from tariffcli import load_catalogue
+    from tariffcli import parse_usage_csv
+    from tariffcli import compare
 
 The package imports nothing heavy until a name is used.
 """
@@ -12,18 +14,19 @@ from __future__ import annotations
 from typing import Any
 
 _EXPORTS = {
-    "Plan": "plans",
-    "parse_plan": "plans",
-    "load_catalogue": "plans",
-    "parse_usage_csv": "usage",
-    "UsageHistory": "usage",
+    "Plan": "model.plan",
+    "parse_plan": "inputs.catalogue",
+    "load_catalogue": "inputs.catalogue",
+    "load_plans": "inputs.files",
+    "parse_usage_csv": "inputs.usage",
+    "UsageHistory": "inputs.usage",
     "simulate": "engine",
     "Usage": "engine",
-    "compare": "recommend",
-    "Comparison": "recommend",
-    "DataError": "errors",
-    "UsageError": "errors",
-    "TariffError": "errors",
+    "compare": "compare.ranking",
+    "Comparison": "compare.results",
+    "DataError": "model.errors",
+    "UsageError": "model.errors",
+    "TariffError": "model.errors",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -1,3 +1,3 @@
-from .cli import main
+from tariffcli.cli import main
 
 main()

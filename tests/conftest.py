@@ -3,7 +3,7 @@
 Plans are built from Python values with :func:`make_plan` (a minimal valid
 plan plus overrides, validated by the model and by the cross-field checks),
 usage with :func:`make_usage` (one simulated month unless told otherwise) and
-usage histories for :func:`tariffcli.recommend.compare` with :func:`make_history`.
+usage histories for :func:`tariffcli.compare.ranking.compare` with :func:`make_history`.
 Amounts in assertions are integer fen; :func:`fen` turns '11.75' into 1175.
 """
 
@@ -18,9 +18,10 @@ from typing import Any
 import numpy as np
 
 from tariffcli.engine import LINES, Result, Usage, simulate
-from tariffcli.months import days_in, month_range
-from tariffcli.plans import Plan, check_plan
-from tariffcli.yamlsafe import Located
+from tariffcli.inputs.catalogue import check_plan
+from tariffcli.inputs.yaml_located import Located
+from tariffcli.model.months import days_in, month_range
+from tariffcli.model.plan import Plan
 
 REPO = Path(__file__).resolve().parent.parent
 PLANS_DIR = REPO / "plans"
@@ -117,7 +118,7 @@ def make_usage(
 
 
 class _HistoryStandIn:
-    """Used only if tariffcli.usage.UsageHistory.from_rows is not available."""
+    """Used only if tariffcli.inputs.usage.UsageHistory.from_rows is not available."""
 
     def __init__(self, months, voice_min, sms, data_kb, app_data_kb, data_days, source):
         self.source = source
@@ -144,7 +145,7 @@ def make_history(
     voice, sms_, data = _column(voice_min, n), _column(sms, n), _column(data_kb, n)
     app = None if app_data_kb is None else _column(app_data_kb, n)
     try:
-        from tariffcli.usage import UsageHistory
+        from tariffcli.inputs.usage import UsageHistory
     except ImportError:  # pragma: no cover - only while usage.py is being written
         UsageHistory = None
     if UsageHistory is not None and hasattr(UsageHistory, "from_rows"):

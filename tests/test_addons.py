@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from tariffcli.addons import best_packs, optional_packs, with_packs
-from tariffcli.cli import app
+from tariffcli.cli.app import app
+from tariffcli.compare.addons import best_packs, optional_packs, with_packs
+from tariffcli.compare.ranking import compare
 from tariffcli.engine import simulate
-from tariffcli.plans import Addon, Plan
-from tariffcli.recommend import compare
+from tariffcli.model.plan import Addon, Plan
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "tariffcli" / "schemas" / "comparison.schema.json").read_text("utf-8"))

@@ -22,17 +22,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from tariffcli.analyze import SPIKE_MIN_FEN, analyze
-from tariffcli.bills import parse_bill_csv
-from tariffcli.cli import app
+from tariffcli.analyze.reminders import reminder_dates, reminders_for, to_ical
+from tariffcli.analyze.report import SPIKE_MIN_FEN, analyze
+from tariffcli.cli.app import app
 from tariffcli.engine import LINES
-from tariffcli.errors import DataError, UsageError
-from tariffcli.io import load_plans
-from tariffcli.money import format_fen
-from tariffcli.plans import parse_plan
-from tariffcli.records import parse_records_csv
-from tariffcli.reminders import reminder_dates, reminders_for, to_ical
-from tariffcli.usage import UsageHistory
+from tariffcli.inputs.bills import parse_bill_csv
+from tariffcli.inputs.catalogue import parse_plan
+from tariffcli.inputs.files import load_plans
+from tariffcli.inputs.records import parse_records_csv
+from tariffcli.inputs.usage import UsageHistory
+from tariffcli.model.errors import DataError, UsageError
+from tariffcli.model.money import format_fen
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_bills" / "analyze"
@@ -234,9 +234,9 @@ def test_an_unmapped_item_is_reported_and_is_a_mismatch() -> None:
 
 
 def test_a_bill_computed_by_the_engine_never_mismatches() -> None:
-    from tariffcli.analyze import _engine_usage
+    from tariffcli.analyze.report import _engine_usage
     from tariffcli.engine import simulate
-    from tariffcli.months import month_range
+    from tariffcli.model.months import month_range
 
     plan = plan_file("seed002-plan.yaml")
     items = {"fee": "套餐月费", "addons": "GPRS套餐费", "voice": "语音通话费", "sms": "短信费", "data": "上网流量费",
@@ -482,7 +482,7 @@ def test_analyze_help_does_not_import_the_core() -> None:
     import subprocess
     import sys
 
-    code = ("import sys\nfrom tariffcli.cli import main\nsys.argv = ['tariffcli', 'analyze', '--help']\n"
+    code = ("import sys\nfrom tariffcli.cli.app import main\nsys.argv = ['tariffcli', 'analyze', '--help']\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "print('HEAVY', sorted(m for m in ('pandas', 'numpy', 'icalendar', 'tariffcli.engine') if m in sys.modules))\n")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
@@ -495,7 +495,7 @@ def test_core_modules_do_not_import_terminal_libraries() -> None:
     import subprocess
     import sys
 
-    code = ("import sys\nimport tariffcli.records, tariffcli.bills, tariffcli.analyze, tariffcli.reminders\n"
+    code = ("import sys\nimport tariffcli.inputs.records, tariffcli.inputs.bills, tariffcli.analyze.report, tariffcli.analyze.reminders\n"
             "print('UI', sorted(m for m in ('typer', 'rich', 'click') if m in sys.modules))\n")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["PYTHONPATH"] = str(ROOT)
@@ -504,7 +504,7 @@ def test_core_modules_do_not_import_terminal_libraries() -> None:
 
 
 def test_docs_name_every_finding_code_and_threshold() -> None:
-    import tariffcli.analyze as an
+    import tariffcli.analyze.report as an
 
     doc = (ROOT / "docs" / "analyze.md").read_text("utf-8")
     for code in an.CHECKS:
@@ -536,7 +536,7 @@ def test_a_bill_and_a_plan_without_usage_count_only_fees() -> None:
                 since={None: "2025-09"}, today=date(2026, 1, 20))
     f = only(r, "promotion_expiring")
     assert f.params["at_usage"] is False and f.params["monthly_change"] == fen("10.00")
-    from tariffcli.render_analyze import finding_texts
+    from tariffcli.render.analyze import finding_texts
 
     assert "Without usage figures" in finding_texts(f, "en")[1]
     assert {s.check for s in r.skipped} >= {"unused_addon", "idle_line", "bill_mismatch", "cheaper_plan"}
@@ -546,6 +546,6 @@ def test_checks_not_run_name_their_lines() -> None:
     r = household(plans={"13800000001": BY_ID["cmcc-5g-128"]}, since={"13800000001": "2025-06"})
     skipped = {(s.check, s.reason): s.lines for s in r.skipped}
     assert skipped[("cheaper_plan", "no_plan")] == ("13800000002",)
-    from tariffcli.render_analyze import render_text_footer
+    from tariffcli.render.analyze import render_text_footer
 
     assert "cheaper_plan (13800000002: no plan (--plan))" in render_text_footer(r)

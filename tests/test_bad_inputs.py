@@ -26,8 +26,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from tariffcli.cli import app
-from tariffcli.errors import Problem
+from tariffcli.cli.app import app
+from tariffcli.model.errors import Problem
 
 TESTS = Path(__file__).resolve().parent
 CORPUS = TESTS / "bad_inputs"

@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tariffcli import baskets as bk
-from tariffcli.cli import app
-from tariffcli.errors import DataError
-from tariffcli.io import load_plans
+from tariffcli.cli.app import app
+from tariffcli.compare import baskets as bk
+from tariffcli.inputs.files import load_plans
+from tariffcli.model.errors import DataError
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("TARIFFCLI_UPDATE_GOLDEN") == "1"

@@ -22,14 +22,14 @@ from hypothesis import strategies as st
 from test_properties import DATA_KB, first_months, plan_dicts
 from typer.testing import CliRunner
 
-from tariffcli.batch import Analyser, Chunk, project, resolve_columns, run_local
-from tariffcli.cli import app
+from tariffcli.batch.analyser import Analyser, Chunk, project, resolve_columns, run_local
+from tariffcli.cli.app import app
+from tariffcli.compare.ranking import compare, project_usage
 from tariffcli.engine import Usage, UsageMatrix, compile_plans, simulate, simulate_totals
-from tariffcli.errors import DataError
-from tariffcli.io import load_plans
-from tariffcli.months import add_months, days_in, month_range, parse_month
-from tariffcli.recommend import compare, project_usage
-from tariffcli.usage import UsageHistory
+from tariffcli.inputs.files import load_plans
+from tariffcli.inputs.usage import UsageHistory
+from tariffcli.model.errors import DataError
+from tariffcli.model.months import add_months, days_in, month_range, parse_month
 
 CATALOGUE = load_plans()
 START = "2027-01"
@@ -332,7 +332,7 @@ FORMULAS = ['=HYPERLINK("http://evil","x")', "+8613800000000", "-1", "@SUM(A1)",
 def test_batch_csv_output_neutralises_formulas_as_compare_does(tmp_path):
     import csv
 
-    from tariffcli.render import safe_cell
+    from tariffcli.render.compare import safe_cell
 
     body = "".join(f'"{sid.replace(chr(34), chr(34) * 2)}",2026-01,10,1,100,\n' for sid in FORMULAS)
     src = write_csv(tmp_path / "subs.csv", "subscriber,month,voice_min,sms,data_mb,current_plan\n" + body)
@@ -351,8 +351,8 @@ def test_batch_csv_output_neutralises_formulas_as_compare_does(tmp_path):
 
 @pytest.mark.parametrize("kind", [pa.string(), pa.large_string()])
 def test_formula_cells_in_every_string_column_and_chunk(kind):
-    from tariffcli.batch_io import csv_safe
-    from tariffcli.render import _FORMULA_START, safe_cell
+    from tariffcli.batch.files import csv_safe
+    from tariffcli.render.compare import _FORMULA_START, safe_cell
 
     values = [*FORMULAS, None, *(c + "1" for c in _FORMULA_START)]
     col = pa.chunked_array([pa.array(values[:3], kind), pa.array(values[3:], kind)])
@@ -370,7 +370,7 @@ def test_formula_cells_in_every_string_column_and_chunk(kind):
 def test_summary_keeps_no_counter_that_it_does_not_report():
     from dataclasses import fields
 
-    from tariffcli.batch import Summary
+    from tariffcli.batch.analyser import Summary
 
     table = pcsv.read_csv(pa.py_buffer(SMALL.encode())).rename_columns(
         ["subscriber", "month", "voice_min", "sms", "data", "current_plan"])
@@ -382,7 +382,7 @@ def test_summary_keeps_no_counter_that_it_does_not_report():
 
 
 def test_a_damaged_parquet_file_is_a_data_error(tmp_path):
-    from tariffcli import batch_io
+    from tariffcli.batch import files as batch_io
 
     src = write_csv(tmp_path / "subs.csv", SMALL)
     good = tmp_path / "subs.parquet"
@@ -409,7 +409,7 @@ def test_a_damaged_parquet_file_is_a_data_error(tmp_path):
 
 
 def test_an_error_that_is_not_a_damaged_file_is_not_reported_as_one(tmp_path, monkeypatch):
-    from tariffcli import batch_io
+    from tariffcli.batch import files as batch_io
 
     good = tmp_path / "subs.parquet"
     pq.write_table(pcsv.read_csv(write_csv(tmp_path / "subs.csv", SMALL)), good)
@@ -423,7 +423,7 @@ def test_an_error_that_is_not_a_damaged_file_is_not_reported_as_one(tmp_path, mo
 
 
 def test_abort_drops_the_partial_output_even_if_closing_fails(tmp_path):
-    from tariffcli import batch_io
+    from tariffcli.batch import files as batch_io
 
     sink = batch_io.OutputFile(tmp_path / "best.parquet", 1)
 

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tariffcli.analyze import GROUP_OF_CATEGORY
-from tariffcli.bills import CATEGORIES, KEYWORDS, categorise, parse_amount, parse_bill_csv
-from tariffcli.errors import DataError
-from tariffcli.money import format_fen
+from tariffcli.analyze.report import GROUP_OF_CATEGORY
+from tariffcli.inputs.bills import CATEGORIES, KEYWORDS, categorise, parse_amount, parse_bill_csv
+from tariffcli.model.errors import DataError
+from tariffcli.model.money import format_fen
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,7 +63,7 @@ def test_the_keyword_table_is_data_and_covers_every_category() -> None:
 def test_the_documented_keyword_table_is_the_one_in_the_code() -> None:
     doc = (ROOT / "docs" / "analyze.md").read_text("utf-8")
     rows = "\n".join(f"| `{c}` | " + ", ".join(words) + " |" for c, words in KEYWORDS)
-    assert rows in doc, "docs/analyze.md: regenerate the keyword table from tariffcli.bills.KEYWORDS"
+    assert rows in doc, "docs/analyze.md: regenerate the keyword table from tariffcli.inputs.bills.KEYWORDS"
 
 
 def test_unmapped_items_are_kept_counted_and_listed() -> None:

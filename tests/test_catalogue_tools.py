@@ -12,10 +12,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from tariffcli.catalogue_tools import diff_catalogues, filter_plans, province_matches
-from tariffcli.cli import app
-from tariffcli.io import load_plans
-from tariffcli.plans import parse_plan
+from tariffcli.cli.app import app
+from tariffcli.compare.catalogue_filter import diff_catalogues, filter_plans, province_matches
+from tariffcli.inputs.catalogue import parse_plan
+from tariffcli.inputs.files import load_plans
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_bills"

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tariffcli import charts
-from tariffcli.cli import app
+from tariffcli.cli.app import app
+from tariffcli.render import charts
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_bills"
@@ -84,8 +84,8 @@ def test_svg_is_deterministic() -> None:
 def test_basket_bars_are_the_cheapest_plan_per_operator() -> None:
     from datetime import date
 
-    from tariffcli import baskets as bk
-    from tariffcli.io import load_plans
+    from tariffcli.compare import baskets as bk
+    from tariffcli.inputs.files import load_plans
 
     report = bk.price_baskets(load_plans(), [bk.builtin("itu-2025-low")], day=date(2027, 1, 1))
     bars = charts.basket_bars(report)
@@ -96,7 +96,7 @@ def test_basket_bars_are_the_cheapest_plan_per_operator() -> None:
 def test_matplotlib_is_imported_only_for_a_chart(tmp_path: Path) -> None:
     code = (
         "import sys\n"
-        "from tariffcli.cli import main\n"
+        "from tariffcli.cli.app import main\n"
         "sys.argv = ['tariffcli', 'baskets', '--date', '2027-01-01', '--format', 'json']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print('MPL', 'matplotlib' in sys.modules, file=sys.stderr)\n"

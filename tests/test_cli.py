@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from tariffcli.cli import app
+from tariffcli.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_bills"
@@ -220,7 +220,7 @@ def test_plans_show_and_schema() -> None:
 def test_bundled_catalogue_is_valid_and_sourced() -> None:
     r = run("plans", "validate")
     assert r.exit_code == 0, r.stderr
-    from tariffcli.io import load_plans
+    from tariffcli.inputs.files import load_plans
 
     for p in load_plans():
         assert p.sources and all(s.url.startswith("http") for s in p.sources)
@@ -260,7 +260,7 @@ def _python(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_help_does_not_import_pandas(tmp_path: Path) -> None:
     code = (
         "import sys\n"
-        "from tariffcli.cli import main\n"
+        "from tariffcli.cli.app import main\n"
         "sys.argv = ['tariffcli', '--help']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "heavy = sorted(m for m in ('pandas', 'numpy', 'pydantic', 'yaml') if m in sys.modules)\n"
@@ -273,7 +273,7 @@ def test_help_does_not_import_pandas(tmp_path: Path) -> None:
 def test_core_does_not_import_terminal_libraries(tmp_path: Path) -> None:
     code = (
         "import sys\n"
-        "import tariffcli.plans, tariffcli.usage, tariffcli.engine, tariffcli.recommend, tariffcli.io\n"
+        "import tariffcli.model.plan, tariffcli.inputs.usage, tariffcli.engine.types, tariffcli.compare.ranking, tariffcli.inputs.files\n"
         "print('UI', sorted(m for m in ('typer', 'rich', 'click') if m in sys.modules))\n"
     )
     r = _python(code, tmp_path)

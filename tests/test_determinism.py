@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tariffcli.cli import app
+from tariffcli.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "plans"
@@ -49,7 +49,7 @@ def catalogue_files() -> list[Path]:
 _SCRIPT = """
 import json, sys
 from typer.testing import CliRunner
-from tariffcli.cli import app
+from tariffcli.cli.app import app
 env = json.loads(sys.argv[1])
 out = {}
 for usage in sys.argv[3:]:

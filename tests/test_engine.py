@@ -22,10 +22,11 @@ from conftest import (
     month_lines,
 )
 
+from tariffcli.compare.ranking import compare
+from tariffcli.compare.results import Note
 from tariffcli.engine import LINES, Result
-from tariffcli.plans import load_catalogue
-from tariffcli.recommend import Note, compare
-from tariffcli.usage import MAX_DATA_KB
+from tariffcli.inputs.catalogue import load_catalogue
+from tariffcli.inputs.usage import MAX_DATA_KB
 
 
 def run(plans, usage, first_month=None, **kw) -> Result:

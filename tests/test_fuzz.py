@@ -22,12 +22,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from tariffcli import render
-from tariffcli.errors import DataError
-from tariffcli.plans import Plan, load_catalogue, parse_plan
-from tariffcli.recommend import compare
-from tariffcli.usage import MAX_DATA_KB, MAX_SMS, MAX_VOICE_MIN, UsageHistory, parse_usage_csv
-from tariffcli.yamlsafe import Located, load_yaml
+from tariffcli.compare.ranking import compare
+from tariffcli.inputs.catalogue import load_catalogue, parse_plan
+from tariffcli.inputs.usage import MAX_DATA_KB, MAX_SMS, MAX_VOICE_MIN, UsageHistory, parse_usage_csv
+from tariffcli.inputs.yaml_located import Located, load_yaml
+from tariffcli.model.errors import DataError
+from tariffcli.model.plan import Plan
+from tariffcli.render import compare as render
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_FILES = sorted((ROOT / "plans").rglob("*.yaml"))

@@ -13,13 +13,13 @@ import pytest
 from conftest import GB, fen, make_history, make_plan
 from typer.testing import CliRunner
 
-from tariffcli.cli import app
-from tariffcli.cli_offer import wrap_line
-from tariffcli.errors import UsageError
-from tariffcli.io import load_plans
-from tariffcli.offer import default_term, judge_offer, offer_from_terms
-from tariffcli.recommend import compare
-from tariffcli.rules import RULES, switching_guide
+from tariffcli.cli.app import app
+from tariffcli.cli.offer import wrap_line
+from tariffcli.compare.offer import default_term, judge_offer, offer_from_terms
+from tariffcli.compare.ranking import compare
+from tariffcli.compare.switching import RULES, switching_guide
+from tariffcli.inputs.files import load_plans
+from tariffcli.model.errors import UsageError
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS_URLS = {  # the "Rules" section of the project's tariff facts
@@ -213,7 +213,7 @@ def test_explain_on_the_command_line() -> None:
 
 
 def test_new_core_modules_import_no_terminal_libraries(tmp_path: Path) -> None:
-    code = ("import sys\nimport tariffcli.offer, tariffcli.addons, tariffcli.scenarios, tariffcli.rules\n"
+    code = ("import sys\nimport tariffcli.compare.offer, tariffcli.compare.addons, tariffcli.compare.scenarios, tariffcli.compare.switching\n"
             "print('UI', sorted(m for m in ('typer', 'rich', 'click') if m in sys.modules))\n")
     r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False,
                        env={"PYTHONPATH": str(ROOT)})

@@ -13,9 +13,10 @@ import pytest
 from conftest import GB, MB, PLANS_DIR
 from jsonschema import Draft202012Validator
 
-from tariffcli.errors import DataError
-from tariffcli.plans import FirstMonth, Plan, load_catalogue, parse_plan, plan_json_schema
-from tariffcli.yamlsafe import load_yaml
+from tariffcli.inputs.catalogue import load_catalogue, parse_plan
+from tariffcli.inputs.yaml_located import load_yaml
+from tariffcli.model.errors import DataError
+from tariffcli.model.plan import FirstMonth, Plan, plan_json_schema
 
 VALID = """\
 id: test-plan

@@ -20,10 +20,10 @@ from conftest import GB, MB, assert_totals_are_sums, bill, make_history, make_pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tariffcli.compare.ranking import compare
 from tariffcli.engine import LINES, Usage
-from tariffcli.plans import UNLIMITED, Allowances, DataRate, Plan
-from tariffcli.recommend import compare
-from tariffcli.units import KB_PER
+from tariffcli.model.plan import UNLIMITED, Allowances, DataRate, Plan
+from tariffcli.model.units import KB_PER
 
 SETTINGS = settings(max_examples=200, deadline=None)
 

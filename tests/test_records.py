@@ -13,10 +13,9 @@ from conftest import MB, fen, make_plan
 from hypothesis import given
 from hypothesis import strategies as st
 
-import tariffcli.records as records_module
-from tariffcli.analyze import analyze
-from tariffcli.errors import DataError
-from tariffcli.records import (
+import tariffcli.inputs.records as records_module
+from tariffcli.analyze.report import analyze
+from tariffcli.inputs.records import (
     DAYS,
     billed_minutes,
     looks_like_records,
@@ -24,7 +23,8 @@ from tariffcli.records import (
     parse_duration,
     parse_records_csv,
 )
-from tariffcli.usage import UsageHistory, _CellError
+from tariffcli.inputs.usage import UsageHistory, _CellError
+from tariffcli.model.errors import DataError
 
 
 @pytest.fixture(autouse=True, params=["row by row", "columns first"])

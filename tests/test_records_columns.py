@@ -19,16 +19,16 @@ from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import tariffcli.records as records_module
-from tariffcli.errors import DataError
-from tariffcli.records import _parse_careful, _parse_fast, parse_records_csv
-from tariffcli.usage import _decode
+import tariffcli.inputs.records as records_module
+from tariffcli.inputs.records import _parse_careful, _parse_fast, parse_records_csv
+from tariffcli.inputs.usage import _decode
+from tariffcli.model.errors import DataError
 
 SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 def test_importing_records_does_not_import_pyarrow_or_pandas() -> None:
-    code = ("import sys, tariffcli.records\n"
+    code = ("import sys, tariffcli.inputs.records\n"
             "print('HEAVY', sorted(m for m in ('pandas', 'pyarrow', 'numpy') if m in sys.modules))\n")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)

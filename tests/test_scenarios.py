@@ -10,10 +10,10 @@ import pytest
 from conftest import GB, MB, make_history, make_plan
 from typer.testing import CliRunner
 
-from tariffcli.cli import app
-from tariffcli.errors import UsageError
-from tariffcli.recommend import compare, condition_key, parse_eligible, unmet_conditions
-from tariffcli.scenarios import break_even, level_of, scenario_usage
+from tariffcli.cli.app import app
+from tariffcli.compare.ranking import compare, condition_key, parse_eligible, unmet_conditions
+from tariffcli.compare.scenarios import break_even, level_of, scenario_usage
+from tariffcli.model.errors import UsageError
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "tariffcli" / "schemas" / "comparison.schema.json").read_text("utf-8"))
@@ -208,7 +208,7 @@ def test_a_plan_whose_data_is_stopped_does_not_cover_the_level() -> None:
 
 def test_break_even_with_the_tencent_card_stopped_at_40_gb() -> None:
     """heavy-data.csv: 腾讯大王卡 is cut off at 40 GB; it was said to 'stay cheaper from 0 to 237.2 GB'."""
-    from tariffcli.io import load_plans, read_usage
+    from tariffcli.inputs.files import load_plans, read_usage
 
     plans = {p.id: p for p in load_plans()}
     history = read_usage(ROOT / "sample_bills" / "heavy-data.csv")

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tariffcli.errors import DataError
-from tariffcli.usage import MAX_DATA_KB, MAX_PROBLEMS, MAX_SMS, MAX_VOICE_MIN, UsageHistory, parse_usage_csv
+from tariffcli.inputs.usage import MAX_DATA_KB, MAX_PROBLEMS, MAX_SMS, MAX_VOICE_MIN, UsageHistory, parse_usage_csv
+from tariffcli.model.errors import DataError
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_bills"
@@ -76,7 +76,7 @@ def test_frame_has_period_index_and_integer_columns():
 
 
 def test_importing_usage_does_not_import_pandas():
-    code = "import sys, tariffcli.usage; print('pandas' in sys.modules)"
+    code = "import sys, tariffcli.inputs.usage; print('pandas' in sys.modules)"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip() == "False"
@@ -133,7 +133,7 @@ _LINE_PIECES = st.lists(st.sampled_from(["a", ",", "1", " ", "\r", "通话", "�
     st.binary(max_size=4).filter(lambda b: b"\n" not in b),
 ), max_size=8))
 def test_mixed_encodings_finds_the_first_line_of_each_kind(lines_of_bytes):
-    from tariffcli.usage import _mixed_encodings
+    from tariffcli.inputs.usage import _mixed_encodings
 
     data = b"\n".join(lines_of_bytes)
     assert _mixed_encodings(data) == _mixed_encodings_line_by_line(data)

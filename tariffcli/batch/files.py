@@ -1,0 +1,490 @@
+"""The file side of batch analysis: CSV and Parquet in, Parquet, CSV or JSON lines out, and the Dask engine.
+
+Thin on purpose: everything that decides a number is in :mod:`tariffcli.batch.analyser`.
+Here paths become Arrow tables (in chunks, so memory stays bounded), output
+tables become files (written to a temporary file beside the target and renamed
+at the end, so an interrupted run never leaves a partial output), and the Dask
+engine hands partitions to :meth:`tariffcli.batch.analyser.Analyser.analyse` on the
+workers. pyarrow is imported inside the functions; dask only by :func:`run_dask`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import glob
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from tariffcli.batch.analyser import Analyser, Chunk, InputColumns, Summary, money_columns, resolve_columns
+from tariffcli.inputs.usage import MAX_PROBLEMS
+from tariffcli.model.errors import DataError, Problem, UsageError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyarrow as pa
+
+PARQUET_SUFFIXES = (".parquet", ".pq")
+CSV_SUFFIXES = (".csv", ".txt")
+OUTPUT_FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl",
+                  ".json": "jsonl"}
+
+
+# ---------------------------------------------------------------- input
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """The files of one batch input and what their columns mean."""
+
+    files: tuple[Path, ...]
+    format: str
+    """'parquet' or 'csv'."""
+    columns: InputColumns
+    rows: int | None
+    """Total rows, when the format says (Parquet); else None."""
+    size: int
+    """Total bytes."""
+    encoding: str = "utf8"
+    """CSV only: 'utf8' (with or without BOM) or 'gb18030'."""
+
+
+def _format_of(path: Path) -> str | None:
+    name = path.name.lower()
+    if name.endswith(PARQUET_SUFFIXES):
+        return "parquet"
+    if name.endswith(CSV_SUFFIXES):
+        return "csv"
+    return None
+
+
+def input_files(pattern: str) -> tuple[Path, ...]:
+    """A file, every CSV/Parquet file in a directory, or the files a glob pattern matches, sorted."""
+    path = Path(pattern)
+    if any(ch in pattern for ch in "*?["):
+        files = [Path(p) for p in sorted(glob.glob(pattern, recursive=True)) if Path(p).is_file()]
+        if not files:
+            raise UsageError(f"no file matches {pattern!r}", field="input")
+    elif path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and _format_of(p))
+        if not files:
+            raise UsageError(f"no .csv or .parquet file in {pattern}", field="input")
+    elif path.is_file():
+        files = [path]
+    else:
+        raise UsageError(f"no such file or directory: {pattern}", field="input")
+    return tuple(files)
+
+
+def _csv_header(path: Path) -> tuple[list[str], str]:
+    with path.open("rb") as fh:
+        head = fh.read(1 << 16)
+    if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise DataError("this looks like an Excel file, not CSV; save it as CSV (UTF-8) or Parquet", file=str(path))
+    if head.startswith(b"PAR1"):
+        raise DataError("this is a Parquet file; name it .parquet", file=str(path))
+    encoding = "utf8"
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:
+            try:
+                text, encoding = head.decode("gb18030", errors="ignore"), "gb18030"
+            except UnicodeDecodeError:  # pragma: no cover - errors are ignored
+                text = ""
+        else:  # a character cut at the end of the sample
+            text = head[: exc.start].decode("utf-8-sig")
+    first = text.splitlines()[0] if text.strip() else ""
+    if not first.strip():
+        raise DataError("the file is empty; expected a header line such as "
+                        "'subscriber,month,voice_min,sms,data_mb'", file=str(path), code="empty")
+    return next(csv.reader([first])), encoding
+
+
+def _parquet_errors() -> tuple[type[Exception], ...]:
+    """What pyarrow raises for a damaged or unreadable Parquet file.
+
+    ArrowInvalid: not Parquet at all, empty or truncated (no magic bytes, a footer
+    longer than the file); OSError (``pa.ArrowIOError`` is OSError): metadata or
+    page headers that do not deserialize, pages that do not decompress, a file
+    that cannot be opened; ArrowNotImplementedError: a type or encoding pyarrow
+    cannot read. Anything else is a bug and keeps its traceback.
+    """
+    import pyarrow as pa
+
+    return (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError)
+
+
+def open_input(pattern: str) -> InputSpec:
+    """Find the input files and read their header or schema; every file must have the same columns."""
+    import pyarrow.parquet as pq
+
+    files = input_files(pattern)
+    formats = {_format_of(f) for f in files}
+    if None in formats:
+        bad = next(f for f in files if _format_of(f) is None)
+        raise UsageError(f"{bad}: give a .csv or .parquet file", field="input")
+    if len(formats) > 1:
+        raise UsageError("the input mixes CSV and Parquet files; give one kind", field="input")
+    fmt = formats.pop()
+    rows: int | None = 0
+    encoding = "utf8"
+    columns: InputColumns | None = None
+    for f in files:
+        if fmt == "parquet":
+            try:
+                meta = pq.ParquetFile(f)
+                header = meta.schema_arrow.names
+            except _parquet_errors() as exc:
+                raise DataError(f"cannot read as Parquet: {exc}", file=str(f), code="not_parquet") from None
+            rows = (rows or 0) + meta.metadata.num_rows
+        else:
+            header, encoding = _csv_header(f)
+            rows = None
+        these = resolve_columns(header, str(f))
+        if columns is None:
+            columns = these
+        elif these.names != columns.names or these.data_unit != columns.data_unit:
+            raise DataError(f"the columns differ from those of {files[0]}", file=str(f), code="columns_differ")
+    if columns is None:  # pragma: no cover - input_files never returns no file
+        raise UsageError("no input", field="input")
+    return InputSpec(files, fmt, columns, rows, sum(f.stat().st_size for f in files), encoding)
+
+
+class _Counting(io.RawIOBase):
+    """A binary file that counts the bytes read from it (for the progress bar)."""
+
+    def __init__(self, raw: io.BufferedReader, counter: list[int]) -> None:
+        self.raw, self.counter = raw, counter
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = self.raw.readinto(buffer)
+        self.counter[0] += n or 0
+        return n or 0
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+class ChunkReader:
+    """Reads an input in chunks of about ``chunk_rows`` rows, as :class:`tariffcli.batch.analyser.Chunk` s.
+
+    ``position`` and ``total`` measure progress: rows for Parquet, bytes for CSV.
+    """
+
+    def __init__(self, spec: InputSpec, chunk_rows: int = 500_000) -> None:
+        self.spec = spec
+        self.chunk_rows = chunk_rows
+        self._bytes = [0]
+        self._rows = 0
+        self.unit = "rows" if spec.format == "parquet" else "bytes"
+        self.total = spec.rows if spec.format == "parquet" else spec.size
+
+    @property
+    def position(self) -> int:
+        return self._rows if self.spec.format == "parquet" else self._bytes[0]
+
+    def __iter__(self) -> Iterator[Chunk]:
+        renames = self.spec.columns.renames()
+        for f in self.spec.files:
+            row = 1
+            for batch in self._batches(f):
+                import pyarrow as pa
+
+                table = pa.Table.from_batches([batch]).rename_columns([renames[c] for c in batch.schema.names])
+                for i, fld in enumerate(table.schema):
+                    if pa.types.is_dictionary(fld.type):  # a categorical column: plain values
+                        table = table.set_column(i, fld.name, table.column(i).cast(fld.type.value_type))
+                n = table.num_rows
+                self._rows += n
+                yield Chunk(table, (str(f),), (self.spec.format == "csv",), np.zeros(n, np.int32),
+                            np.arange(row, row + n, dtype=np.int64))
+                row += n
+
+    def _batches(self, f: Path) -> Iterator[pa.RecordBatch]:
+        import pyarrow as pa
+
+        wanted = self.spec.columns.source()
+        if self.spec.format == "parquet":
+            import pyarrow.parquet as pq
+
+            batches = pq.ParquetFile(f).iter_batches(batch_size=self.chunk_rows, columns=wanted)
+            while True:  # the footer was read by open_input; a damaged page shows only here
+                try:
+                    batch = next(batches)
+                except StopIteration:
+                    return
+                except _parquet_errors() as exc:
+                    raise DataError(Problem(f"cannot read the Parquet file: {exc}", file=str(f),
+                                            code="bad_parquet")) from None
+                yield batch
+        import pyarrow.csv as pcsv
+
+        # every column as text: the core reads numbers itself, so a bad cell is reported with its line
+        convert = pcsv.ConvertOptions(include_columns=wanted, strings_can_be_null=True,
+                                      column_types=dict.fromkeys(wanted, pa.string()))
+        read = pcsv.ReadOptions(block_size=max(1 << 20, min(self.chunk_rows * 48, 1 << 26)), encoding=self.spec.encoding)
+        raw = _Counting(f.open("rb"), self._bytes)
+        try:
+            reader = pcsv.open_csv(raw, read_options=read, convert_options=convert)
+            while True:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    break
+                except pa.ArrowInvalid as exc:
+                    raise DataError(Problem(f"cannot read the CSV: {exc}", file=str(f), code="bad_csv")) from None
+                yield batch
+        except pa.ArrowInvalid as exc:
+            raise DataError(Problem(f"cannot read the CSV: {exc}", file=str(f), code="bad_csv")) from None
+        finally:
+            raw.close()
+
+
+# ---------------------------------------------------------------- output
+
+
+def fen_to_decimal(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """int64 fen (nullable) -> decimal128(18, 2), exactly (the fen become the decimal's unscaled value)."""
+    import pyarrow as pa
+
+    arr = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    fen = np.asarray(arr.fill_null(0).to_numpy(zero_copy_only=False), np.int64)
+    data = np.stack([fen, fen >> 63], axis=1)  # 128-bit little-endian two's complement
+    valid = None if arr.null_count == 0 else pa.array(arr.is_valid().to_numpy(zero_copy_only=False)).buffers()[1]
+    return pa.Array.from_buffers(pa.decimal128(18, 2), len(fen), [valid, pa.py_buffer(data.tobytes())])
+
+
+def for_files(table: pa.Table, top: int) -> pa.Table:
+    """An output table with its amounts as decimals."""
+    money = set(money_columns(top))
+    cols = [fen_to_decimal(table.column(c)) if c in money else table.column(c) for c in table.column_names]
+    return type(table).from_arrays(cols, names=table.column_names)
+
+
+def output_format(path: Path) -> str:
+    fmt = OUTPUT_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise UsageError(f"--out {path}: name the file .parquet, .csv or .jsonl", field="out")
+    return fmt
+
+
+class OutputFile:
+    """One output file, written to a temporary file beside it and renamed by :meth:`commit`.
+
+    Until then the target is untouched: an error or an interrupt leaves
+    whatever was there before (nothing, or the last complete run's output).
+    """
+
+    def __init__(self, path: Path, top: int) -> None:
+        self.path = path
+        self.format = output_format(path)
+        self.top = top
+        directory = path.parent if str(path.parent) else Path(".")
+        if not directory.is_dir():
+            raise UsageError(f"--out {path}: no such directory {directory}", field="out")
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        os.close(fd)
+        self.tmp = Path(tmp)
+        self._writer: Any = None
+        self._schema: pa.Schema | None = None
+        self._fh: Any = None
+        self.rows = 0
+
+    def write(self, table: pa.Table) -> None:
+        import pyarrow as pa
+
+        out = for_files(table, self.top)
+        if self._schema is None:
+            self._schema = out.schema
+        elif out.schema != self._schema:
+            out = out.cast(self._schema)  # e.g. a column that was all null in the first chunk
+        if self.format == "parquet":
+            import pyarrow.parquet as pq
+
+            if self._writer is None:
+                self._writer = pq.ParquetWriter(self.tmp, out.schema, compression="zstd")
+            self._writer.write_table(out)
+        elif self.format == "csv":
+            import pyarrow.csv as pcsv
+
+            if self._writer is None:
+                self._writer = pcsv.CSVWriter(str(self.tmp), out.schema,
+                                              write_options=pcsv.WriteOptions(quoting_style="needed"))
+            self._writer.write_table(csv_safe(out))
+        else:
+            if self._fh is None:
+                self._fh = self.tmp.open("w", encoding="utf-8", newline="\n")
+            money = set(money_columns(self.top))
+            cols = [out.column(c).cast(pa.string()) if c in money else out.column(c) for c in out.column_names]
+            frame = pa.table(cols, names=out.column_names).to_pandas()
+            if len(frame):
+                text = frame.to_json(orient="records", lines=True, force_ascii=False)
+                self._fh.write(text if text.endswith("\n") else text + "\n")
+        self.rows += table.num_rows
+
+    def _close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        if self._fh is not None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+            self._fh = None
+
+    def commit(self) -> None:
+        """Finish the file and put it in place."""
+        if self._writer is None and self._fh is None:
+            self.write(_empty_output(self.top))
+        self._close()
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        """Drop the partial output; called only while another error is on its way out (``cli_batch``)."""
+        # Broad on purpose: that other error is the one to report (a full disk, bad input, Ctrl-C). Whatever
+        # closing a file that is about to be deleted raises (OSError, an Arrow error from the writer's
+        # last flush, ...) would replace it, so it is dropped.
+        with contextlib.suppress(Exception):
+            self._close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.tmp)
+
+
+def csv_safe(table: pa.Table) -> pa.Table:
+    """``table`` with each text cell that a spreadsheet would run as a formula neutralised, for CSV output.
+
+    The rule is :func:`tariffcli.render.compare.safe_cell`'s, which compare, plans list
+    and baskets use for their CSV: a cell starting with ``= + - @``, a tab or a
+    carriage return gets a leading apostrophe. Here it is applied to whole Arrow
+    columns (an extract of phone numbers may start every cell with ``+``): the
+    starts are ``render``'s, and what is put before a cell is what ``safe_cell``
+    puts before that start. Other columns, and tables with nothing to change,
+    are returned as they are.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from tariffcli.render.compare import _FORMULA_START, safe_cell
+
+    cols = list(table.columns)
+    changed = False
+    for k, col in enumerate(table.columns):
+        if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+            continue
+        for start in _FORMULA_START:
+            hit = pc.fill_null(pc.starts_with(col, start), False)
+            if not pc.any(hit).as_py():
+                continue
+            prefix = pa.scalar(safe_cell(start).removesuffix(start), col.type)
+            cols[k] = pc.if_else(hit, pc.binary_join_element_wise(prefix, col, pa.scalar("", col.type)), cols[k])
+            changed = True
+    return pa.Table.from_arrays(cols, schema=table.schema) if changed else table
+
+
+def _empty_output(top: int) -> pa.Table:
+    import pyarrow as pa
+
+    from tariffcli.batch.analyser import output_columns
+
+    money = set(money_columns(top))
+    types = {"months": pa.int32()}
+    return pa.schema([pa.field(c, pa.int64() if c in money else types.get(c, pa.string()))
+                      for c in output_columns(top)]).empty_table()
+
+
+# ---------------------------------------------------------------- the Dask engine
+
+
+def _partition(frame: Any, analyser: Analyser) -> pa.Table:
+    """What a Dask worker runs on one partition: the same function as the local engine."""
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    return analyser.analyse(table)
+
+
+def run_dask(spec: InputSpec, analyser: Analyser, write: Callable[[pa.Table], None], *,
+             scheduler: str | None = None, workers: int | None = None,
+             progress: Callable[[int, int], None] | None = None, blocksize: str = "64MiB") -> Summary:
+    """Run the analysis on a Dask cluster: the scheduler at ``scheduler``, or a local cluster on loopback.
+
+    The input is read by the workers (so a real cluster needs the files at the
+    same path on every worker, or on shared storage), shuffled so that every
+    subscriber's rows land in one partition, and each partition goes through
+    :meth:`Analyser.analyse`. Output tables come back to this process in
+    partition order and go to ``write``. ``progress(done, partitions)`` is
+    called as each partition arrives.
+    """
+    try:
+        import dask
+        import dask.dataframe as dd
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise UsageError("--engine dask needs dask.distributed: pip install 'tariffcli[dask]'", field="engine") from None
+
+    import logging
+
+    logging.getLogger("distributed.shuffle").setLevel(logging.ERROR)  # start/stop notices of every shuffle
+    cluster = None
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="20s")
+        except OSError as exc:
+            raise UsageError(f"--scheduler {scheduler}: cannot connect: {exc}", field="scheduler") from None
+    else:
+        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                               host="127.0.0.1", dashboard_address=None)
+        client = Client(cluster)
+    try:
+        files = [str(f.resolve()) for f in spec.files]
+        source = spec.columns.source()
+        if spec.format == "parquet":
+            frame = dd.read_parquet(files, columns=source)
+        else:
+            frame = dd.read_csv(files, usecols=source, dtype=dict.fromkeys(source, "string"),
+                                encoding="gb18030" if spec.encoding == "gb18030" else "utf-8-sig",
+                                blocksize=blocksize, keep_default_na=False, na_values=[""])
+        frame = frame.rename(columns=spec.columns.renames())
+        # every subscriber's rows in one partition; at least two partitions per worker thread
+        threads = sum(client.nthreads().values()) or 1
+        parts = frame.shuffle(on="subscriber", npartitions=max(frame.npartitions, 2 * threads)).to_delayed()
+        shared = client.scatter(analyser, broadcast=True)
+        futures = client.compute([dask.delayed(_partition)(p, shared) for p in parts])
+        summary = Summary()
+        problems: list[Problem] = []
+        for k, fut in enumerate(futures):
+            try:
+                table = fut.result()
+            except DataError as exc:  # keep going: every partition's problems are reported at once
+                problems.extend(p for p in exc.problems if p.code != "more")
+                table = None
+            fut.release()
+            if table is not None and table.num_rows and not problems:
+                summary.add(table)
+                write(table)
+            if progress is not None:
+                progress(k + 1, len(futures))
+        if problems:
+            shown = problems[:MAX_PROBLEMS]
+            if len(problems) > MAX_PROBLEMS:
+                shown.append(Problem(f"... and {len(problems) - MAX_PROBLEMS} more problem(s)", code="more"))
+            raise DataError(shown)
+        return summary
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

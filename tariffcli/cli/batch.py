@@ -1,0 +1,240 @@
+"""The ``batch`` command: the cheapest plans for every subscriber of a large usage extract.
+
+Thin: parse options, call :mod:`tariffcli.batch.analyser` through :mod:`tariffcli.batch.files`,
+show a progress bar on stderr and the summary on stdout. pyarrow, numpy and
+dask are imported inside the command, so ``tariffcli --help`` stays fast.
+"""
+
+# No "from __future__ import annotations": typer reads the annotations of the
+# command defined inside register(), which refer to names imported there.
+import json
+import sys
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tariffcli.batch.analyser import SummaryReport, SummaryRow
+
+
+class SummaryFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class Engine(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
+def _amount(fen: int | None) -> str | None:
+    from tariffcli.model.money import format_fen
+
+    return None if fen is None else format_fen(fen)
+
+
+def _row_json(row: "SummaryRow") -> dict[str, Any]:
+    return {
+        "subscribers": row.subscribers, "with_current": row.with_current, "would_save": row.would_save,
+        "median_saving": _amount(row.median_saving), "total_saving": _amount(row.total_saving),
+    }
+
+
+def summary_json(report: "SummaryReport", output: Path | None) -> str:
+    """The summary as a JSON document (amounts as decimal strings)."""
+    doc = {
+        "version": "1",
+        "start": report.start,
+        "horizon": report.horizon,
+        "currency": report.currency,
+        "plans": report.plans,
+        "rows": report.rows,
+        **_row_json(report.overall),
+        "by_operator": [{"operator": r.key, **_row_json(r)} for r in report.by_operator],
+        "by_current_plan": [{"plan": r.key, "operator": r.operator, **_row_json(r)} for r in report.by_current_plan],
+        "best_plans": [{"plan": k, "subscribers": v} for k, v in report.best_plans],
+        "output": None if output is None else str(output),
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def summary_table(report: "SummaryReport") -> Any:
+    """The summary as a rich Table: everyone, then each operator and its current plans."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title=f"{report.overall.subscribers:,} subscribers, {report.plans} plans over {report.horizon} "
+                        f"months from {report.start} ({report.currency})", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("Current plan", overflow="fold")
+    for name in ("Subscribers", "Would save", "Median saving", "Total saving"):
+        table.add_column(name, justify="right", no_wrap=True)
+
+    def add(label: str, r: "SummaryRow", style: str | None = None) -> None:
+        table.add_row(label, f"{r.subscribers:,}", f"{r.would_save:,}", _amount(r.median_saving) or "-",
+                      _amount(r.total_saving), style=style)
+
+    add("all", report.overall, "bold")
+    for op in report.by_operator:
+        add(op.key, op, "bold")
+        for r in report.by_current_plan:
+            if r.operator == op.key:
+                add(f"  {r.key}", r)
+    return table
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``batch`` command to the app."""
+    from tariffcli.cli.options import OperatorOpt, PlansOpt, TagOpt, parse_day
+    from tariffcli.cli.output import emit, emit_table, guard
+
+    @app.command()
+    def batch(
+        source: Annotated[str, typer.Argument(
+            metavar="INPUT",
+            help="CSV or Parquet: a file, a directory, or a quoted glob ('extract/*.parquet'); "
+                 "one row per subscriber and month.",
+        )],
+        plans: PlansOpt = None,
+        operator: OperatorOpt = None,
+        tag: TagOpt = None,
+        start: Annotated[str | None, typer.Option(
+            "--start", help="Month a new plan would start (YYYY-MM; default: next month).")] = None,
+        horizon: Annotated[int, typer.Option("--horizon", min=1, max=600, help="Months to simulate.")] = 12,
+        top: Annotated[int, typer.Option("--top", min=1, max=20, help="Best plans to keep per subscriber.")] = 1,
+        out: Annotated[Path | None, typer.Option(
+            "--out", "-o", dir_okay=False,
+            help="Write one row per subscriber to FILE (.parquet, .csv or .jsonl), atomically.")] = None,
+        fmt: Annotated[SummaryFormat, typer.Option("--format", "-f", help="Summary format on stdout.")]
+        = SummaryFormat.table,
+        engine: Annotated[Engine, typer.Option(
+            "--engine", help="local: chunks in this process; dask: partitions on a Dask cluster.")] = Engine.local,
+        scheduler: Annotated[str | None, typer.Option(
+            "--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster).")] = None,
+        workers: Annotated[int | None, typer.Option(
+            "--workers", min=1, help="Workers of the local Dask cluster (default: one per CPU).")] = None,
+        chunk_rows: Annotated[int, typer.Option(
+            "--chunk-rows", min=1_000, help="Input rows per chunk (local engine); bounds memory.")] = 500_000,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+        today: Annotated[str | None, typer.Option(
+            "--today", help="Pretend today is YYYY-MM-DD (for reproducible runs).", hidden=True)] = None,
+    ) -> None:
+        """Find the cheapest plans for every subscriber in a large usage file; summarise who would save."""
+
+        def body() -> None:
+
+            from tariffcli.batch import files as batch_io
+            from tariffcli.batch.analyser import Analyser, run_local
+            from tariffcli.compare.ranking import select_plans
+            from tariffcli.inputs import files as tio
+            from tariffcli.model.errors import UsageError
+            from tariffcli.model.months import next_month
+
+            if scheduler and engine is not Engine.dask:
+                raise UsageError("--scheduler goes with --engine dask", field="scheduler")
+            now = parse_day(today, "today")
+            if out is not None:
+                batch_io.output_format(out)  # a wrong suffix fails before any work
+            catalogue = tio.load_plans(plans)
+            chosen = select_plans(catalogue, operators=operator or (), tags=tag or ())
+            spec = batch_io.open_input(source)
+            for name in spec.columns.ignored:
+                print(f"Warning: {spec.files[0]}: column '{name}' is not used", file=sys.stderr)
+            analyser = Analyser(chosen, known=catalogue, start=start or next_month(now), horizon=horizon, top=top,
+                                data_unit=spec.columns.data_unit, app_data_unit=spec.columns.app_data_unit,
+                                labels=spec.columns.names)
+            if analyser.excluded:
+                ids = ", ".join(p.id for p in analyser.excluded)
+                print(f"{len(analyser.excluded)} plan(s) not on sale in {analyser.start} left out: {ids}",
+                      file=sys.stderr)
+            sink = batch_io.OutputFile(out, analyser.top) if out is not None else None
+            write = sink.write if sink is not None else (lambda table: None)
+            t0 = time.perf_counter()
+            try:
+                with _progress(quiet) as bar:
+                    if engine is Engine.local:
+                        reader = batch_io.ChunkReader(spec, chunk_rows)
+                        task = bar.add_task("batch", total=reader.total, rows=0)
+
+                        def advance(rows: int) -> None:
+                            bar.update(task, completed=reader.position, rows=bar.tasks[task].fields["rows"] + rows)
+
+                        summary = run_local(reader, analyser, write, advance)
+                        bar.update(task, completed=reader.total or reader.position)
+                    else:
+                        task = bar.add_task("batch (dask)", total=None, rows=0)
+
+                        def parts(done: int, total: int) -> None:
+                            bar.update(task, completed=done, total=total)
+
+                        summary = batch_io.run_dask(spec, analyser, write, scheduler=scheduler, workers=workers,
+                                                    progress=parts)
+                        bar.update(task, rows=summary.rows)
+                if sink is not None:
+                    sink.commit()
+            except BaseException:
+                if sink is not None:
+                    sink.abort()
+                raise
+            elapsed = time.perf_counter() - t0
+            report = summary.report(analyser)
+            where = f" to {out}" if out is not None else ""
+            print(f"{report.overall.subscribers:,} subscribers ({report.rows:,} rows) analysed{where} in "
+                  f"{elapsed:.1f} s ({report.rows / max(elapsed, 1e-9):,.0f} rows/s)", file=sys.stderr)
+            if fmt is SummaryFormat.json:
+                emit(summary_json(report, out), None)
+            else:
+                emit_table(summary_table(report), "", None)
+
+        guard(body, json_errors=fmt is SummaryFormat.json)
+
+
+class _NoProgress:
+    """Stands in for a rich Progress when the bar is off."""
+
+    def __init__(self) -> None:
+        from types import SimpleNamespace
+
+        self.tasks: list[Any] = [SimpleNamespace(fields={"rows": 0})]
+
+    def __enter__(self) -> "_NoProgress":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def add_task(self, description: str, total: float | None = None, **fields: Any) -> int:
+        return 0
+
+    def update(self, task: int, **fields: Any) -> None:
+        if "rows" in fields:
+            self.tasks[0].fields["rows"] = fields["rows"]
+
+
+def _progress(quiet: bool) -> Any:
+    """A rich progress bar on stderr: share done, rows and rows per second, elapsed time."""
+    if quiet:
+        return _NoProgress()
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.text import Text
+
+    class Rows(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            rows = int(task.fields.get("rows", 0))
+            elapsed = task.elapsed or 0.0
+            rate = f"{rows / elapsed:,.0f} rows/s" if elapsed > 0 and rows else ""
+            return Text(f"{rows:,} rows  {rate}", style="progress.data.speed")
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), Rows(),
+                    TimeElapsedColumn(), console=Console(stderr=True), transient=False)

@@ -1,0 +1,199 @@
+"""Catalogue tools: filter plans, leave out those not on sale, and diff two catalogue versions.
+
+Pure functions over :class:`~tariffcli.model.plan.Plan` objects: nothing here opens a
+file, reads the clock or prints. The day a catalogue is looked at comes in as
+an argument, so "on sale" is reproducible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from tariffcli.model.plan import Plan
+from tariffcli.model.units import format_kb
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Plans that pass the filters, and those left out because they are not on sale."""
+
+    plans: tuple[Plan, ...]
+    """Plans that match every filter, sorted by id."""
+    not_on_sale: tuple[Plan, ...]
+    """Plans that match the filters but are outside their validity window on the day asked about."""
+
+
+def province_matches(plan: Plan, wanted: str) -> bool:
+    """Whether ``plan`` applies in province ``wanted``.
+
+    Case-insensitive prefix match on the plan's province, so ``Guangdong``
+    matches ``Guangdong (Shenzhen)``; ``national`` plans match every province.
+    """
+    have = plan.province.casefold().strip()
+    want = wanted.casefold().strip()
+    return have == "national" or have == want or have.startswith(want + " ") or have.startswith(want + "(")
+
+
+def filter_plans(
+    plans: Iterable[Plan],
+    *,
+    operators: Sequence[str] = (),
+    tags: Sequence[str] = (),
+    provinces: Sequence[str] = (),
+    max_fee: Decimal | None = None,
+    on: date | None = None,
+) -> Selection:
+    """Plans matching any of ``operators`` (case-insensitive), all of ``tags``, any of ``provinces``
+    (see :func:`province_matches`) and a standard monthly fee of at most ``max_fee``.
+
+    With ``on``, plans not on sale that day (validity ``[valid_from, valid_to)``)
+    are moved to :attr:`Selection.not_on_sale` instead of being dropped silently.
+    """
+    ops = {o.casefold() for o in operators}
+    chosen: list[Plan] = []
+    off: list[Plan] = []
+    for p in sorted(plans, key=lambda p: p.id):
+        if ops and p.operator.casefold() not in ops:
+            continue
+        if any(t not in p.tags for t in tags):
+            continue
+        if provinces and not any(province_matches(p, w) for w in provinces):
+            continue
+        if max_fee is not None and p.monthly_fee > max_fee:
+            continue
+        if on is not None and not p.on_sale(on):
+            off.append(p)
+            continue
+        chosen.append(p)
+    return Selection(tuple(chosen), tuple(off))
+
+
+# ---------------------------------------------------------------- diff
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field whose value differs between two versions of a plan."""
+
+    field: str
+    """Dotted path, e.g. ``monthly_fee`` or ``overage.data.rate`` or ``sources.0.retrieved``."""
+    old: str | None
+    """The old value as text (None: the field was not set)."""
+    new: str | None
+    """The new value as text (None: the field is no longer set)."""
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """A plan present in both catalogues whose content changed."""
+
+    old: Plan
+    new: Plan
+    fields: tuple[FieldChange, ...]
+
+
+@dataclass(frozen=True)
+class CatalogueDiff:
+    """What changed between catalogue A (old) and catalogue B (new), matched by plan id."""
+
+    added: tuple[Plan, ...]
+    removed: tuple[Plan, ...]
+    changed: tuple[PlanChange, ...]
+    unchanged: int
+    """Number of plans identical in both."""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+
+_DATA_KEYS = {"data", "app_data", "block", "up_to", "volume_cap", "throttle_after"}
+
+
+def _text(value: Any, key: str) -> str:
+    """A dumped value as it would be written in a plan file ('1 GB', '30 min', '8.00')."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int) and key in _DATA_KEYS:
+        return format_kb(value) if value else "0 MB"
+    if isinstance(value, int) and key == "voice":
+        return f"{value} min"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_text(v, key) for v in value) + "]"
+    return str(value)
+
+
+def _flatten(node: Any, prefix: str = "", key: str = "") -> dict[str, tuple[Any, str]]:
+    """Dotted paths to ``(value, key)`` leaves; lists of scalars stay one value, lists of mappings are indexed."""
+    out: dict[str, tuple[Any, str]] = {}
+    if isinstance(node, dict):
+        for k, v in node.items():
+            out.update(_flatten(v, f"{prefix}.{k}" if prefix else str(k), str(k)))
+    elif isinstance(node, (list, tuple)) and any(isinstance(v, dict) for v in node):
+        for i, v in enumerate(node):
+            out.update(_flatten(v, f"{prefix}.{i}", key))
+    else:
+        out[prefix] = (tuple(node) if isinstance(node, list) else node, key)
+    return out
+
+
+def plan_fields(plan: Plan) -> dict[str, str]:
+    """Every set field of a plan as ``dotted.path -> text`` (quantities with their units)."""
+    return {path: _text(value, key) for path, (value, key) in _leaves(plan).items()}
+
+
+def _leaves(plan: Plan) -> dict[str, tuple[Any, str]]:
+    return _flatten(plan.model_dump(mode="python", exclude_none=True))
+
+
+def diff_plans(old: Plan, new: Plan) -> tuple[FieldChange, ...]:
+    """Field-level differences between two versions of a plan, in a stable order.
+
+    Values are compared, not their spelling: ``8`` and ``8.00`` are the same fee.
+    """
+    a, b = _leaves(old), _leaves(new)
+    top = list(Plan.model_fields)
+    where = {path: i for i, path in enumerate(a)} | {path: i for i, path in enumerate(b)}
+
+    def order(path: str) -> tuple[int, int]:  # the plan file's order: top-level key, then as dumped
+        head = path.split(".")[0]
+        return (top.index(head) if head in top else len(top), where[path])
+
+    changes = []
+    for path in sorted(set(a) | set(b), key=order):
+        va, vb = a.get(path), b.get(path)
+        if va is None or vb is None or va[0] != vb[0]:
+            changes.append(FieldChange(
+                path, None if va is None else _text(*va), None if vb is None else _text(*vb),
+            ))
+    return tuple(changes)
+
+
+def diff_catalogues(old: Iterable[Plan], new: Iterable[Plan]) -> CatalogueDiff:
+    """Plans added, removed and changed from ``old`` to ``new`` (matched by id)."""
+    a = {p.id: p for p in old}
+    b = {p.id: p for p in new}
+    changed: list[PlanChange] = []
+    same = 0
+    for pid in sorted(set(a) & set(b)):
+        fields = diff_plans(a[pid], b[pid])
+        if fields:
+            changed.append(PlanChange(a[pid], b[pid], fields))
+        else:
+            same += 1
+    return CatalogueDiff(
+        added=tuple(b[i] for i in sorted(set(b) - set(a))),
+        removed=tuple(a[i] for i in sorted(set(a) - set(b))),
+        changed=tuple(changed),
+        unchanged=same,
+    )
+
+
+__all__ = [
+    "CatalogueDiff", "FieldChange", "PlanChange", "Selection",
+    "diff_catalogues", "diff_plans", "filter_plans", "plan_fields", "province_matches",
+]

@@ -1,0 +1,347 @@
+"""Horizon, usage projection, ranking and notes: from plans and usage to a recommendation.
+
+Usage projection rule (documented in the README): for each month of the
+horizon, the usage is the user's usage in the same calendar month of the
+history (the most recent year that has it); where the history has no such
+month, it is the mean of all history months, rounded up to whole units.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from tariffcli.compare.results import BreakEven, Comparison, Note, Row
+from tariffcli.engine import I64, LINES, Result, Usage, simulate
+from tariffcli.model.errors import DataError, Problem, UsageError
+from tariffcli.model.months import add_months, days_in, first_day, month_range, months_between, parse_month
+from tariffcli.model.plan import SUSPENSION_TAG, Addon, Confidence, FirstMonth, Phase, Plan
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tariffcli.inputs.usage import UsageHistory
+
+
+def project_usage(history: UsageHistory, months: Sequence[str]) -> Usage:
+    """Usage for ``months`` from the history (see the module docstring for the rule)."""
+    if not history.months:
+        raise DataError(Problem("the usage file has no months", file=history.source, code="empty"))
+    cal = np.array([parse_month(m)[1] for m in history.months])
+    cols = {
+        "voice_min": np.array(history.voice_min, np.int64),
+        "sms": np.array(history.sms, np.int64),
+        "data_kb": np.array(history.data_kb, np.int64),
+        "app_data_kb": np.array(history.app_data_kb, np.int64),
+    }
+    days_given = np.array([d is not None for d in history.data_days])
+    days = np.array([d if d is not None else 0 for d in history.data_days], np.int64)
+    n = len(history.months)
+    # index of the most recent history month with the same calendar month, else -1
+    pick = np.full(len(months), -1)
+    for i, m in enumerate(months):
+        same = np.nonzero(cal == parse_month(m)[1])[0]
+        if same.size:
+            pick[i] = same[-1]
+    out: dict[str, I64] = {}
+    for name, col in cols.items():
+        mean_up = -(-int(col.sum()) // n)
+        out[name] = np.where(pick >= 0, col[np.maximum(pick, 0)], mean_up).astype(np.int64)
+    month_days = np.array([days_in(m) for m in months], np.int64)
+    known = np.where(pick >= 0, days_given[np.maximum(pick, 0)], days_given.all())
+    if days_given.any():
+        known_days = days[days_given]
+        mean_days = -(-int(known_days.sum()) // len(known_days))
+    else:
+        mean_days = 0
+    d = np.where(pick >= 0, days[np.maximum(pick, 0)], mean_days)
+    d = np.where(known, np.minimum(d, month_days), month_days)
+    return Usage(tuple(months), out["voice_min"], out["sms"], out["data_kb"], out["app_data_kb"], d.astype(np.int64), known)
+
+
+def select_plans(
+    plans: Iterable[Plan], *, operators: Sequence[str] = (), tags: Sequence[str] = ()
+) -> tuple[Plan, ...]:
+    """Plans matching any of ``operators`` (case-insensitive) and all of ``tags``."""
+    ops = {o.casefold() for o in operators}
+    out = []
+    for p in plans:
+        if ops and p.operator.casefold() not in ops:
+            continue
+        if any(t not in p.tags for t in tags):
+            continue
+        out.append(p)
+    return tuple(out)
+
+
+_CONDITION_GROUPS: tuple[frozenset[str], ...] = (
+    frozenset({"student", "students", "学生"}),
+    frozenset({"elderly", "senior", "seniors", "aged-60", "aged-60+", "老年人", "老人"}),
+    frozenset({"new-customer", "new-customers", "新用户"}),
+    frozenset({"local", "local-resident", "local-residents", "本地用户"}),
+)
+"""Words that name the same condition."""
+
+
+def condition_key(text: str) -> str:
+    """A short key for an eligibility condition: 'not a premium number (靓号)' -> 'not-a-premium-number'.
+
+    Text in brackets and anything after ' - ' is left out; the rest is
+    lowercased with '-' between words. Users give these keys (or the full
+    text) to ``--eligible``.
+    """
+    import re
+
+    t = re.sub(r"[(（][^)）]*[)）]", " ", text).split(" - ")[0]
+    t = re.sub(r"[^\w+]+", "-", t.casefold()).strip("-")
+    return t or text.strip().casefold()
+
+
+def _same_condition(token: str, condition: str) -> bool:
+    a, b = condition_key(token), condition_key(condition)
+    if a == b or token.strip().casefold() == condition.strip().casefold():
+        return True
+    return any(a in g and b in g for g in _CONDITION_GROUPS)
+
+
+def unmet_conditions(plan: Plan, eligible: Sequence[str]) -> tuple[str, ...]:
+    """The plan's eligibility conditions that none of ``eligible`` matches (empty: the user may take it)."""
+    return tuple(c for c in plan.eligibility if not any(_same_condition(t, c) for t in eligible))
+
+
+def parse_eligible(values: Sequence[str]) -> tuple[str, ...]:
+    """``--eligible`` values, each possibly comma-separated, as a tuple of conditions."""
+    return tuple(t.strip() for v in values for t in v.split(",") if t.strip())
+
+
+def usable_plans(plans: Iterable[Plan], day: date) -> tuple[list[Plan], list[tuple[Plan, str]]]:
+    """Plans that can be ranked on ``day`` (sorted by id), and the others with the reason.
+
+    Left out: plans not on sale that day (``not_on_sale``) and suspended-line
+    plans (``suspended_line``), which carry no usage.
+    """
+    usable: list[Plan] = []
+    left_out: list[tuple[Plan, str]] = []
+    for p in sorted(plans, key=lambda p: p.id):
+        if not p.on_sale(day):
+            left_out.append((p, "not_on_sale"))
+        elif SUSPENSION_TAG in p.tags:
+            left_out.append((p, "suspended_line"))
+        else:
+            usable.append(p)
+    return usable, left_out
+
+
+def _avg(total: int, n: int) -> int:
+    return (2 * total + n) // (2 * n) if n else 0
+
+
+def _usage_at(usage: Usage, idx: Any) -> Usage:
+    """The usage of some of the simulated months (``idx``: positions)."""
+    from dataclasses import replace
+
+    daily = None if usage.daily_data_kb is None else usage.daily_data_kb[idx]
+    return replace(
+        usage, months=tuple(usage.months[i] for i in idx), voice_min=usage.voice_min[idx], sms=usage.sms[idx],
+        data_kb=usage.data_kb[idx], app_data_kb=usage.app_data_kb[idx], data_days=usage.data_days[idx],
+        data_days_known=usage.data_days_known[idx], daily_data_kb=daily,
+    )
+
+
+def _phase_change(plan: Plan, ph: Phase, total: I64, inside: I64, usage: Usage) -> int:
+    """What a month costs more (fen, average) on the terms that follow ``ph`` than during it, at the same usage.
+
+    The phase's months are billed again as if they were the months right after
+    the phase, so a chained phase (a discount, then a bundled pack) is compared
+    with what really follows it, not with the plan's standard terms.
+    """
+    if not inside.size:
+        return 0
+    after = simulate([plan], _usage_at(usage, inside), [ph.to_month + 1]).line("total")[0]
+    return _avg(int((after - total[inside]).sum()), inside.size)
+
+
+def _notes(plan: Plan, idx: int, res: Result, first_month: int, horizon: int, usage: Usage, start: str) -> tuple[Note, ...]:
+    notes: list[Note] = []
+    total = res.line("total")[idx]
+    for ph in plan.promotions:
+        # horizon positions covered by the phase
+        lo, hi = ph.from_month - first_month, ph.to_month - first_month  # 0-based horizon index
+        if hi < 0 or lo > horizon - 1:
+            continue  # the phase lies wholly before or after the simulated months
+        inside = np.arange(max(lo, 0), min(hi, horizon - 1) + 1)
+        delta = _phase_change(plan, ph, total, inside, usage)
+        params = {"month": ph.to_month, "calendar": add_months(start, hi), "delta": delta}
+        if hi >= horizon - 1:
+            notes.append(Note("promotion_runs_past_horizon", params))
+        else:
+            notes.append(Note("promotion_ends", params))
+    n = horizon
+    for code, flags in (("over_data", res.data_over), ("over_voice", res.voice_over), ("over_sms", res.sms_over)):
+        k = int(flags[idx].sum())
+        if k:
+            notes.append(Note(code, {"months": k, "of": n}))
+    k = int(res.topup[idx].sum())
+    if k:
+        notes.append(Note("topup", {"months": k, "of": n, "amount": int(res.line("topup")[idx].sum())}))
+    for code, flags in (("data_stopped", res.data_stopped), ("data_capped", res.data_capped), ("throttled", res.throttled)):
+        k = int(flags[idx].sum())
+        if k:
+            notes.append(Note(code, {"months": k, "of": n}))
+    if plan.overage.data.period == "day" and not bool(usage.data_days_known.all()) and bool((usage.data_kb > 0).any()):
+        notes.append(Note("daily_estimated"))
+    if plan.one_off_fee and first_month == 1:
+        notes.append(Note("one_off", {"amount": int(plan.one_off_fee * 100)}))
+    if plan.first_month is not FirstMonth.FULL and first_month == 1:
+        notes.append(Note(f"first_month_{plan.first_month.value}"))
+    for cond in plan.eligibility:
+        notes.append(Note("eligibility", {"who": cond}))
+    if plan.commitment is not None:
+        notes.append(Note("commitment", {"months": plan.commitment.months,
+                                          "exit_fee": None if plan.commitment.exit_fee is None else int(plan.commitment.exit_fee * 100)}))
+    if plan.confidence is Confidence.EXAMPLE:
+        notes.append(Note("example_figures"))
+    elif plan.confidence is Confidence.REPORTED:
+        notes.append(Note("reported_figures"))
+    return tuple(notes)
+
+
+def compare(
+    plans: Sequence[Plan],
+    history: UsageHistory,
+    *,
+    start: str,
+    horizon: int = 12,
+    current: Plan | None = None,
+    current_since: str | None = None,
+    with_addons: bool = False,
+    scenario: str | None = None,
+    eligible: Sequence[str] | None = None,
+    keep_number: bool = False,
+    explain: bool = False,
+) -> Comparison:
+    """Simulate every plan from ``start`` for ``horizon`` months and rank them by total.
+
+    Ties are broken by plan id; plans whose data would be stopped at a volume
+    cap (the usage is not covered) rank after every plan that covers it.
+    Plans not on sale on the first day of ``start``, and suspended-line plans
+    (停机保号), are left out and listed in ``excluded``. The current plan, if given, is simulated from ``current_since``
+    (default: it starts at ``start`` too), so its own promotions end on the right
+    month; the saving of each plan is measured against it.
+
+    ``with_addons`` ranks each plan with its cheapest set of optional packs
+    (:mod:`tariffcli.compare.addons`). ``scenario`` ranks on one usage level from the
+    history (:mod:`tariffcli.compare.scenarios`), notes how many months each plan would
+    go over an allowance at the past usage, and finds the break-even usage
+    between the first two plans. ``eligible`` leaves out plans with a
+    condition the user did not give (listed in ``excluded`` as 'not_eligible');
+    without it, restricted plans stay in and their conditions are noted.
+    ``keep_number`` asks for the keep-number view and ``explain`` for the
+    switching guide of the first plan (:mod:`tariffcli.compare.switching`).
+    """
+    if horizon < 1 or horizon > 600:
+        raise UsageError("--horizon must be between 1 and 600 months", field="horizon")
+    try:
+        parse_month(start)
+        if current_since is not None:
+            parse_month(current_since)
+    except ValueError as exc:
+        raise UsageError(str(exc), field="start") from None
+    day = first_day(start)
+    on_sale, excluded = usable_plans(plans, day)
+    if eligible is not None:
+        allowed = [p for p in on_sale if not unmet_conditions(p, eligible)]
+        excluded += [(p, "not_eligible") for p in on_sale if unmet_conditions(p, eligible)]
+        on_sale = allowed
+    everyone = on_sale + ([current] if current is not None else [])
+    currencies = sorted({p.currency for p in everyone})
+    if len(currencies) > 1:
+        odd = [p for p in everyone if p.currency != currencies[0]]
+        detail = ", ".join(f"{p.id} ({p.currency})" for p in odd)
+        raise DataError(Problem(
+            f"plans in one comparison must share a currency; found {', '.join(currencies)}: {detail}",
+            file=odd[0].origin, field="currency", code="currency_mismatch",
+        ))
+    currency = currencies[0] if currencies else "CNY"
+    months = month_range(start, horizon)
+    projected = project_usage(history, months)
+    if scenario is not None:
+        from tariffcli.compare.scenarios import scenario_usage
+
+        usage = scenario_usage(history, months, scenario)
+    else:
+        usage = projected
+    first = [1] * len(on_sale)
+    if current is not None:
+        since = current_since or start
+        offset = months_between(since, start)
+        if offset < 0:
+            raise UsageError("--current-since must not be after --start", field="current-since")
+        first.append(offset + 1)
+    packs: list[tuple[tuple[Addon, int], ...]] = [()] * len(on_sale)
+    billed: list[Plan] = list(everyone)
+    if with_addons:
+        from tariffcli.compare.addons import best_packs_for, with_packs
+
+        packs = [c.packs for c in best_packs_for(on_sale, usage)]
+        billed = [with_packs(p, k) for p, k in zip(on_sale, packs, strict=True)] + billed[len(on_sale):]
+        standard = [with_packs(p, k, standard=True) for p, k in zip(billed, packs + [()], strict=False)]
+        res = simulate(billed, usage, first)
+        std = simulate(standard, usage, first)
+    else:
+        res = simulate(everyone, usage, first)
+        std = simulate(everyone, usage, first, promotions=False)
+    past_over = None
+    if scenario is not None:
+        from tariffcli.compare.scenarios import months_over
+
+        past_over = months_over(simulate(billed, projected, first))
+    totals = res.totals
+    std_totals = std.totals
+    cur_total = int(totals[-1]) if current is not None else None
+
+    def row(i: int, rank: int | None, is_current: bool) -> Row:
+        p = everyone[i]
+        t = int(totals[i])
+        notes = _notes(billed[i], i, res, first[i], horizon, usage, start)
+        if past_over is not None:
+            notes += (Note("months_over_past", {"months": int(past_over[i]), "of": horizon}),)
+        return Row(
+            plan=p, rank=rank, total=t, average=_avg(t, horizon),
+            after_promotions=_avg(int(std_totals[i]), horizon),
+            saving=None if cur_total is None else cur_total - t,
+            notes=notes, lines=res.lines[i], is_current=is_current,
+            packs=packs[i] if i < len(packs) else (),
+        )
+
+    n = len(on_sale)
+    # plans that cannot carry the usage (data stopped at a cap) rank after those that can
+    stopped = res.data_stopped.any(axis=1)
+    order = sorted(range(n), key=lambda i: (bool(stopped[i]), int(totals[i]), on_sale[i].id))
+    rows = tuple(row(i, r + 1, current is not None and on_sale[i].id == current.id) for r, i in enumerate(order))
+    cur_row = row(n, None, True) if current is not None else None
+    evens: tuple[BreakEven, ...] = ()
+    if scenario is not None and len(order) >= 2:
+        from tariffcli.compare.scenarios import break_evens
+
+        evens = break_evens(billed[order[0]], billed[order[1]], usage, history)
+    result = Comparison(
+        start=start, horizon=horizon, months=months, currency=currency, usage=usage,
+        rows=rows, current=cur_row, excluded=tuple(excluded), history_months=tuple(history.months),
+        with_addons=with_addons, scenario=scenario,
+        eligible=None if eligible is None else tuple(eligible), break_even=evens, keep_number=keep_number,
+    )
+    if explain and rows:
+        from dataclasses import replace
+
+        from tariffcli.compare.switching import switching_guide
+
+        result = replace(result, guide=switching_guide(result))
+    return result
+
+
+__all__ = [
+    "LINES", "Comparison", "Note", "Row", "compare", "condition_key", "parse_eligible", "project_usage",
+    "select_plans", "unmet_conditions",
+]

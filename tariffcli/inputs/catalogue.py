@@ -1,0 +1,123 @@
+"""Plan files -> validated plans: the catalogue loader.
+
+Nothing here opens a file: callers pass ``(source, text)`` pairs (see
+:mod:`tariffcli.inputs.files` for the file side). Every problem found in a plan
+is collected and reported with ``file:line``; unknown keys come with a
+suggestion when they are a near miss of a real one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import ValidationError
+
+from tariffcli.inputs.validation import validation_problems
+from tariffcli.inputs.yaml_located import Located, load_yaml
+from tariffcli.model import units
+from tariffcli.model.errors import DataError, Problem
+from tariffcli.model.plan import Plan, plan_limits_problem, unlimited_word
+
+
+def normalise(data: Any) -> Any:
+    """Pre-pass on raw YAML: 'unlimited' words, allowance values."""
+    if isinstance(data, dict):
+        return {k: normalise(unlimited_word(v)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [normalise(v) for v in data]
+    return data
+
+
+def check_plan(plan: Plan, located: Located, source: str) -> list[Problem]:
+    """Rules that span several fields; each problem points at its line."""
+    problems: list[Problem] = []
+
+    def add(path: tuple[str | int, ...], msg: str, code: str = "invalid_value") -> None:
+        problems.append(
+            Problem(msg, file=source, line=located.line_of(path), field=".".join(map(str, path)), code=code)
+        )
+
+    d = plan.overage.data
+    shapes = [n for n in ("rate", "tiers", "ramp") if getattr(d, n) is not None]
+    if len(shapes) != 1:
+        add(("overage", "data"), "give exactly one of 'rate', 'tiers' or 'ramp' for out-of-bundle data")
+    if d.tiers is not None:
+        if not d.tiers:
+            add(("overage", "data", "tiers"), "tiers must not be empty")
+        for i, t in enumerate(d.tiers):
+            last = i == len(d.tiers) - 1
+            if (t.up_to is None) != last:
+                add(("overage", "data", "tiers", i), "every tier but the last needs 'up_to'; the last has none")
+            if i and t.up_to is not None and d.tiers[i - 1].up_to is not None and t.up_to <= d.tiers[i - 1].up_to:  # type: ignore[operator]
+                add(("overage", "data", "tiers", i, "up_to"), "tiers must rise")
+    if d.ramp is not None and d.ramp.block % units.KB_PER[d.increment]:
+        add(("overage", "data", "ramp", "block"), "the block must be a whole number of billing increments")
+    limit = plan_limits_problem(plan) if len(shapes) == 1 else None
+    if limit:
+        add(("overage", "data"), limit, "out_of_range")
+    if plan.valid_from and plan.valid_to and plan.valid_to <= plan.valid_from:
+        add(("valid_to",), "valid_to must be after valid_from")
+    ids = [a.id for a in plan.addons]
+    for i, a in enumerate(plan.addons):
+        if ids.index(a.id) != i:
+            add(("addons", i, "id"), f"add-on id '{a.id}' is used twice")
+    spans: list[tuple[int, int, int]] = []
+    for i, ph in enumerate(plan.promotions):
+        if ph.to_month < ph.from_month:
+            add(("promotions", i, "to_month"), "to_month must not be before from_month")
+        if ph.fee is not None and ph.discount is not None:
+            add(("promotions", i), "give either 'fee' or 'discount' for a phase, not both")
+        for j, aid in enumerate(ph.addons):
+            if aid not in ids:
+                add(("promotions", i, "addons", j), f"no add-on '{aid}' in this plan's 'addons'")
+        for (a, b, k) in spans:
+            if ph.from_month <= b and a <= ph.to_month:
+                add(("promotions", i), f"phase overlaps phase {k + 1} (months {a}-{b})", "overlap")
+        spans.append((ph.from_month, ph.to_month, i))
+    return problems
+
+
+def parse_plan(text: str, source: str) -> Plan:
+    """Parse and validate one plan from YAML ``text``; ``source`` names it in errors."""
+    located = load_yaml(text, source)
+    if not isinstance(located.data, dict):
+        raise DataError(Problem("a plan file must be a mapping of keys to values", file=source, line=1))
+    data = normalise(located.data)
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as exc:
+        raise DataError(validation_problems(exc, located, source, Plan)) from None
+    problems = check_plan(plan, located, source)
+    if problems:
+        raise DataError(problems)
+    plan._origin = source
+    return plan
+
+
+def load_catalogue(files: Iterable[tuple[str, str]]) -> tuple[Plan, ...]:
+    """Parse many plan files ``(source, text)``; collect every problem, then raise once.
+
+    Plans come back sorted by id, so the result does not depend on file order.
+    """
+    plans: list[Plan] = []
+    problems: list[Problem] = []
+    for source, text in files:
+        try:
+            plans.append(parse_plan(text, source))
+        except DataError as exc:
+            problems.extend(exc.problems)
+    by_id: dict[str, Plan] = {}
+    for p in sorted(plans, key=lambda p: (p.id, p.origin or "")):
+        if p.id in by_id:
+            problems.append(
+                Problem(
+                    f"plan id '{p.id}' is also used by {by_id[p.id].origin}",
+                    file=p.origin, line=1, field="id", code="duplicate_id",
+                )
+            )
+        else:
+            by_id[p.id] = p
+    if problems:
+        raise DataError(problems)
+    return tuple(by_id.values())

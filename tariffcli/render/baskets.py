@@ -1,0 +1,341 @@
+"""Renderers for basket reports: pure functions from a :class:`~tariffcli.compare.baskets.BasketReport` to text.
+
+Nothing here prices anything: every number comes from the report. Money is
+written as decimal strings; Markdown with ``cite`` footnotes every plan and
+basket with its sources; CSV cells are neutralised against formulas.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import TYPE_CHECKING, Any
+
+from tariffcli.model.money import format_fen
+from tariffcli.model.units import format_kb
+from tariffcli.render.compare import JSON_VERSION, Footnotes, _md, safe_cell, source_text
+from tariffcli.texts import label, note_text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rich.console import RenderableType
+
+    from tariffcli.compare.baskets import BasketReport, BasketRow, Priced
+    from tariffcli.inputs.baskets import Basket, Citation
+
+
+def volumes_text(b: Basket, lang: str) -> str:
+    """'140 min, 20 SMS, 5 GB data' (or the Chinese form)."""
+    parts = []
+    if b.calls is not None:
+        parts.append(label("vol_calls", lang, calls=b.calls, n=b.billed_minutes))
+    elif b.billed_minutes:
+        parts.append(label("vol_voice", lang, n=b.billed_minutes))
+    if b.sms:
+        parts.append(label("vol_sms", lang, n=b.sms))
+    if b.data:
+        parts.append(label("vol_data", lang, v=format_kb(b.data)))
+    if b.app_data:
+        parts.append(label("vol_app_data", lang, v=format_kb(b.app_data)))
+    return ("，" if lang == "zh" else ", ").join(parts)
+
+
+def citation_text(c: Citation, lang: str, *, markdown: bool = False) -> str:
+    """'title: url (retrieved ...) - note'."""
+    text = c.title
+    if c.url:
+        text += ": " + (f"<{c.url}>" if markdown else c.url)
+    if c.retrieved:
+        text += f" ({label('retrieved', lang, date=c.retrieved.isoformat())})"
+    if c.note:
+        text += f"; {c.note}"
+    return text
+
+
+def _ambiguous(report: BasketReport) -> set[str]:
+    """Plan names shared by several plans in the report (those are shown with their id)."""
+    ids: dict[str, set[str]] = {}
+    for row in report.rows:
+        for p in (row.cheapest, row.runner_up, row.in_bundle):
+            if p is not None:
+                ids.setdefault(p.plan.name, set()).add(p.plan.id)
+    return {name for name, found in ids.items() if len(found) > 1}
+
+
+def plan_name(p: Priced, ambiguous: set[str]) -> str:
+    """The plan's name as the operator writes it, with its id when another plan has the same name."""
+    return f"{p.plan.name} ({p.plan.id})" if p.plan.name in ambiguous else p.plan.name
+
+
+def _money(fen: int, report: BasketReport, currency: str) -> str:
+    return format_fen(fen) if report.currency is not None else f"{format_fen(fen)} {currency}"
+
+
+def _oob(row: BasketRow, report: BasketReport, lang: str, ambiguous: set[str]) -> str:
+    c = row.cheapest
+    if c is None:
+        return ""
+    if row.out_of_bundle_cheaper and row.in_bundle is not None:
+        b = row.in_bundle
+        return label("oob_cheaper", lang, plan=plan_name(b, ambiguous), price=_money(b.price, report, b.plan.currency))
+    return label("yes" if c.out_of_bundle else "no", lang)
+
+
+def _notes(p: Priced | None, lang: str) -> str:
+    return "" if p is None else "; ".join(note_text(n.code, n.params, lang) for n in p.notes)
+
+
+def _excluded_items(report: BasketReport, lang: str) -> str:
+    return ", ".join(
+        f"{p.id} ({label('reason_' + reason, lang, day=report.day.isoformat())})" for p, reason in report.excluded
+    )
+
+
+def excluded_line(report: BasketReport, lang: str) -> str:
+    """What was left out and why (for stderr), or ''."""
+    if not report.excluded:
+        return ""
+    return label("left_out", lang, n=len(report.excluded), items=_excluded_items(report, lang))
+
+
+def _title(report: BasketReport, lang: str) -> dict[str, str]:
+    return {"currency": report.currency or label("each_currency", lang), "day": report.day.isoformat()}
+
+
+def render_markdown(report: BasketReport, *, lang: str = "en", cite: bool = False) -> str:
+    """One row per basket and operator; ``cite`` footnotes each basket and every plan priced."""
+    notes = Footnotes() if cite else None
+    gni = report.gni is not None
+    ambiguous = _ambiguous(report)
+    lines = [f"**{label('baskets_title', lang, **_title(report, lang))}**", ""]
+    keys = ["basket", "basket_usage", "operator", "cheapest", "price", "runner_up", "runner_up_price", "out_of_bundle"]
+    keys += ["affordability"] if gni else []
+    keys += ["notes"]
+    lines.append("| " + " | ".join(label(k, lang) for k in keys) + " |")
+    right = {keys.index("price"), keys.index("runner_up_price")} | ({keys.index("affordability")} if gni else set())
+    lines.append("|" + "|".join("---:" if i in right else "---" for i in range(len(keys))) + "|")
+    for row in report.rows:
+        b = row.basket
+        basket = _md(b.display_name(lang))
+        if notes is not None and b.source is not None:
+            basket += notes.ref(f"basket:{b.source.title}|{b.source.url}", citation_text(b.source, lang, markdown=True))
+        cells = [basket, _md(volumes_text(b, lang)), _md(row.operator)]
+        for p in (row.cheapest, row.runner_up):
+            if p is None:
+                cells += [_md(label("no_cover", lang)) if p is row.cheapest else "", ""]
+                continue
+            cite_mark = notes.plan(p.plan, lang) if notes is not None else ""
+            cells += [_md(plan_name(p, ambiguous)) + cite_mark, _money(p.price, report, p.plan.currency)]
+        oob = _md(_oob(row, report, lang, ambiguous))
+        if row.in_bundle is not None and row.out_of_bundle_cheaper and notes is not None:
+            oob += notes.plan(row.in_bundle.plan, lang)  # the price it beat carries a source too
+        cells.append(oob)
+        if gni:
+            cells.append("" if row.affordability is None else f"{row.affordability}%")
+        cells.append(_md(_notes(row.cheapest, lang)))
+        lines.append("| " + " | ".join(cells) + " |")
+    if not report.rows:
+        lines += ["", label("no_plans", lang)]
+    lines += ["", _md(label("baskets_method", lang))]
+    if report.gni is not None:
+        gni_line = label("baskets_gni", lang, gni=f"{report.gni:,}", currency=report.currency or "")
+        if notes is not None:
+            from tariffcli.inputs.baskets import ITU_AFFORDABILITY_SOURCE
+
+            gni_line += notes.ref("affordability", citation_text(ITU_AFFORDABILITY_SOURCE, lang, markdown=True))
+        lines += ["", _md(gni_line)]
+        if report.gni_source:
+            lines += ["", _md(label("baskets_gni_source", lang, source=report.gni_source))]
+    if report.excluded:
+        lines += ["", _md(excluded_line(report, lang))]
+    if notes is not None:
+        lines += notes.lines(lang)
+    return "\n".join(lines) + "\n"
+
+
+_CSV_COLUMNS = [
+    "basket", "basket_name", "voice_min", "sms", "data", "app_data", "operator",
+    "plan_id", "plan_name", "province", "currency", "price", "out_of_bundle",
+    "runner_up_id", "runner_up_name", "runner_up_price",
+    "in_bundle_id", "in_bundle_price", "out_of_bundle_cheaper", "affordability_percent",
+    "confidence", "notes",
+]
+
+
+def render_csv(report: BasketReport, *, lang: str = "en", cite: bool = False) -> str:
+    """One row per basket and operator; ``cite`` adds the sources of the plans and of the basket."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(_CSV_COLUMNS + (["plan_sources", "runner_up_sources", "basket_source"] if cite else []))
+    for row in report.rows:
+        b, c, r, ib = row.basket, row.cheapest, row.runner_up, row.in_bundle
+        cells: list[Any] = [
+            safe_cell(b.id), safe_cell(b.display_name(lang)), b.billed_minutes, b.sms, format_kb(b.data),
+            format_kb(b.app_data), safe_cell(row.operator),
+            safe_cell(c.plan.id) if c else "", safe_cell(c.plan.name) if c else "", safe_cell(c.plan.province) if c else "",
+            c.plan.currency if c else "", format_fen(c.price) if c else "",
+            ("yes" if c.out_of_bundle else "no") if c else "",
+            safe_cell(r.plan.id) if r else "", safe_cell(r.plan.name) if r else "", format_fen(r.price) if r else "",
+            safe_cell(ib.plan.id) if ib else "", format_fen(ib.price) if ib else "",
+            "yes" if row.out_of_bundle_cheaper else "no",
+            "" if row.affordability is None else str(row.affordability),
+            c.plan.confidence.value if c else "", safe_cell(_notes(c, lang)),
+        ]
+        if cite:
+            cells += [
+                safe_cell(source_text(c.plan, lang)) if c else "",
+                safe_cell(source_text(r.plan, lang)) if r else "",
+                safe_cell(citation_text(b.source, lang)) if b.source else "",
+            ]
+        w.writerow(cells)
+    return out.getvalue()
+
+
+def _citation_dict(c: Citation | None) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    return {"title": c.title, "url": c.url, "retrieved": c.retrieved.isoformat() if c.retrieved else None, "note": c.note}
+
+
+def basket_dict(b: Basket, lang: str = "en") -> dict[str, Any]:
+    return {
+        "id": b.id,
+        "name": b.display_name(lang),
+        "voice_min": b.billed_minutes,
+        "calls": b.calls,
+        "sms": b.sms,
+        "data_kb": b.data,
+        "app_data_kb": b.app_data,
+        "period": b.period,
+        "experimental": b.experimental,
+        "source": _citation_dict(b.source),
+        "file": b.origin,
+    }
+
+
+def _priced_dict(p: Priced | None, lang: str) -> dict[str, Any] | None:
+    if p is None:
+        return None
+    plan = p.plan
+    notes = []
+    for n in p.notes:
+        params = {k: (format_fen(v) if k == "amount" else v) for k, v in n.params.items()}
+        notes.append({"code": n.code, "text": note_text(n.code, n.params, lang), "params": params})
+    return {
+        "id": plan.id,
+        "name": plan.name,
+        "operator": plan.operator,
+        "province": plan.province,
+        "currency": plan.currency,
+        "confidence": plan.confidence.value,
+        "sources": [{"url": s.url, "retrieved": s.retrieved.isoformat(), "tag": s.tag} for s in plan.sources],
+        "eligibility": list(plan.eligibility),
+        "price": format_fen(p.price),
+        "lines": {k: format_fen(v) for k, v in p.lines.items()},
+        "out_of_bundle": p.out_of_bundle,
+        "notes": notes,
+    }
+
+
+def report_dict(report: BasketReport, *, lang: str = "en") -> dict[str, Any]:
+    """The JSON document for a basket report (docs/baskets.md); sources are always included."""
+    from tariffcli.inputs.baskets import ITU_AFFORDABILITY_SOURCE
+
+    return {
+        "version": JSON_VERSION,
+        "date": report.day.isoformat(),
+        "currency": report.currency,
+        "gni": None if report.gni is None else {
+            "per_capita": str(report.gni), "currency": report.currency, "source": report.gni_source,
+            "method": _citation_dict(ITU_AFFORDABILITY_SOURCE),
+        },
+        "baskets": [basket_dict(b, lang) for b in report.baskets],
+        "rows": [
+            {
+                "basket": row.basket.id,
+                "operator": row.operator,
+                "plans_considered": row.considered,
+                "cheapest": _priced_dict(row.cheapest, lang),
+                "runner_up": _priced_dict(row.runner_up, lang),
+                "in_bundle": _priced_dict(row.in_bundle, lang),
+                "out_of_bundle_cheaper": row.out_of_bundle_cheaper,
+                "affordability_percent": None if row.affordability is None else str(row.affordability),
+            }
+            for row in report.rows
+        ],
+        "excluded": [
+            {"id": p.id, "reason": reason, "valid_from": p.valid_from.isoformat() if p.valid_from else None,
+             "valid_to": p.valid_to.isoformat() if p.valid_to else None}
+            for p, reason in report.excluded
+        ],
+    }
+
+
+def render_json(report: BasketReport, *, lang: str = "en") -> str:
+    return json.dumps(report_dict(report, lang=lang), ensure_ascii=False, indent=2) + "\n"
+
+
+def build_table(report: BasketReport, *, lang: str = "en") -> RenderableType:
+    """For the terminal: one table per basket, one row per operator, then the method line."""
+    from rich import box
+    from rich.console import Group
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
+
+    ambiguous = _ambiguous(report)
+    parts: list[RenderableType] = [Text(label("baskets_title", lang, **_title(report, lang)), style="bold")]
+    for basket in report.baskets:
+        table = Table(title=f"{escape(basket.display_name(lang))}\n[dim]{escape(volumes_text(basket, lang))}[/]",
+                      title_justify="left", box=box.SIMPLE_HEAD, show_lines=True, expand=True, pad_edge=False)
+        table.add_column(label("operator", lang), overflow="fold", ratio=1)
+        table.add_column(label("cheapest", lang), overflow="fold", ratio=3)
+        table.add_column(label("price", lang), justify="right", no_wrap=True)
+        table.add_column(label("runner_up", lang), overflow="fold", ratio=2)
+        if report.gni is not None:
+            table.add_column("% GNI", justify="right", no_wrap=True)
+        for row in (r for r in report.rows if r.basket is basket):
+            c, r = row.cheapest, row.runner_up
+            if c is None:
+                cells = [escape(row.operator), escape(label("no_cover", lang)), "", ""]
+            else:
+                cell = f"{escape(c.plan.name)}\n[dim]{escape(c.plan.id)}[/]"
+                cell += f"\n• {escape(label('out_of_bundle', lang))}: {escape(_oob(row, report, lang, ambiguous))}"
+                for n in c.notes:
+                    cell += f"\n• {escape(note_text(n.code, n.params, lang))}"
+                runner = "" if r is None else f"{_money(r.price, report, r.plan.currency)}\n[dim]{escape(r.plan.id)}[/]"
+                cells = [escape(row.operator), cell, _money(c.price, report, c.plan.currency), runner]
+            if report.gni is not None:
+                cells.append("" if row.affordability is None else f"{row.affordability}%")
+            table.add_row(*cells)
+        parts.append(table)
+    if not report.rows:
+        parts.append(Text(label("no_plans", lang)))
+    parts.append(Text(label("baskets_method", lang), style="dim"))
+    if report.gni is not None:
+        parts.append(Text(label("baskets_gni", lang, gni=f"{report.gni:,}", currency=report.currency or ""), style="dim"))
+    return Group(*parts)
+
+
+def basket_list(baskets: tuple[Basket, ...], fmt: str, *, lang: str = "en") -> str:
+    """The built-in baskets: id, name, volumes, period, experimental; as text, json, csv or markdown."""
+    if fmt == "json":
+        doc = {"version": JSON_VERSION, "baskets": [basket_dict(b, lang) for b in baskets]}
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    rows = [[b.id, b.display_name(lang), volumes_text(b, lang), b.period or "",
+             label("experimental", lang) if b.experimental else ""] for b in baskets]
+    head = ["id", label("basket", lang), label("basket_usage", lang), label("period", lang), label("experimental", lang)]
+    if fmt == "csv":
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(["id", "name", "usage", "period", "experimental"])
+        w.writerows([[safe_cell(c) for c in r[:4]] + ["yes" if b.experimental else "no"]
+                     for r, b in zip(rows, baskets, strict=True)])
+        return out.getvalue()
+    if fmt == "markdown":
+        lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+        lines += ["| " + " | ".join(_md(c) for c in r) + " |" for r in rows]
+        return "\n".join(lines) + "\n"
+    lines = [label("basket_list_title", lang)]
+    lines += ["  ".join([r[0].ljust(18), r[2], f"({r[3]})" if r[3] else "", r[4]]).rstrip() for r in rows]
+    return "\n".join(lines) + "\n"
