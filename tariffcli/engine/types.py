@@ -55,7 +55,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import numpy.typing as npt
 
-    from tariffcli.engine.kernels import I64, B
+    I64 = npt.NDArray[np.int64]
+    B = npt.NDArray[np.bool_]
 
 __all__ = ["LINES", "Result", "Usage", "UsageMatrix"]
 

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from tariffcli.cli.app import app
 from tariffcli.render import charts
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_bills"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 BARS = [charts.Bar("1. 8元套餐（飞享/自由选）", 2000, "China Mobile"),

@@ -18,9 +18,9 @@ from typer.testing import CliRunner
 
 from tariffcli.cli.app import app
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_bills"
-GOLDEN = Path(__file__).resolve().parent / "golden"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 SCHEMA = json.loads((ROOT / "tariffcli" / "schemas" / "comparison.schema.json").read_text("utf-8"))
 UPDATE = os.environ.get("TARIFFCLI_UPDATE_GOLDEN") == "1"
 

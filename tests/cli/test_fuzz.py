@@ -30,7 +30,7 @@ from tariffcli.model.errors import DataError
 from tariffcli.model.plan import Plan
 from tariffcli.render import compare as render
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PLAN_FILES = sorted((ROOT / "plans").rglob("*.yaml"))
 PLAN_TEXTS = [p.read_text("utf-8") for p in PLAN_FILES]
 CATALOGUE = load_catalogue([(p.name, t) for p, t in zip(PLAN_FILES, PLAN_TEXTS, strict=True)])

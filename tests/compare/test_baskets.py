@@ -25,7 +25,7 @@ from tariffcli.compare import baskets as bk
 from tariffcli.inputs.files import load_plans
 from tariffcli.model.errors import DataError
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 UPDATE = os.environ.get("TARIFFCLI_UPDATE_GOLDEN") == "1"
 DAY = date(2027, 1, 1)
 

@@ -17,7 +17,7 @@ from tariffcli.compare.catalogue_filter import diff_catalogues, filter_plans, pr
 from tariffcli.inputs.catalogue import parse_plan
 from tariffcli.inputs.files import load_plans
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_bills"
 
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from tariffcli.inputs.usage import MAX_DATA_KB, MAX_PROBLEMS, MAX_SMS, MAX_VOICE_MIN, UsageHistory, parse_usage_csv
 from tariffcli.model.errors import DataError
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "sample_bills"
 MB = 1024
 GB = 1024 * 1024

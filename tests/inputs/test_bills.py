@@ -13,7 +13,7 @@ from tariffcli.inputs.bills import CATEGORIES, KEYWORDS, categorise, parse_amoun
 from tariffcli.model.errors import DataError
 from tariffcli.model.money import format_fen
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def read(text: str, encoding: str = "utf-8"):

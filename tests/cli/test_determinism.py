@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from tariffcli.cli.app import app
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "plans"
 SAMPLES = ROOT / "sample_bills"
 SAMPLE = SAMPLES / "lapsed-promotion.csv"

@@ -19,7 +19,7 @@ from tariffcli.compare.ranking import compare
 from tariffcli.engine import simulate
 from tariffcli.model.plan import Addon, Plan
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "tariffcli" / "schemas" / "comparison.schema.json").read_text("utf-8"))
 
 

@@ -19,7 +19,7 @@ import pytest
 from conftest import GB, MB, make_history, make_plan
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_properties import DATA_KB, first_months, plan_dicts
+from strategies import DATA_KB, first_months, plan_dicts
 from typer.testing import CliRunner
 
 from tariffcli.batch.analyser import Analyser, Chunk, project, resolve_columns, run_local

@@ -15,7 +15,7 @@ from tariffcli.compare.ranking import compare, condition_key, parse_eligible, un
 from tariffcli.compare.scenarios import break_even, level_of, scenario_usage
 from tariffcli.model.errors import UsageError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "tariffcli" / "schemas" / "comparison.schema.json").read_text("utf-8"))
 TWELVE = [5, 1, 9, 2, 8, 3, 7, 4, 6, 10, 12, 11]  # 1..12 in a shuffled order
 

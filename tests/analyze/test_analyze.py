@@ -34,9 +34,9 @@ from tariffcli.inputs.usage import UsageHistory
 from tariffcli.model.errors import DataError, UsageError
 from tariffcli.model.money import format_fen
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_bills" / "analyze"
-GOLDEN = Path(__file__).resolve().parent / "golden"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 SCHEMA = json.loads((ROOT / "tariffcli" / "schemas" / "analysis.schema.json").read_text("utf-8"))
 UPDATE = os.environ.get("TARIFFCLI_UPDATE_GOLDEN") == "1"
 CATALOGUE = load_plans()

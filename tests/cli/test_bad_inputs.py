@@ -29,7 +29,7 @@ from typer.testing import CliRunner
 from tariffcli.cli.app import app
 from tariffcli.model.errors import Problem
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]
 CORPUS = TESTS / "bad_inputs"
 PACKAGE = TESTS.parent / "tariffcli"
 CASES: list[dict[str, Any]] = yaml.safe_load((CORPUS / "cases.yaml").read_text("utf-8"))

@@ -21,7 +21,7 @@ from tariffcli.compare.switching import RULES, switching_guide
 from tariffcli.inputs.files import load_plans
 from tariffcli.model.errors import UsageError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FACTS_URLS = {  # the "Rules" section of the project's tariff facts
     "www.gov.cn/zwgk/2006-10/17/content_415448.htm",
     "commsupdate.com/articles/2018/08/29/miit-introduces-customer-friendly-tariff-rules",
