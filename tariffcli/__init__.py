@@ -27,6 +27,7 @@ _EXPORTS = {
     "DataError": "model.errors",
     "UsageError": "model.errors",
     "TariffError": "model.errors",
+    "format_fen": "model.money",
 }
 
 __all__ = sorted(_EXPORTS)

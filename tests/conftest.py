@@ -5,23 +5,54 @@ plan plus overrides, validated by the model and by the cross-field checks),
 usage with :func:`make_usage` (one simulated month unless told otherwise) and
 usage histories for :func:`tariffcli.compare.ranking.compare` with :func:`make_history`.
 Amounts in assertions are integer fen; :func:`fen` turns '11.75' into 1175.
+
+Hypothesis profiles (one place for every example count): each property test
+states its weight with :func:`examples` (the count it gets in the ``full``
+profile); the profile, chosen with the environment variable
+``TARIFFCLI_HYPOTHESIS``, scales it:
+
+* ``quick`` (the default): a quarter of the weight, at least 10 examples, so
+  the whole suite runs in well under a minute on two cores;
+* ``full``: the weight itself;
+* ``long``: twenty times the weight, for a run of ten minutes or more before
+  a release (``TARIFFCLI_HYPOTHESIS=long python -m pytest tests/engine tests/cli/test_fuzz.py``).
 """
 
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from hypothesis import HealthCheck, settings
 
 from tariffcli.engine import LINES, Result, Usage, simulate
 from tariffcli.inputs.catalogue import check_plan
 from tariffcli.inputs.yaml_located import Located
 from tariffcli.model.months import days_in, month_range
 from tariffcli.model.plan import Plan
+
+PROFILE = os.environ.get("TARIFFCLI_HYPOTHESIS", "quick")
+_SCALE = {"quick": (1, 4), "full": (1, 1), "long": (20, 1)}
+if PROFILE not in _SCALE:
+    raise RuntimeError(f"TARIFFCLI_HYPOTHESIS={PROFILE!r}: use one of {', '.join(_SCALE)}")
+for _name in _SCALE:
+    settings.register_profile(
+        _name, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        derandomize=_name == "quick",
+    )
+settings.load_profile(PROFILE)
+
+
+def examples(weight: int) -> int:
+    """The example count for a property test of ``weight`` under the active profile (see the module docstring)."""
+    mul, div = _SCALE[PROFILE]
+    return max(10, weight * mul // div)
+
 
 REPO = Path(__file__).resolve().parent.parent
 PLANS_DIR = REPO / "plans"

@@ -16,7 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
-from conftest import GB, assert_totals_are_sums, bill, make_history, make_plan, make_usage
+from conftest import GB, assert_totals_are_sums, bill, examples, make_history, make_plan, make_usage
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import data_rates, first_months, plan_dicts, plans, usages
@@ -26,7 +26,7 @@ from tariffcli.engine import LINES, Usage
 from tariffcli.model.plan import UNLIMITED, Allowances, DataRate, Plan
 from tariffcli.model.units import KB_PER
 
-SETTINGS = settings(max_examples=200, deadline=None)
+SETTINGS = settings(max_examples=examples(200))
 
 # ---------------------------------------------------------------- the reference
 
@@ -243,7 +243,7 @@ def test_ranking_does_not_depend_on_the_order_of_the_plans(dicts, data):
     assert [r for r, *_ in a] == list(range(1, len(ps) + 1))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300))
 @given(plans(), usages(), first_months)
 def test_every_line_matches_the_reference(plan, usage, first):
     res = bill(plan, usage, [first])
