@@ -215,10 +215,23 @@ class Confidence(StrEnum):
 
     VERIFIED = "verified"
     """Read from the operator's or regulator's own page."""
+    OFFICIAL_COPY = "official-copy"
+    """A faithful copy of the operator's own page held elsewhere (e.g. a public capture of its tariff zone, 资费公示)."""
     REPORTED = "reported"
     """From trade press or news reports of the tariff."""
     EXAMPLE = "example"
     """From a secondary or user page: an illustration, not a verified tariff."""
+
+
+class Status(StrEnum):
+    """Whether the plan can be ordered today."""
+
+    ON_SALE = "on-sale"
+    """Listed as on sale by the operator (in its tariff zone, 资费公示) when last checked."""
+    WITHDRAWN = "withdrawn"
+    """No longer sold (停售); people who have it keep it."""
+    HISTORICAL = "historical"
+    """An older plan whose sale status is unknown today; ``last_seen`` says when it was last seen on sale."""
 
 
 class FirstMonth(StrEnum):
@@ -392,8 +405,20 @@ class Plan(_Frozen):
     tags: tuple[str, ...] = Field(default=(), description="e.g. keep-number, 5g")
     confidence: Confidence
     sources: tuple[Source, ...] = Field(min_length=1)
-    valid_from: date | None = Field(default=None, description="first day on sale (inclusive)")
-    valid_to: date | None = Field(default=None, description="first day no longer on sale (exclusive)")
+    status: Status = Field(
+        default=Status.ON_SALE,
+        description="on-sale, withdrawn (停售) or historical (sale status unknown today); "
+        "only on-sale plans are ever recommended",
+    )
+    filing_number: str | None = Field(
+        default=None, pattern=r"^[0-9]{2}[A-Z]{2}[0-9A-Z]{3,12}$",
+        description="the operator's filing number (方案编号) from its tariff zone, e.g. 25JT205410",
+    )
+    last_seen: date | None = Field(
+        default=None, description="for a historical plan: the last date a source shows it on sale"
+    )
+    valid_from: date | None = Field(default=None, description="first day on sale (inclusive; 上线日期)")
+    valid_to: date | None = Field(default=None, description="first day no longer on sale (exclusive; 下线日期)")
     apply: str | None = Field(default=None, description="how to order the plan")
     roaming: Roaming | None = Field(default=None, description="what a user abroad pays, where the sources say")
     notes: str | None = None
@@ -405,8 +430,15 @@ class Plan(_Frozen):
         """The file the plan was loaded from."""
         return self._origin
 
+    @property
+    def checked(self) -> date:
+        """How fresh the figures are: the newest date any of the plan's sources was read."""
+        return max(s.retrieved for s in self.sources)
+
     def on_sale(self, day: date) -> bool:
-        """Whether the plan is on sale on ``day``: validity is ``[valid_from, valid_to)``."""
+        """Whether the plan can be ordered on ``day``: status on-sale and ``day`` in ``[valid_from, valid_to)``."""
+        if self.status is not Status.ON_SALE:
+            return False
         if self.valid_from is not None and day < self.valid_from:
             return False
         return not (self.valid_to is not None and day >= self.valid_to)
