@@ -126,8 +126,9 @@ def _key(packs: Packs) -> tuple[int, int, tuple[str, ...]]:
 
 def _fixed_lines(plan: Plan, usage: Usage, first_month: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """At zero usage: (total per month, counted spend + credit per month, months a pack fee is charged)."""
-    zero = Usage(usage.months, *(np.zeros(len(usage.months), np.int64) for _ in range(4)),
-                 usage.data_days, usage.data_days_known)
+    n = len(usage.months)
+    zero = Usage(usage.months, np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64),
+                 np.zeros(n, np.int64), usage.data_days, usage.data_days_known)
     res = simulate([plan], zero, [first_month])
     total = res.line("total")[0]
     counted_plus_credit = total - res.line("topup")[0]
@@ -209,7 +210,8 @@ def best_packs(plan: Plan, usage: Usage, first_month: int = 1) -> PackChoice:
             f"plan {plan.id} has too many optional packs to search exactly "
             f"(more than {MAX_SETS:,} sets left after pruning)", file=plan.origin, field="addons",
             code="too_many_packs"))
-    best_total, best = base_total, ()
+    best_total = base_total
+    best: Packs = ()
     billed = 1
     position = {a.id: i for i, a in enumerate(plan.addons)}
     for at in range(0, len(sets), BATCH):

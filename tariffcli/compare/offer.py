@@ -138,34 +138,11 @@ def offer_from_terms(
     the verdict says so. Raises :class:`OfferTermsError` (a :class:`UsageError`)
     with every term that does not make a plan, each named by its flag.
     """
-    problems: list[Problem] = []
-
-    def bad(message: str, flag: str) -> None:
-        problems.append(Problem(message, field=flag, code="usage"))
-
-    if (discount is not None or promo_fee is not None) and months is None:
-        bad("--discount and --promo-fee need --for N (how many months the promotion lasts)", "for")
-    if discount is not None and promo_fee is not None:
-        bad("give --discount or --promo-fee, not both", "discount")
-    if months is not None and discount is None and promo_fee is None:
-        bad("--for needs --discount or --promo-fee", "for")
-    if from_month is not None and months is None:
-        bad("--from-month needs --for N (the promotion it starts)", "from-month")
+    problems = _term_problems(discount, promo_fee, months, from_month)
     allowances = {k: v for k, v in (("voice", voice), ("sms", sms), ("data", data), ("app_data", app_data))
                   if v is not None}
+    doc = _offer_document(fee, rates_from, allowances, told_on)
     said = [f"{fee}/month"]
-    doc: dict[str, Any] = {
-        "id": "offer",
-        "operator": rates_from.operator,
-        "province": rates_from.province,
-        "currency": rates_from.currency,
-        "monthly_fee": fee,
-        "allowances": allowances,
-        "confidence": "example",
-        "sources": [{"url": "offer terms given on the command line", "retrieved": told_on.isoformat(),
-                     "note": f"out-of-bundle rates borrowed from {rates_from.id}"}],
-        "notes": f"Out-of-bundle rates, operator and province borrowed from {rates_from.id}.",
-    }
     if months is not None and (discount is None) != (promo_fee is None):
         first = 1 if from_month is None else from_month
         last = first + months - 1
@@ -180,19 +157,59 @@ def offer_from_terms(
     if commitment is not None:
         doc["commitment"] = {"months": commitment}
     doc["name"] = name or ", ".join(said)
+    return _offer_plan(doc, rates_from, problems)
+
+
+def _term_problems(discount: str | None, promo_fee: str | None, months: int | None,
+                   from_month: int | None) -> list[Problem]:
+    """Flags given without the flags they need, or together with one they exclude."""
+    problems: list[Problem] = []
+
+    def bad(message: str, flag: str) -> None:
+        problems.append(Problem(message, field=flag, code="usage"))
+
+    if (discount is not None or promo_fee is not None) and months is None:
+        bad("--discount and --promo-fee need --for N (how many months the promotion lasts)", "for")
+    if discount is not None and promo_fee is not None:
+        bad("give --discount or --promo-fee, not both", "discount")
+    if months is not None and discount is None and promo_fee is None:
+        bad("--for needs --discount or --promo-fee", "for")
+    if from_month is not None and months is None:
+        bad("--from-month needs --for N (the promotion it starts)", "from-month")
+    return problems
+
+
+def _offer_document(fee: str, rates_from: Plan, allowances: dict[str, str], told_on: date) -> dict[str, Any]:
+    """The plan document of the offer, as a catalogue file would give it (without promotions and name)."""
+    return {
+        "id": "offer",
+        "operator": rates_from.operator,
+        "province": rates_from.province,
+        "currency": rates_from.currency,
+        "monthly_fee": fee,
+        "allowances": allowances,
+        "confidence": "example",
+        "sources": [{"url": "offer terms given on the command line", "retrieved": told_on.isoformat(),
+                     "note": f"out-of-bundle rates borrowed from {rates_from.id}"}],
+        "notes": f"Out-of-bundle rates, operator and province borrowed from {rates_from.id}.",
+    }
+
+
+def _offer_plan(doc: dict[str, Any], rates_from: Plan, problems: list[Problem]) -> Plan:
+    """The plan from the offer's document, checked like a catalogue plan; every problem named by its flag."""
     from pydantic import ValidationError
 
-    from tariffcli.inputs.catalogue import normalise as _normalise
+    from tariffcli.inputs.catalogue import normalise
     from tariffcli.inputs.validation import validation_problems
     from tariffcli.inputs.yaml_located import Located
 
-    data = _normalise(doc)
+    fields: dict[str, Any] = normalise(doc)
     # The borrowed rates are already a validated model: used as they are, never dumped and read back
     # (a dump gives quantities as bare KB numbers, which plan input rejects for want of a unit).
-    data["overage"] = rates_from.overage
-    located = Located(data)
+    fields["overage"] = rates_from.overage
+    located = Located(fields)
     try:
-        plan = Plan.model_validate(data)
+        plan = Plan.model_validate(fields)
     except ValidationError as exc:
         raise OfferTermsError(problems + _as_flags(validation_problems(exc, located, "<offer>", Plan))) from None
     problems += _as_flags(check_plan(plan, located, "<offer>"))
@@ -277,8 +294,8 @@ def mismatches(offer: Plan, row: Row, history: UsageHistory) -> tuple[Mismatch, 
             }))
             continue
         if allow == UNLIMITED or (isinstance(allow, int) and allow > 0):
-            large = allow == UNLIMITED or allow >= LARGE[service]  # type: ignore[operator]
-            if most == 0 or (large and (allow == UNLIMITED or most * 10 < allow)):  # type: ignore[operator]
+            large = allow == UNLIMITED or allow >= LARGE[service]
+            if most == 0 or (large and (allow == UNLIMITED or most * 10 < allow)):
                 out.append(Mismatch(f"{service}_unused", {"allowance": allow, "most": most}))
     app = offer.allowances.app_data
     if app is not None and (app == UNLIMITED or app > 0) and not any(history.app_data_kb):

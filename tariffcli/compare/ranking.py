@@ -9,6 +9,7 @@ month, it is the mean of all history months, rounded up to whole units.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ import numpy as np
 from tariffcli.compare.results import BreakEven, Comparison, Note, Row
 from tariffcli.engine import I64, LINES, Result, Usage, simulate
 from tariffcli.model.errors import DataError, Problem, UsageError
+from tariffcli.model.money import round_div_half_up
 from tariffcli.model.months import add_months, days_in, first_day, month_range, months_between, parse_month
 from tariffcli.model.plan import SUSPENSION_TAG, Addon, Confidence, FirstMonth, Phase, Plan
 
@@ -134,7 +136,8 @@ def usable_plans(plans: Iterable[Plan], day: date) -> tuple[list[Plan], list[tup
 
 
 def _avg(total: int, n: int) -> int:
-    return (2 * total + n) // (2 * n) if n else 0
+    """``total / n`` rounded half-up (0 for no months)."""
+    return round_div_half_up(total, n) if n else 0
 
 
 def _usage_at(usage: Usage, idx: Any) -> Usage:
@@ -240,30 +243,10 @@ def compare(
     ``keep_number`` asks for the keep-number view and ``explain`` for the
     switching guide of the first plan (:mod:`tariffcli.compare.switching`).
     """
-    if horizon < 1 or horizon > 600:
-        raise UsageError("--horizon must be between 1 and 600 months", field="horizon")
-    try:
-        parse_month(start)
-        if current_since is not None:
-            parse_month(current_since)
-    except ValueError as exc:
-        raise UsageError(str(exc), field="start") from None
-    day = first_day(start)
-    on_sale, excluded = usable_plans(plans, day)
-    if eligible is not None:
-        allowed = [p for p in on_sale if not unmet_conditions(p, eligible)]
-        excluded += [(p, "not_eligible") for p in on_sale if unmet_conditions(p, eligible)]
-        on_sale = allowed
+    _check_timing(start, horizon, current_since)
+    on_sale, excluded = _rankable(plans, first_day(start), eligible)
     everyone = on_sale + ([current] if current is not None else [])
-    currencies = sorted({p.currency for p in everyone})
-    if len(currencies) > 1:
-        odd = [p for p in everyone if p.currency != currencies[0]]
-        detail = ", ".join(f"{p.id} ({p.currency})" for p in odd)
-        raise DataError(Problem(
-            f"plans in one comparison must share a currency; found {', '.join(currencies)}: {detail}",
-            file=odd[0].origin, field="currency", code="currency_mismatch",
-        ))
-    currency = currencies[0] if currencies else "CNY"
+    currency = _currency(everyone)
     months = month_range(start, horizon)
     projected = project_usage(history, months)
     if scenario is not None:
@@ -272,60 +255,19 @@ def compare(
         usage = scenario_usage(history, months, scenario)
     else:
         usage = projected
-    first = [1] * len(on_sale)
-    if current is not None:
-        since = current_since or start
-        offset = months_between(since, start)
-        if offset < 0:
-            raise UsageError("--current-since must not be after --start", field="current-since")
-        first.append(offset + 1)
-    packs: list[tuple[tuple[Addon, int], ...]] = [()] * len(on_sale)
-    billed: list[Plan] = list(everyone)
-    if with_addons:
-        from tariffcli.compare.addons import best_packs_for, with_packs
-
-        packs = [c.packs for c in best_packs_for(on_sale, usage)]
-        billed = [with_packs(p, k) for p, k in zip(on_sale, packs, strict=True)] + billed[len(on_sale):]
-        standard = [with_packs(p, k, standard=True) for p, k in zip(billed, packs + [()], strict=False)]
-        res = simulate(billed, usage, first)
-        std = simulate(standard, usage, first)
-    else:
-        res = simulate(everyone, usage, first)
-        std = simulate(everyone, usage, first, promotions=False)
+    first = [1] * len(on_sale) + ([_current_first(start, current_since)] if current is not None else [])
+    run = _simulate(on_sale, everyone, usage, first, with_addons)
     past_over = None
     if scenario is not None:
         from tariffcli.compare.scenarios import months_over
 
-        past_over = months_over(simulate(billed, projected, first))
-    totals = res.totals
-    std_totals = std.totals
-    cur_total = int(totals[-1]) if current is not None else None
-
-    def row(i: int, rank: int | None, is_current: bool) -> Row:
-        p = everyone[i]
-        t = int(totals[i])
-        notes = _notes(billed[i], i, res, first[i], horizon, usage, start)
-        if past_over is not None:
-            notes += (Note("months_over_past", {"months": int(past_over[i]), "of": horizon}),)
-        return Row(
-            plan=p, rank=rank, total=t, average=_avg(t, horizon),
-            after_promotions=_avg(int(std_totals[i]), horizon),
-            saving=None if cur_total is None else cur_total - t,
-            notes=notes, lines=res.lines[i], is_current=is_current,
-            packs=packs[i] if i < len(packs) else (),
-        )
-
-    n = len(on_sale)
-    # plans that cannot carry the usage (data stopped at a cap) rank after those that can
-    stopped = res.data_stopped.any(axis=1)
-    order = sorted(range(n), key=lambda i: (bool(stopped[i]), int(totals[i]), on_sale[i].id))
-    rows = tuple(row(i, r + 1, current is not None and on_sale[i].id == current.id) for r, i in enumerate(order))
-    cur_row = row(n, None, True) if current is not None else None
+        past_over = months_over(simulate(run.billed, projected, first))
+    rows, cur_row, order = _rank(on_sale, everyone, run, past_over, start, horizon, current)
     evens: tuple[BreakEven, ...] = ()
     if scenario is not None and len(order) >= 2:
         from tariffcli.compare.scenarios import break_evens
 
-        evens = break_evens(billed[order[0]], billed[order[1]], usage, history)
+        evens = break_evens(run.billed[order[0]], run.billed[order[1]], usage, history)
     result = Comparison(
         start=start, horizon=horizon, months=months, currency=currency, usage=usage,
         rows=rows, current=cur_row, excluded=tuple(excluded), history_months=tuple(history.months),
@@ -339,6 +281,110 @@ def compare(
 
         result = replace(result, guide=switching_guide(result))
     return result
+
+
+# ---------------------------------------------------------------- the steps of compare()
+
+
+def _check_timing(start: str, horizon: int, current_since: str | None) -> None:
+    """``--horizon`` in range, ``--start`` and ``--current-since`` months."""
+    if horizon < 1 or horizon > 600:
+        raise UsageError("--horizon must be between 1 and 600 months", field="horizon")
+    try:
+        parse_month(start)
+        if current_since is not None:
+            parse_month(current_since)
+    except ValueError as exc:
+        raise UsageError(str(exc), field="start") from None
+
+
+def _rankable(plans: Sequence[Plan], day: date,
+              eligible: Sequence[str] | None) -> tuple[list[Plan], list[tuple[Plan, str]]]:
+    """The plans ranked, and those left out with the reason (:func:`usable_plans`, then ``eligible``)."""
+    on_sale, excluded = usable_plans(plans, day)
+    if eligible is not None:
+        allowed = [p for p in on_sale if not unmet_conditions(p, eligible)]
+        excluded += [(p, "not_eligible") for p in on_sale if unmet_conditions(p, eligible)]
+        on_sale = allowed
+    return on_sale, excluded
+
+
+def _currency(everyone: Sequence[Plan]) -> str:
+    """The one currency of the plans compared (CNY for none); plans in two currencies are a data error."""
+    currencies = sorted({p.currency for p in everyone})
+    if len(currencies) > 1:
+        odd = [p for p in everyone if p.currency != currencies[0]]
+        detail = ", ".join(f"{p.id} ({p.currency})" for p in odd)
+        raise DataError(Problem(
+            f"plans in one comparison must share a currency; found {', '.join(currencies)}: {detail}",
+            file=odd[0].origin, field="currency", code="currency_mismatch",
+        ))
+    return currencies[0] if currencies else "CNY"
+
+
+def _current_first(start: str, current_since: str | None) -> int:
+    """The current plan's month number at ``start`` (1 when it starts then)."""
+    offset = months_between(current_since or start, start)
+    if offset < 0:
+        raise UsageError("--current-since must not be after --start", field="current-since")
+    return offset + 1
+
+
+@dataclass(frozen=True)
+class _Run:
+    """The plans as billed (with their packs), the packs chosen, and the engine's results."""
+
+    usage: Usage
+    first: list[int]
+    """Each plan's month number at the start."""
+    billed: list[Plan]
+    packs: list[tuple[tuple[Addon, int], ...]]
+    res: Result
+    """On the plans' terms, promotions included."""
+    std: Result
+    """On the plans' standard terms (every promotion ended)."""
+
+
+def _simulate(on_sale: list[Plan], everyone: list[Plan], usage: Usage, first: list[int], with_addons: bool) -> _Run:
+    """Every plan (the current one last) simulated, with its cheapest optional packs when asked."""
+    if not with_addons:
+        return _Run(usage, first, list(everyone), [()] * len(on_sale), simulate(everyone, usage, first),
+                    simulate(everyone, usage, first, promotions=False))
+    from tariffcli.compare.addons import best_packs_for, with_packs
+
+    packs = [c.packs for c in best_packs_for(on_sale, usage)]
+    billed = [with_packs(p, k) for p, k in zip(on_sale, packs, strict=True)] + everyone[len(on_sale):]
+    standard = [with_packs(p, k, standard=True) for p, k in zip(billed, packs + [()], strict=False)]
+    return _Run(usage, first, billed, packs, simulate(billed, usage, first), simulate(standard, usage, first))
+
+
+def _rank(on_sale: list[Plan], everyone: list[Plan], run: _Run, past_over: Any, start: str, horizon: int,
+          current: Plan | None) -> tuple[tuple[Row, ...], Row | None, list[int]]:
+    """The ranked rows, the current plan's row, and the positions (in ``on_sale``) in rank order.
+
+    Plans that cannot carry the usage (data stopped at a cap) rank after those that can.
+    """
+    res, totals = run.res, run.res.totals
+    cur_total = int(totals[-1]) if current is not None else None
+
+    def row(i: int, rank: int | None, is_current: bool) -> Row:
+        t = int(totals[i])
+        notes = _notes(run.billed[i], i, res, run.first[i], horizon, run.usage, start)
+        if past_over is not None:
+            notes += (Note("months_over_past", {"months": int(past_over[i]), "of": horizon}),)
+        return Row(
+            plan=everyone[i], rank=rank, total=t, average=_avg(t, horizon),
+            after_promotions=_avg(int(run.std.totals[i]), horizon),
+            saving=None if cur_total is None else cur_total - t,
+            notes=notes, lines=res.lines[i], is_current=is_current,
+            packs=run.packs[i] if i < len(run.packs) else (),
+        )
+
+    n = len(on_sale)
+    stopped = np.asarray(res.data_stopped.any(axis=1))
+    order = sorted(range(n), key=lambda i: (bool(stopped[i]), int(totals[i]), on_sale[i].id))
+    rows = tuple(row(i, r + 1, current is not None and on_sale[i].id == current.id) for r, i in enumerate(order))
+    return rows, (row(n, None, True) if current is not None else None), order
 
 
 __all__ = [

@@ -109,12 +109,94 @@ def months_over(result: Result) -> np.ndarray:
 def _outcome(plans: Sequence[Plan], usage: Usage, first_months: Sequence[int], service: str,
              x: int) -> tuple[int, int, bool, bool]:
     """Totals of the two plans at level ``x`` of ``service``, and whether each has its data stopped at a cap."""
-    u = replace(usage, **{_COLUMN[service]: np.full(len(usage.months), x, np.int64)})
-    if service == "data" and x > 0:
-        u = replace(u, data_days=np.maximum(u.data_days, 1))
+    level = np.full(len(usage.months), x, np.int64)
+    if service == "data":
+        u = replace(usage, data_kb=level, data_days=np.maximum(usage.data_days, 1) if x > 0 else usage.data_days)
+    elif service == "voice":
+        u = replace(usage, voice_min=level)
+    elif service == "sms":
+        u = replace(usage, sms=level)
+    else:
+        raise KeyError(service)
     res = simulate(list(plans), u, list(first_months))
-    t, stopped = res.totals, res.data_stopped.any(axis=1)
+    t, stopped = res.totals, np.asarray(res.data_stopped.any(axis=1))
     return int(t[0]), int(t[1]), bool(stopped[0]), bool(stopped[1])
+
+
+class _Search:
+    """Outcomes of two plans at levels of one service (each simulated once), and searches over them."""
+
+    def __init__(self, cheaper: Plan, rival: Plan, usage: Usage, service: str, first_months: Sequence[int]) -> None:
+        self.plans = (cheaper, rival)
+        self.usage = usage
+        self.service = service
+        self.first_months = first_months
+        self.step = _STEP[service]
+        self.seen: dict[int, tuple[int, int, bool, bool]] = {}
+
+    def outcome(self, x: int) -> tuple[int, int, bool, bool]:
+        if x not in self.seen:
+            self.seen[x] = _outcome(self.plans, self.usage, self.first_months, self.service, x)
+        return self.seen[x]
+
+    def rival_wins(self, x: int) -> bool:
+        a, b, a_stopped, b_stopped = self.outcome(x)
+        return not b_stopped and (a_stopped or b < a)
+
+    def boundary(self, lo: int, hi: int) -> tuple[int, int]:
+        """Narrow [lo, hi], where ``rival_wins`` differs at the two ends, to ``step``."""
+        lo_wins = self.rival_wins(lo)
+        while hi - lo > self.step:
+            mid = (lo + hi) // 2
+            if self.rival_wins(mid) == lo_wins:
+                lo = mid
+            else:
+                hi = mid
+        return lo, hi
+
+    def lowest_stopped(self, hi: int) -> int:
+        """The lowest level (to ``step``) at which the cheaper plan's data is stopped; it is stopped at ``hi``.
+
+        Data use only grows the volume over the allowance, so the levels stopped are all those above one.
+        """
+        lo_, hi_ = 0, hi
+        if self.outcome(0)[2]:
+            hi_ = 0
+        while hi_ - lo_ > self.step:
+            mid = (lo_ + hi_) // 2
+            if self.outcome(mid)[2]:
+                hi_ = mid
+            else:
+                lo_ = mid
+        return hi_
+
+    def first_win_up(self, at: int, hi: int) -> int | None:
+        """The smallest level above ``at`` (up to ``hi``) at which the rival wins, or None."""
+        prev = at
+        for x in sorted({int(v) for v in np.linspace(at, hi, _GRID)} - {at}) if hi > at else []:
+            if self.rival_wins(x):
+                return self.boundary(prev, x)[1]
+            prev = x
+        return None
+
+    def first_win_down(self, at: int) -> int | None:
+        """The largest level below ``at`` at which the rival wins, or None."""
+        prev = at
+        for x in sorted({int(v) for v in np.linspace(0, at, _GRID // 2)} - {at}, reverse=True):
+            if self.rival_wins(x):
+                return self.boundary(x, prev)[0]
+            prev = x
+        return None
+
+    def last_loss_down(self, at: int) -> int | None:
+        """The rival wins at ``at``: the smallest level from which it wins, above the highest level below
+        ``at`` at which it does not; None when it wins at every level searched."""
+        prev = at
+        for x in sorted({int(v) for v in np.linspace(0, at, _GRID // 2)} - {at}, reverse=True):
+            if not self.rival_wins(x):
+                return self.boundary(x, prev)[1]
+            prev = x
+        return None
 
 
 def break_even(
@@ -131,80 +213,23 @@ def break_even(
     at = int(col.max()) if len(col) else 0
     top = max(at, history_max or 0)
     hi = min(_LIMIT[service], max(4 * top, top + _HEADROOM[service]))
-    step = _STEP[service]
-    seen: dict[int, tuple[int, int, bool, bool]] = {}
-
-    def outcome(x: int) -> tuple[int, int, bool, bool]:
-        if x not in seen:
-            seen[x] = _outcome((cheaper, rival), usage, first_months, service, x)
-        return seen[x]
-
-    def rival_wins(x: int) -> bool:
-        a, b, a_stopped, b_stopped = outcome(x)
-        return not b_stopped and (a_stopped or b < a)
-
-    def boundary(lo: int, hi_: int) -> tuple[int, int]:
-        """Narrow [lo, hi_], where ``rival_wins`` differs at the two ends, to ``step``."""
-        lo_wins = rival_wins(lo)
-        while hi_ - lo > step:
-            mid = (lo + hi_) // 2
-            if rival_wins(mid) == lo_wins:
-                lo = mid
-            else:
-                hi_ = mid
-        return lo, hi_
-
-    def refine(lo: int, hi_: int) -> int:
-        """lo: rival does not win; hi_: rival wins. The smallest winning level, to ``step``."""
-        return boundary(lo, hi_)[1]
-
-    def refine_down(lo: int, hi_: int) -> int:
-        """lo: rival wins; hi_: rival does not win. The largest winning level, to ``step``."""
-        return boundary(lo, hi_)[0]
-
+    search = _Search(cheaper, rival, usage, service, first_months)
     stopped = None
-    if service == "data" and outcome(hi)[2]:
-        # data use only grows the volume over the allowance: the lowest stopped level, to ``step``
-        lo_, hi_ = 0, hi
-        if outcome(0)[2]:
-            hi_ = 0
-        while hi_ - lo_ > step:
-            mid = (lo_ + hi_) // 2
-            if outcome(mid)[2]:
-                hi_ = mid
-            else:
-                lo_ = mid
-        stopped = hi = hi_
+    if service == "data" and search.outcome(hi)[2]:
+        stopped = hi = search.lowest_stopped(hi)
 
     def result(level: int | None, direction: str) -> BreakEven:
         return BreakEven(service, cheaper.id, rival.id, at, level, direction, hi, stopped)
 
-    if rival_wins(at):
+    if search.rival_wins(at):
         # the cheaper plan does not cover the scenario level (its data is stopped): the rival wins above the
         # highest level below it at which it does not
-        prev = at
-        for x in sorted({int(v) for v in np.linspace(0, at, _GRID // 2)} - {at}, reverse=True):
-            if not rival_wins(x):
-                return result(refine(x, prev), "above")
-            prev = x
+        level = search.last_loss_down(at)
+        if level is not None:
+            return result(level, "above")
         return result(None, "none") if service != "data" else result(0, "above")
-
-    up = sorted({int(v) for v in np.linspace(at, hi, _GRID)} - {at}) if hi > at else []
-    found_up = None
-    prev = at
-    for x in up:
-        if rival_wins(x):
-            found_up = refine(prev, x)
-            break
-        prev = x
-    down = sorted({int(v) for v in np.linspace(0, at, _GRID // 2)} - {at}, reverse=True)
-    found_down = None
-    prev = at
-    for x in down:
-        if rival_wins(x):
-            found_down = refine_down(x, prev)
-            break
-        prev = x
+    found_up = search.first_win_up(at, hi)
+    found_down = search.first_win_down(at)
     options = []
     if found_up is not None:
         options.append((found_up - at, found_up, "above"))

@@ -234,7 +234,7 @@ def test_an_unmapped_item_is_reported_and_is_a_mismatch() -> None:
 
 
 def test_a_bill_computed_by_the_engine_never_mismatches() -> None:
-    from tariffcli.analyze.report import _engine_usage
+    from tariffcli.analyze.lines import engine_usage
     from tariffcli.engine import simulate
     from tariffcli.model.months import month_range
 
@@ -249,7 +249,7 @@ def test_a_bill_computed_by_the_engine_never_mismatches() -> None:
         names = month_range("2009-10", len(months))
         usage = UsageHistory.from_rows(names, [v for v, _, _ in months], [s for _, s, _ in months],
                                        [d for _, _, d in months])
-        lines = simulate([plan], _engine_usage(usage, None, usage.months), [10]).lines[0]
+        lines = simulate([plan], engine_usage(usage, None, usage.months), [10]).lines[0]
         text = "month,item,amount\n" + "".join(
             f"{m},{item},{format_fen(int(lines[i, LINES.index(k)]))}\n"
             for i, m in enumerate(usage.months) for k, item in items.items())
