@@ -20,7 +20,8 @@ from tariffcli.engine import I64, LINES, Result, Usage, simulate
 from tariffcli.model.errors import DataError, Problem, UsageError
 from tariffcli.model.money import round_div_half_up
 from tariffcli.model.months import add_months, days_in, first_day, month_range, months_between, parse_month
-from tariffcli.model.plan import SUSPENSION_TAG, Addon, Confidence, FirstMonth, Phase, Plan
+from tariffcli.model.plan import SUSPENSION_TAG, Addon, Confidence, FirstMonth, Phase, Plan, Status
+from tariffcli.model.provinces import applies_in, canonical_province, is_nationwide
 
 if TYPE_CHECKING:  # pragma: no cover
     from tariffcli.inputs.usage import UsageHistory
@@ -203,6 +204,11 @@ def _notes(plan: Plan, idx: int, res: Result, first_month: int, horizon: int, us
     if plan.commitment is not None:
         notes.append(Note("commitment", {"months": plan.commitment.months,
                                           "exit_fee": None if plan.commitment.exit_fee is None else int(plan.commitment.exit_fee * 100)}))
+    if plan.status is not Status.ON_SALE:
+        notes.append(Note(f"status_{plan.status.value.replace('-', '_')}",
+                          {"last_seen": plan.last_seen.isoformat() if plan.last_seen else None}))
+    if not is_nationwide(plan.province):
+        notes.append(Note("province_only", {"province": plan.province}))
     if plan.confidence is Confidence.EXAMPLE:
         notes.append(Note("example_figures"))
     elif plan.confidence is Confidence.REPORTED:
@@ -223,6 +229,7 @@ def compare(
     eligible: Sequence[str] | None = None,
     keep_number: bool = False,
     explain: bool = False,
+    province: str | None = None,
 ) -> Comparison:
     """Simulate every plan from ``start`` for ``horizon`` months and rank them by total.
 
@@ -242,9 +249,16 @@ def compare(
     without it, restricted plans stay in and their conditions are noted.
     ``keep_number`` asks for the keep-number view and ``explain`` for the
     switching guide of the first plan (:mod:`tariffcli.compare.switching`).
+
+    ``province`` (a name :func:`~tariffcli.model.provinces.canonical_province`
+    knows) keeps national plans and that province's plans; the others are left
+    out as 'other_province'. Without it, plans sold in one province only stay
+    in, noted with their province, but the first recommendation is always a
+    plan sold nationwide (when any covers the usage): a user whose province is
+    unknown is never told to switch to a plan they may not be able to buy.
     """
     _check_timing(start, horizon, current_since)
-    on_sale, excluded = _rankable(plans, first_day(start), eligible)
+    on_sale, excluded = _rankable(plans, first_day(start), eligible, _province(province))
     everyone = on_sale + ([current] if current is not None else [])
     currency = _currency(everyone)
     months = month_range(start, horizon)
@@ -262,7 +276,8 @@ def compare(
         from tariffcli.compare.scenarios import months_over
 
         past_over = months_over(simulate(run.billed, projected, first))
-    rows, cur_row, order = _rank(on_sale, everyone, run, past_over, start, horizon, current)
+    rows, cur_row, order = _rank(on_sale, everyone, run, past_over, start, horizon, current,
+                                 province_known=province is not None)
     evens: tuple[BreakEven, ...] = ()
     if scenario is not None and len(order) >= 2:
         from tariffcli.compare.scenarios import break_evens
@@ -273,6 +288,7 @@ def compare(
         rows=rows, current=cur_row, excluded=tuple(excluded), history_months=tuple(history.months),
         with_addons=with_addons, scenario=scenario,
         eligible=None if eligible is None else tuple(eligible), break_even=evens, keep_number=keep_number,
+        province=_province(province),
     )
     if explain and rows:
         from dataclasses import replace
@@ -298,10 +314,24 @@ def _check_timing(start: str, horizon: int, current_since: str | None) -> None:
         raise UsageError(str(exc), field="start") from None
 
 
-def _rankable(plans: Sequence[Plan], day: date,
-              eligible: Sequence[str] | None) -> tuple[list[Plan], list[tuple[Plan, str]]]:
-    """The plans ranked, and those left out with the reason (:func:`usable_plans`, then ``eligible``)."""
+def _province(name: str | None) -> str | None:
+    """The canonical name of the user's province; a name no province has is a usage error."""
+    if name is None:
+        return None
+    canonical = canonical_province(name)
+    if canonical is None:
+        raise UsageError(f"--province: {name!r} is not a province of China (e.g. 广东, Guangdong, guangdong)",
+                         field="province")
+    return canonical
+
+
+def _rankable(plans: Sequence[Plan], day: date, eligible: Sequence[str] | None,
+              province: str | None = None) -> tuple[list[Plan], list[tuple[Plan, str]]]:
+    """The plans ranked, and those left out with the reason (:func:`usable_plans`, ``province``, ``eligible``)."""
     on_sale, excluded = usable_plans(plans, day)
+    if province is not None:
+        excluded += [(p, "other_province") for p in on_sale if not applies_in(p.province, province)]
+        on_sale = [p for p in on_sale if applies_in(p.province, province)]
     if eligible is not None:
         allowed = [p for p in on_sale if not unmet_conditions(p, eligible)]
         excluded += [(p, "not_eligible") for p in on_sale if unmet_conditions(p, eligible)]
@@ -359,10 +389,11 @@ def _simulate(on_sale: list[Plan], everyone: list[Plan], usage: Usage, first: li
 
 
 def _rank(on_sale: list[Plan], everyone: list[Plan], run: _Run, past_over: Any, start: str, horizon: int,
-          current: Plan | None) -> tuple[tuple[Row, ...], Row | None, list[int]]:
+          current: Plan | None, *, province_known: bool = True) -> tuple[tuple[Row, ...], Row | None, list[int]]:
     """The ranked rows, the current plan's row, and the positions (in ``on_sale``) in rank order.
 
-    Plans that cannot carry the usage (data stopped at a cap) rank after those that can.
+    Plans that cannot carry the usage (data stopped at a cap) rank after those that can. When the
+    user's province is not known, the first place goes to the cheapest plan sold nationwide.
     """
     res, totals = run.res, run.res.totals
     cur_total = int(totals[-1]) if current is not None else None
@@ -383,6 +414,11 @@ def _rank(on_sale: list[Plan], everyone: list[Plan], run: _Run, past_over: Any, 
     n = len(on_sale)
     stopped = np.asarray(res.data_stopped.any(axis=1))
     order = sorted(range(n), key=lambda i: (bool(stopped[i]), int(totals[i]), on_sale[i].id))
+    if not province_known and order and not is_nationwide(on_sale[order[0]].province):
+        national = [i for i in order if is_nationwide(on_sale[i].province) and not stopped[i]]
+        if national:
+            order.remove(national[0])
+            order.insert(0, national[0])
     rows = tuple(row(i, r + 1, current is not None and on_sale[i].id == current.id) for r, i in enumerate(order))
     return rows, (row(n, None, True) if current is not None else None), order
 

@@ -73,6 +73,8 @@ class Comparison:
     """Show the keep-number view: packs, conditions, how to apply, what a user abroad pays."""
     guide: Guide | None = None
     """The switching guide for the first plan (``explain``)."""
+    province: str | None = None
+    """The user's province (canonical English name) when known: only national plans and its own are ranked."""
 
 
 @dataclass(frozen=True)
