@@ -56,6 +56,8 @@ def examples(weight: int) -> int:
 
 REPO = Path(__file__).resolve().parent.parent
 PLANS_DIR = REPO / "plans"
+PLAN_FILES = sorted(p for p in PLANS_DIR.rglob("*.yaml") if "standard-rates" not in p.parts)
+"""Every bundled plan file (the standard-rates files beside them are not plans)."""
 
 KB = 1
 MB = 1024

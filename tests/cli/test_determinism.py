@@ -41,7 +41,7 @@ def outputs(*extra: str, usage: Path = SAMPLE) -> dict[str, tuple[int, str, str]
 
 
 def catalogue_files() -> list[Path]:
-    return sorted(CATALOGUE.rglob("*.yaml"))
+    return sorted(p for p in CATALOGUE.rglob("*.yaml") if "standard-rates" not in p.parts)
 
 
 # ---------------------------------------------------------------- across runs and processes

@@ -31,7 +31,7 @@ from tariffcli.model.plan import Plan
 from tariffcli.render import compare as render
 
 ROOT = Path(__file__).resolve().parents[2]
-PLAN_FILES = sorted((ROOT / "plans").rglob("*.yaml"))
+PLAN_FILES = sorted(p for p in (ROOT / "plans").rglob("*.yaml") if "standard-rates" not in p.parts)
 PLAN_TEXTS = [p.read_text("utf-8") for p in PLAN_FILES]
 CATALOGUE = load_catalogue([(p.name, t) for p, t in zip(PLAN_FILES, PLAN_TEXTS, strict=True)])
 SAMPLE_HISTORY = parse_usage_csv((ROOT / "sample_bills" / "heavy-data.csv").read_bytes(), "heavy-data.csv")

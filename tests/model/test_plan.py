@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import GB, MB, PLANS_DIR
+from conftest import GB, MB, PLAN_FILES, PLANS_DIR
 from jsonschema import Draft202012Validator
 
 from tariffcli.inputs.catalogue import load_catalogue, parse_plan
@@ -353,7 +353,7 @@ def test_catalogue_collects_problems_from_every_file(tmp_path):
 
 
 def bundled_files() -> list[tuple[str, str]]:
-    return [(str(p), p.read_text(encoding="utf-8")) for p in sorted(PLANS_DIR.rglob("*.yaml"))]
+    return [(str(p), p.read_text(encoding="utf-8")) for p in PLAN_FILES]
 
 
 def test_bundled_catalogue_loads_whatever_the_file_order():
@@ -408,7 +408,7 @@ def test_schema_refuses_an_unknown_key(validator):
     assert not validator.is_valid(doc)
 
 
-@pytest.mark.parametrize("path", sorted(PLANS_DIR.rglob("*.yaml")), ids=lambda p: p.relative_to(PLANS_DIR).as_posix())
+@pytest.mark.parametrize("path", PLAN_FILES, ids=lambda p: p.relative_to(PLANS_DIR).as_posix())
 def test_every_bundled_plan_validates_against_the_schema(validator, path):
     doc = to_json(load_yaml(path.read_text(encoding="utf-8"), str(path)).data)
     errors = [f"{'.'.join(map(str, e.path))}: {e.message}" for e in validator.iter_errors(doc)]
