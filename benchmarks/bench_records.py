@@ -125,7 +125,8 @@ def child(path: Path, careful: bool, repeat: int) -> None:
     """In the child process: read the file ``repeat`` times and print the best time and what was read, as JSON."""
     sys.path.insert(0, str(ROOT))
     from tariffcli.inputs import records as rec
-    from tariffcli.inputs.usage import _decode
+    from tariffcli.inputs.csvtext import decode
+    from tariffcli.inputs.records.careful import parse_careful
 
     data = path.read_bytes()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -133,7 +134,7 @@ def child(path: Path, careful: bool, repeat: int) -> None:
     for _ in range(repeat):
         t0 = time.perf_counter()
         if careful:
-            result = rec._parse_careful(_decode(data, path.name), path.name, rec.CALL_INCREMENT_S)
+            result = parse_careful(decode(data, path.name), path.name, rec.CALL_INCREMENT_S)
         else:
             result = rec.parse_records_csv(data, path.name)
         times.append(time.perf_counter() - t0)

@@ -2,7 +2,7 @@
 
 This module never opens a file: callers pass the bytes and a name for them.
 Encodings, CSV dialects and error reporting are those of
-:mod:`tariffcli.inputs.usage` (whose helpers it reuses): every problem is reported at
+:mod:`tariffcli.inputs.usage` (the helpers of :mod:`tariffcli.inputs.csvtext`): every problem is reported at
 once, each with its line and column.
 
 One row is one charge on a bill. Columns (English or Chinese headers):
@@ -32,9 +32,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from tariffcli.inputs.records import _ALIASES as _RECORD_ALIASES
-from tariffcli.inputs.records import cell_problem, finish, missing_column, read_header
-from tariffcli.inputs.usage import _TOTAL_WORDS, _CellError, _decode, _month_text, _norm, _parse_month, _records
+from tariffcli.inputs.csvtext import (
+    TOTAL_WORDS,
+    CellError,
+    cell_problem,
+    decode,
+    missing_column,
+    month_text,
+    norm,
+    parse_month_cell,
+    raise_problems,
+    read_header,
+    split_records,
+)
+from tariffcli.inputs.records.model import ALIASES as RECORD_ALIASES
 from tariffcli.model.errors import DataError, Problem
 
 __all__ = ["CATEGORIES", "KEYWORDS", "Bill", "BillLine", "categorise", "parse_bill_csv"]
@@ -79,7 +90,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "item": ("item", "description", "name", "项目", "费用项目", "收费项目", "科目", "费用名称", "明细", "费用类型",
              "账目", "计费项目", "内容"),
     "amount": ("amount", "cost", "金额", "费用", "应收金额", "实收金额", "消费金额", "应收", "金额元"),
-    "line": _RECORD_ALIASES["line"],
+    "line": RECORD_ALIASES["line"],
 }
 _CURRENCY_UNITS = {"元", "cny", "rmb", "yuan", "¥", "￥"}
 
@@ -161,27 +172,27 @@ def parse_amount(text: str) -> int:
     """Fen of an amount cell: ``-5.00``, ``19.34元``, ``¥5``; at most two decimal places."""
     t = unicodedata.normalize("NFKC", text).strip()
     if not t:
-        raise _CellError("the amount is empty; write 0.00 for a free item", "bad_value")
+        raise CellError("the amount is empty; write 0.00 for a free item", "bad_value")
     core = t
     for unit in sorted(_CURRENCY_UNITS, key=len, reverse=True):
         core = re.sub(re.escape(unit), "", core, flags=re.IGNORECASE)
     core = core.replace(" ", "")
     if re.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", core):
-        raise _CellError(f"{t!r} has thousands separators; write {core.replace(',', '')!r}", "bad_value")
+        raise CellError(f"{t!r} has thousands separators; write {core.replace(',', '')!r}", "bad_value")
     if re.fullmatch(r"[+-]?\d+,\d{1,2}", core):
-        raise _CellError(f"{t!r} uses a decimal comma; write {core.replace(',', '.')!r}", "bad_value")
+        raise CellError(f"{t!r} uses a decimal comma; write {core.replace(',', '.')!r}", "bad_value")
     m = _AMOUNT.fullmatch(core)
     if not m:
-        raise _CellError(f"cannot read {t!r} as an amount; write e.g. 19.34 or -5.00", "bad_value")
+        raise CellError(f"cannot read {t!r} as an amount; write e.g. 19.34 or -5.00", "bad_value")
     try:
         value = Decimal(m.group("num"))
     except InvalidOperation:  # pragma: no cover - the regex only admits numbers
-        raise _CellError(f"cannot read {t!r} as an amount", "bad_value") from None
+        raise CellError(f"cannot read {t!r} as an amount", "bad_value") from None
     fen = value * 100
     if fen != fen.to_integral_value():
-        raise _CellError(f"{t!r} has more than two decimal places", "bad_value")
+        raise CellError(f"{t!r} has more than two decimal places", "bad_value")
     if fen > MAX_AMOUNT_FEN:
-        raise _CellError(f"{t!r} is implausibly large for one bill line", "out_of_range")
+        raise CellError(f"{t!r} is implausibly large for one bill line", "out_of_range")
     return -int(fen) if m.group("sign") == "-" else int(fen)
 
 
@@ -190,7 +201,7 @@ def parse_bill_csv(data: bytes, source: str) -> Bill:
     if len(data) > MAX_BYTES:
         raise DataError(f"the file is larger than {MAX_BYTES:,} bytes; a bill has a few hundred lines", file=source,
                         code="too_large")
-    rows = _records(_decode(data, source), source)
+    rows = split_records(decode(data, source), source)
     if not rows:
         raise DataError("the file is empty; expected a header line such as 'month,item,amount'", file=source,
                         code="empty")
@@ -200,10 +211,10 @@ def parse_bill_csv(data: bytes, source: str) -> Bill:
         if name not in columns:
             problems.append(missing_column(name, _ALIASES, header, header_line, source))
     amount = columns.get("amount")
-    if amount is not None and amount.unit is not None and _norm(amount.unit) not in _CURRENCY_UNITS:
+    if amount is not None and amount.unit is not None and norm(amount.unit) not in _CURRENCY_UNITS:
         problems.append(Problem(f"unit {amount.unit!r} in the header: amounts are read in yuan (元)",
                                 file=source, line=header_line, field=amount.header, code="bad_unit"))
-    finish(problems)
+    raise_problems(problems)
     if len(rows) == 1:
         raise DataError("the file has a header but no charges; add one row per bill line", file=source,
                         line=header_line, code="empty")
@@ -219,32 +230,31 @@ def parse_bill_csv(data: bytes, source: str) -> Bill:
             col = columns.get(name)
             return cells[col.index] if col is not None and col.index < len(cells) else ""
 
-        values: dict[str, object] = {}
-        for name, read in (("month", _parse_month), ("amount", parse_amount)):
+        values: dict[str, int] = {}
+        for name, read in (("month", parse_month_cell), ("amount", parse_amount)):
             try:
                 values[name] = read(cell(name))
-            except _CellError as exc:
+            except CellError as exc:
                 problems.append(cell_problem(source, line, columns[name].header, exc))
         item = unicodedata.normalize("NFKC", cell("item")).strip()
         if not item:
             problems.append(cell_problem(source, line, columns["item"].header,
-                                         _CellError("the item is empty; give the charge's name", "bad_value")))
-        elif _norm(item) in _TOTAL_WORDS or _norm(cell("month")) in _TOTAL_WORDS:
-            problems.append(cell_problem(source, line, columns["item"].header, _CellError(
+                                         CellError("the item is empty; give the charge's name", "bad_value")))
+        elif norm(item) in TOTAL_WORDS or norm(cell("month")) in TOTAL_WORDS:
+            problems.append(cell_problem(source, line, columns["item"].header, CellError(
                 f"{item!r} looks like a total row; delete it and keep one row per charge", "bad_value")))
             continue
         number = ""
         if "line" in columns:
             number = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", cell("line")))
             if not number:
-                problems.append(cell_problem(source, line, columns["line"].header, _CellError(
+                problems.append(cell_problem(source, line, columns["line"].header, CellError(
                     "the number is empty; give the line of every charge, or leave out the line column", "bad_value")))
                 continue
         if len(values) < 2 or not item:
             continue
         category, keyword = categorise(item)
-        items.append(BillLine(month=_month_text(int(values["month"])),  # type: ignore[call-overload]
-                              item=item, amount=int(values["amount"]),  # type: ignore[call-overload]
+        items.append(BillLine(month=month_text(values["month"]), item=item, amount=values["amount"],
                               line=number, category=category, keyword=keyword, row=line))
-    finish(problems)
+    raise_problems(problems)
     return Bill(source=source, items=tuple(items), has_line_column="line" in columns, warnings=tuple(warnings))

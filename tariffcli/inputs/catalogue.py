@@ -71,9 +71,9 @@ def check_plan(plan: Plan, located: Located, source: str) -> list[Problem]:
         for j, aid in enumerate(ph.addons):
             if aid not in ids:
                 add(("promotions", i, "addons", j), f"no add-on '{aid}' in this plan's 'addons'")
-        for (a, b, k) in spans:
-            if ph.from_month <= b and a <= ph.to_month:
-                add(("promotions", i), f"phase overlaps phase {k + 1} (months {a}-{b})", "overlap")
+        for (lo, hi, k) in spans:
+            if ph.from_month <= hi and lo <= ph.to_month:
+                add(("promotions", i), f"phase overlaps phase {k + 1} (months {lo}-{hi})", "overlap")
         spans.append((ph.from_month, ph.to_month, i))
     return problems
 

@@ -93,7 +93,11 @@ def plan_files(paths: Iterable[Path]) -> tuple[list[tuple[str, str]], list[Probl
     for path in paths:
         if path.is_dir():
             root = path if path.resolve() == catalogue_dir().resolve() else None
-            files = sorted(p for p in path.rglob("*") if p.suffix in PLAN_SUFFIXES and p.is_file())
+            files = sorted(
+                p for p in path.rglob("*")
+                if p.suffix in PLAN_SUFFIXES and p.is_file()
+                and "standard-rates" not in p.relative_to(path).parts[:-1]  # per-operator rates, not plans
+            )
             if not files:
                 problems.append(Problem("no plan files (*.yaml) in this directory", file=_display(path), code="empty"))
             for f in files:

@@ -1,7 +1,9 @@
 """Monthly usage summaries: CSV bytes -> an immutable, checked :class:`UsageHistory`.
 
 This module never opens a file: callers pass the bytes and a name for them
-(the name is used in every message). pandas is imported only inside
+(the name is used in every message). Decoding, splitting into records and
+the cell readers it shares with the other readers are in
+:mod:`tariffcli.inputs.csvtext`. pandas is imported only inside
 :meth:`UsageHistory.frame`, so importing this module stays cheap.
 
 The CSV has one row per month and a header line. What it accepts:
@@ -45,17 +47,30 @@ Every problem in the file is collected and reported in one :class:`DataError`
 from __future__ import annotations
 
 import calendar
-import csv
 import difflib
-import io
 import re
-import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
-from decimal import ROUND_CEILING, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_CEILING, Decimal, localcontext
 from typing import TYPE_CHECKING
 
+from tariffcli.inputs.csvtext import (
+    MAX_PROBLEMS,
+    MINUTE_UNITS,
+    SECOND_UNITS,
+    CellError,
+    Column,
+    cell_message,
+    decode,
+    month_text,
+    norm,
+    parse_month_cell,
+    parse_number,
+    raise_problems,
+    split_header,
+    split_records,
+    word_key,
+)
 from tariffcli.model import units
 from tariffcli.model.errors import DataError, Problem
 from tariffcli.model.limits import MAX_DATA_KB, MAX_SMS, MAX_VOICE_MIN
@@ -65,16 +80,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["MAX_PROBLEMS", "UsageHistory", "parse_usage_csv"]
 
-MAX_PROBLEMS = 20
-"""At most this many problems are reported; the rest are counted."""
-
 MAX_BYTES = 2_000_000
 """A usage file larger than this is refused unread: a monthly summary is a few kilobytes."""
 MAX_CELL = 100
 """A cell longer than this (in characters) is refused before it is read as a number or a month."""
-_MAX_MAGNITUDE = 12
-"""Numbers of 10**13 and above, or below 10**-12 (other than 0), are refused before any arithmetic."""
-
 FIELDS = ("month", "voice_min", "sms", "data_kb", "app_data_kb", "data_days")
 REQUIRED = ("month", "voice_min", "sms", "data_kb")
 
@@ -110,32 +119,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 }
 _FIELD_OF = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
 
-_VOICE_UNITS = {"min", "mins", "minute", "minutes", "分钟", "分"}
 _SMS_UNITS = {"sms", "条", "msg", "msgs", "messages", "count"}
 _DAY_UNITS = {"天", "日", "day", "days", "d"}
-_SECONDS = {"s", "sec", "secs", "second", "seconds", "秒"}
-
-_HEADER_UNIT = re.compile(r"(?P<base>.+?)\s*[/_\-\s]\s*(?P<unit>kb|mb|gb|tb|min|mins|minutes|分钟|分|条|天|秒|seconds|second|secs|sec|s)")
-_HEADER_PAREN = re.compile(r"(?P<base>.+?)\s*[(\[]\s*(?P<unit>[^()\[\]]*?)\s*[)\]]")
-_HEADER_CJK_UNIT = re.compile(r"(?P<base>.*[\u3400-\u9fff])(?P<unit>[a-z]+)")
-
-_NUMBER = re.compile(r"(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*(?P<unit>[^\d\s.,+-]\S*)?", re.IGNORECASE)
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*\S*")
-_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+\s*\S*")
-_NOT_FINITE = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
-_PLACEHOLDERS = {"-", "--", "—", "–", "n/a", "na", "null", "none", "无", "/"}
-_TOTAL_WORDS = {"total", "sum", "合计", "总计", "小计", "汇总"}
-
-_MONTH_PATTERNS = (
-    re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})"),
-    re.compile(r"(?P<y>\d{4})(?P<m>\d{2})"),
-    re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月份?"),
-    re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"),
-    re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
-)
-_MONTH_FORMATS = "2025-03, 2025/03, 202503, 2025年3月 or 2025-03-01"
-_MIN_YEAR, _MAX_YEAR = 1990, 2100
-
 
 # ---------------------------------------------------------------- the model
 
@@ -212,7 +197,7 @@ class UsageHistory:
             for name, value in cells.items():
                 try:
                     setattr(row, name, _python_value(name, value))
-                except _CellError as exc:
+                except CellError as exc:
                     problems.append(_problem(row, source, name, exc.message, exc.code))
             rows.append(row)
         return _build(rows, source, {name: name for name in FIELDS}, problems, warnings=[], lines=False)
@@ -253,8 +238,8 @@ def parse_usage_csv(data: bytes, source: str) -> UsageHistory:
             file=source,
             code="too_large",
         )
-    text = _decode(data, source)
-    records = _records(text, source)
+    text = decode(data, source)
+    records = split_records(text, source)
     if not records:
         raise DataError(
             f"the file is empty; expected a header line such as '{_EXAMPLE_HEADER}' and one row per month",
@@ -295,195 +280,38 @@ def parse_usage_csv(data: bytes, source: str) -> UsageHistory:
             cell = cells[col.index] if col.index < len(cells) else ""
             try:
                 setattr(row, name, _cell_value(name, cell, col.unit))
-            except _CellError as exc:
+            except CellError as exc:
                 problems.append(_problem(row, source, col.header, exc.message, exc.code))
     headers = {name: col.header for name, col in columns.items()}
     return _build(rows, source, headers, problems, warnings, lines=True)
 
 
-def _decode(data: bytes, source: str) -> str:
-    def refuse(message: str, code: str = "not_csv") -> DataError:
-        return DataError(message, file=source, code=code)
-
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise refuse("this looks like an Excel file, not CSV; open it in Excel and save it as CSV (UTF-8)")
-    if data.startswith(b"%PDF"):
-        raise refuse("this is a PDF, not CSV; export the usage from your operator's app or website as CSV")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise refuse("this file is UTF-16; save it as CSV in UTF-8", code="encoding")
-    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:16].lower()
-    if head.startswith((b"<html", b"<!doctype", b"<?xml", b"<table")):
-        raise refuse(
-            "this looks like a web page (HTML) or an XML spreadsheet, not CSV; "
-            "open it in a spreadsheet program and save it as CSV"
-        )
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        nul_line = data.count(b"\n", 0, nul) + 1
-        raise refuse(
-            f"the file contains NUL bytes (first at byte {nul}, line {nul_line}); "
-            "it is binary or UTF-16, not a CSV text file: save it as CSV (UTF-8)",
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as utf8_error:
-        if utf8_error.reason == "unexpected end of data" and utf8_error.end == len(data):
-            raise _truncated(data, utf8_error.start, source) from None
-        mixed = _mixed_encodings(data)
-        if mixed is not None:
-            utf8_line, other_line = mixed
-            raise DataError(
-                f"the file mixes encodings: line {utf8_line} is UTF-8 but line {other_line} is not "
-                "(GBK?); save the whole file as CSV in UTF-8",
-                file=source,
-                line=other_line,
-                code="encoding",
-            ) from None
-        try:
-            return data.decode("gb18030")
-        except UnicodeDecodeError as gb_error:
-            if gb_error.end == len(data) and 0x81 <= data[gb_error.start] <= 0xFE:
-                raise _truncated(data, gb_error.start, source) from None
-            at = utf8_error.start
-            line = data.count(b"\n", 0, at) + 1
-            raise DataError(
-                f"the file is neither UTF-8 nor GB18030/GBK: byte 0x{data[at]:02x} at offset {at} "
-                f"(line {line}) is not valid UTF-8; save the file as CSV in UTF-8",
-                file=source,
-                line=line,
-                code="encoding",
-            ) from None
-
-
-def _truncated(data: bytes, at: int, source: str) -> DataError:
-    line = data.count(b"\n", 0, at) + 1
-    return DataError(
-        f"the file ends in the middle of a character (byte {at}): it looks cut short; "
-        "export or copy it again",
-        file=source,
-        line=line,
-        code="encoding",
-    )
-
-
-_ESCAPED = re.compile("[\udc80-\udcff]")
-"""What ``surrogateescape`` makes of a byte that is not UTF-8."""
-_WIDE = re.compile("[^\x00-\u07ff\ud800-\udfff]")
-"""A character beyond U+07FF (Chinese, the BOM), not a surrogate."""
-
-
-def _mixed_encodings(data: bytes) -> tuple[int, int] | None:
-    """(a UTF-8 line, a line that is not UTF-8) when the file plainly mixes the two, else None.
-
-    A line counts as UTF-8 when it starts with the UTF-8 BOM or holds at least two
-    characters beyond U+07FF (e.g. Chinese): GBK text is valid UTF-8 only by rare chance.
-    The lines given are the first of each kind. (The file is decoded once with
-    ``surrogateescape``: a line is UTF-8 when its part of the text has no escaped byte,
-    and only lines with a character beyond U+07FF are looked at, so a large GBK file
-    costs one regular-expression scan instead of a Python loop over its lines.)
-    """
-    text = data.decode("utf-8", "surrogateescape")
-    bad = _ESCAPED.search(text)
-    if bad is None:
-        return None
-    other_line = text.count("\n", 0, bad.start()) + 1
-    pos = 0
-    while (wide := _WIDE.search(text, pos)) is not None:
-        start = text.rfind("\n", 0, wide.start()) + 1
-        end = text.find("\n", wide.start())
-        end = len(text) if end < 0 else end
-        line = text[start:end]
-        if _ESCAPED.search(line) is None and (line.startswith("\ufeff") or len(_WIDE.findall(line)) >= 2):
-            return text.count("\n", 0, start) + 1, other_line
-        pos = end + 1
-    return None
-
-
-def _records(text: str, source: str) -> list[tuple[int, list[str]]]:
-    """Non-blank CSV records with the physical line each starts on."""
-    first = next((ln for ln in re.split(r"\r\n|\r|\n", text) if ln.strip()), "")
-    delimiter = ","
-    if "," not in first:
-        if "\t" in first:
-            delimiter = "\t"
-        elif ";" in first:
-            delimiter = ";"
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    records: list[tuple[int, list[str]]] = []
-    previous = 0
-    try:
-        for cells in reader:
-            start = previous + 1
-            previous = reader.line_num
-            if any(c.strip() for c in cells):
-                records.append((start, cells))
-    except csv.Error as exc:
-        raise DataError(
-            f"cannot read the CSV here ({exc}); check the quotes on this line",
-            file=source,
-            line=previous + 1,
-            code="not_csv",
-        ) from None
-    return records
-
-
-@dataclass(frozen=True)
-class _Column:
-    index: int
-    header: str
-    unit: str | None
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().lower()
-
-
-def _key(text: str) -> str:
-    return re.sub(r"[\s\-]+", "_", text)
-
-
-def split_header(label: str, aliases: Mapping[str, tuple[str, ...]]) -> tuple[str | None, str | None]:
-    """(field, unit) of a header such as ``流量(KB)`` or ``duration_s``; field None when unknown."""
-    field_of = {_key(_norm(a)): name for name, words in aliases.items() for a in words}
-    norm = _norm(label)
-    whole = field_of.get(_key(norm))
-    if whole:
-        return whole, None
-    for pattern in (_HEADER_PAREN, _HEADER_UNIT, _HEADER_CJK_UNIT):
-        m = pattern.fullmatch(norm)
-        if m:
-            name = field_of.get(_key(m.group("base")))
-            if name:
-                return name, m.group("unit").strip()
-    return None, None
-
-
 def _check_header_unit(name: str, unit: str) -> str | None:
-    """The unit to use for the column's cells; raise _CellError if it does not fit."""
+    """The unit to use for the column's cells; raise CellError if it does not fit."""
     if name == "month":
         return None
     if name in ("data_kb", "app_data_kb"):
         try:
             return units.data_unit(unit)
         except units.UnitError as exc:
-            raise _CellError(str(exc), "bad_unit") from None
+            raise CellError(str(exc), "bad_unit") from None
     if name == "voice_min":
-        if unit in _SECONDS:
-            raise _CellError(
+        if unit in SECOND_UNITS:
+            raise CellError(
                 "voice is given in seconds; give whole minutes per month (e.g. header voice_min)", "bad_unit"
             )
-        allowed = _VOICE_UNITS
+        allowed = MINUTE_UNITS
     elif name == "sms":
         allowed = _SMS_UNITS
     else:
         allowed = _DAY_UNITS
     if unit not in allowed:
-        raise _CellError(f"unit {unit!r} does not fit a column of {_LABEL[name]}", "bad_unit")
+        raise CellError(f"unit {unit!r} does not fit a column of {_LABEL[name]}", "bad_unit")
     return None
 
 
-def _read_header(header: list[str], line: int, source: str) -> tuple[dict[str, _Column], list[Problem], list[str]]:
-    columns: dict[str, _Column] = {}
+def _read_header(header: list[str], line: int, source: str) -> tuple[dict[str, Column], list[Problem], list[str]]:
+    columns: dict[str, Column] = {}
     problems: list[Problem] = []
     warnings: list[str] = []
     unknown: list[str] = []
@@ -495,7 +323,7 @@ def _read_header(header: list[str], line: int, source: str) -> tuple[dict[str, _
         name, unit = split_header(label, _ALIASES)
         if name is None:
             unknown.append(label)
-            hint = _suggest(_norm(label))
+            hint = _suggest(norm(label))
             warnings.append(f"{source}:{line}: column {label!r} is not a usage column and was ignored{hint}")
             continue
         seen.add(name)
@@ -512,15 +340,15 @@ def _read_header(header: list[str], line: int, source: str) -> tuple[dict[str, _
             continue
         try:
             cell_unit = _check_header_unit(name, unit) if unit is not None else None
-        except _CellError as exc:
-            problems.append(Problem(_msg(exc.message, label), file=source, line=line, field=label, code=exc.code))
+        except CellError as exc:
+            problems.append(Problem(cell_message(exc.message, label), file=source, line=line, field=label, code=exc.code))
             continue
-        columns[name] = _Column(index, label, cell_unit)
+        columns[name] = Column(index, label, cell_unit)
     found = ", ".join(repr(h.strip()) for h in header if h.strip()) or "none"
     for name in REQUIRED:
         if name in seen:
             continue
-        maybe = [u for u in unknown if _suggest(_norm(u), only=name)]
+        maybe = [u for u in unknown if _suggest(norm(u), only=name)]
         hint = f"; is {maybe[0]!r} meant to be it? rename it to '{_ALIASES[name][0]}'" if maybe else ""
         examples = (
             "data_mb, data_gb, 流量(MB), or data with a unit in every cell"
@@ -539,20 +367,14 @@ def _read_header(header: list[str], line: int, source: str) -> tuple[dict[str, _
     return columns, problems, warnings
 
 
-def _suggest(norm: str, only: str | None = None) -> str:
+def _suggest(normal: str, only: str | None = None) -> str:
+    """' (did you mean ...?)' for a header ``normal`` (normalised) close to an alias of ``only`` (or any field)."""
     aliases = [a for a, n in _FIELD_OF.items() if only in (None, n)]
-    close = difflib.get_close_matches(_key(norm), aliases, n=1, cutoff=0.75)
+    close = difflib.get_close_matches(word_key(normal), aliases, n=1, cutoff=0.75)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 # ---------------------------------------------------------------- cells
-
-
-class _CellError(Exception):
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 @dataclass
@@ -568,82 +390,36 @@ class _Row:
     data_days: int | None = None
 
 
-def _msg(message: str, header: str) -> str:
-    # Problem prints "field: message" unless the field already appears in the
-    # message; keep that prefix even when a short header ('月') does.
-    return f"{header}: {message}" if header in message else message
-
-
 def _problem(row: _Row, source: str, header: str, message: str, code: str) -> Problem:
     """A problem in one cell: ``file:line: header: message``, or ``file: row N: header: message`` in memory."""
-    message = f"{row.where}: {header}: {message}" if row.line is None else _msg(message, header)
+    message = f"{row.where}: {header}: {message}" if row.line is None else cell_message(message, header)
     return Problem(message, file=source, line=row.line, field=header, code=code)
-
-
-def _number(text: str) -> tuple[Decimal, str | None]:
-    """A non-negative finite number and its unit (as written) from a cell."""
-    t = unicodedata.normalize("NFKC", text).strip()
-    low = t.lower()
-    if not t:
-        raise _CellError("the cell is empty; write 0 if there was no usage", "bad_value")
-    if low in _PLACEHOLDERS:
-        raise _CellError(f"{text.strip()!r} is not a number; write 0 if there was no usage", "bad_value")
-    if low.replace(" ", "") in _NOT_FINITE:
-        raise _CellError(f"{text.strip()!r} is not a finite number", "bad_value")
-    if _THOUSANDS.fullmatch(t):
-        if t.count(",") > 1:
-            raise _CellError(f"{t!r} has thousands separators; write {t.replace(',', '')!r}", "bad_value")
-        raise _CellError(
-            f"{t!r} has a comma: write {t.replace(',', '')!r} if it separates thousands, "
-            f"or {t.replace(',', '.')!r} if it is a decimal comma",
-            "bad_value",
-        )
-    if _DECIMAL_COMMA.fullmatch(t):
-        raise _CellError(
-            f"{t!r} uses a decimal comma; write {t.replace(',', '.')!r} "
-            "(or, if the comma separates thousands, leave it out)",
-            "bad_value",
-        )
-    m = _NUMBER.fullmatch(t)
-    if not m:
-        raise _CellError(f"cannot read {t!r} as a number", "bad_value")
-    try:
-        value = Decimal(m.group("num"))
-    except InvalidOperation:  # pragma: no cover - the regex only admits numbers
-        raise _CellError(f"cannot read {t!r} as a number", "bad_value") from None
-    if value < 0:
-        raise _CellError(f"{t!r} is negative", "bad_value")
-    if value.adjusted() > _MAX_MAGNITUDE:  # before int(): a million-digit number takes seconds to convert
-        raise _CellError(f"{t!r} is far too large for a month's usage", "out_of_range")
-    if value and value.adjusted() < -_MAX_MAGNITUDE:
-        raise _CellError(f"{t!r} is too small to be a usage figure; write 0 if there was no usage", "bad_value")
-    return value, m.group("unit")
 
 
 def _whole(value: Decimal, text: str, what: str) -> int:
     if value != value.to_integral_value():
-        raise _CellError(f"{text.strip()!r} is not a whole number of {what}", "bad_value")
+        raise CellError(f"{text.strip()!r} is not a whole number of {what}", "bad_value")
     return int(value)
 
 
 def _cell_value(name: str, text: str, unit: str | None) -> int | None:
     """Read one cell of column ``name``; ``unit`` is the unit from the header, if any."""
     if len(text) > MAX_CELL:
-        raise _CellError(f"the cell holds {len(text):,} characters: too long for a usage figure or a month", "bad_value")
+        raise CellError(f"the cell holds {len(text):,} characters: too long for a usage figure or a month", "bad_value")
     if name == "month":
-        return _parse_month(text)
+        return parse_month_cell(text)
     if name == "app_data_kb" and not text.strip():
         return 0
     if name == "data_days" and not text.strip():
         return None
-    value, written_unit = _number(text)
+    value, written_unit = parse_number(text)
     cell_unit = written_unit.lower() if written_unit else None
     if name in ("data_kb", "app_data_kb"):
         unit = written_unit or unit
         if unit is None:
             if value == 0:
                 return 0
-            raise _CellError(
+            raise CellError(
                 f"{text.strip()!r} has no unit; write e.g. '{text.strip()} MB' in the cell, "
                 "or put the unit in the header (data_mb, 流量(MB))",
                 "bad_unit",
@@ -651,31 +427,31 @@ def _cell_value(name: str, text: str, unit: str | None) -> int | None:
         try:
             unit = units.data_unit(unit)
         except units.UnitError as exc:
-            raise _CellError(str(exc), "bad_unit") from None
+            raise CellError(str(exc), "bad_unit") from None
         try:
             with localcontext() as ctx:
                 ctx.prec = 2 * MAX_CELL  # exact: at most MAX_CELL digits times KB per unit
                 return units.parse_data_kb(value, default_unit=unit, exact=False)
         except units.UnitError as exc:  # pragma: no cover - checked above
-            raise _CellError(str(exc), "bad_value") from None
+            raise CellError(str(exc), "bad_value") from None
     if name == "voice_min":
-        if cell_unit in _SECONDS:
-            raise _CellError(f"{text.strip()!r} is in seconds; give minutes", "bad_unit")
-        if cell_unit is not None and cell_unit not in _VOICE_UNITS:
-            raise _CellError(
+        if cell_unit in SECOND_UNITS:
+            raise CellError(f"{text.strip()!r} is in seconds; give minutes", "bad_unit")
+        if cell_unit is not None and cell_unit not in MINUTE_UNITS:
+            raise CellError(
                 f"unknown voice unit {written_unit!r} in {text.strip()!r}; give minutes, e.g. '30' or '30 min'",
                 "bad_unit",
             )
         return int(value.to_integral_value(rounding=ROUND_CEILING))
     if name == "sms":
         if cell_unit is not None and cell_unit not in _SMS_UNITS:
-            raise _CellError(
+            raise CellError(
                 f"unknown unit {written_unit!r} in {text.strip()!r}; give a number of messages", "bad_unit"
             )
         return _whole(value, text, "messages")
     # data_days
     if cell_unit is not None and cell_unit not in _DAY_UNITS:
-        raise _CellError(f"unknown unit {written_unit!r} in {text.strip()!r}; give a number of days", "bad_unit")
+        raise CellError(f"unknown unit {written_unit!r} in {text.strip()!r}; give a number of days", "bad_unit")
     return _whole(value, text, "days")
 
 
@@ -683,48 +459,20 @@ def _python_value(name: str, value: object) -> int | None:
     """A value given to :meth:`UsageHistory.from_rows`."""
     if name == "month":
         if isinstance(value, str):
-            return _parse_month(value)
+            return parse_month_cell(value)
         year, month = getattr(value, "year", None), getattr(value, "month", None)
         if isinstance(year, int) and isinstance(month, int) and 1 <= month <= 12:
             return year * 12 + month - 1
-        raise _CellError(f"{value!r} is not a month; give 'YYYY-MM'", "bad_month")
+        raise CellError(f"{value!r} is not a month; give 'YYYY-MM'", "bad_month")
     if value is None and name == "data_days":
         return None
     if isinstance(value, str):
         return _cell_value(name, value, None)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _CellError(f"{value!r} is not a whole number", "bad_value")
+        raise CellError(f"{value!r} is not a whole number", "bad_value")
     if value < 0:
-        raise _CellError(f"{value!r} is negative", "bad_value")
+        raise CellError(f"{value!r} is negative", "bad_value")
     return value
-
-
-def _parse_month(text: str) -> int:
-    t = unicodedata.normalize("NFKC", text).strip()
-    if not t:
-        raise _CellError("the month is empty", "bad_month")
-    for pattern in _MONTH_PATTERNS:
-        m = pattern.fullmatch(t)
-        if not m:
-            continue
-        year, month = int(m.group("y")), int(m.group("m"))
-        if not 1 <= month <= 12:
-            raise _CellError(f"{t!r} has month {month}; months run from 1 to 12", "bad_month")
-        if not _MIN_YEAR <= year <= _MAX_YEAR:
-            raise _CellError(f"{t!r} has year {year}; expected a year between {_MIN_YEAR} and {_MAX_YEAR}", "bad_month")
-        if "d" in m.groupdict():
-            try:
-                date(year, month, int(m.group("d")))
-            except ValueError:
-                raise _CellError(f"{t!r} is not a valid date", "bad_month") from None
-        return year * 12 + month - 1
-    if _norm(t) in _TOTAL_WORDS:
-        raise _CellError(f"{t!r} looks like a total row; delete it and keep one row per month", "bad_month")
-    raise _CellError(f"{t!r} is not a month; write it as {_MONTH_FORMATS}", "bad_month")
-
-
-def _month_text(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def _month_index(text: str) -> int:
@@ -755,7 +503,7 @@ def _range_problems(row: _Row, source: str, headers: dict[str, str]) -> Iterable
         if row.month is not None:
             days = calendar.monthrange(row.month // 12, row.month % 12 + 1)[1]
             if row.data_days > days:
-                yield out("data_days", f"{row.data_days} days with data, but {_month_text(row.month)} has {days} days")
+                yield out("data_days", f"{row.data_days} days with data, but {month_text(row.month)} has {days} days")
         used = (row.data_kb or 0) + (row.app_data_kb or 0)
         if row.data_days == 0 and used > 0:
             yield out("data_days", f"0 days with data, but {units.format_kb(used)} of data was used")
@@ -792,7 +540,7 @@ def _build(
             count = "twice" if len(same) == 2 else f"{len(same)} times"
             problems.append(
                 Problem(
-                    f"month {_month_text(same[0].month or 0)} appears {count}: {places}; keep one row per month",
+                    f"month {month_text(same[0].month or 0)} appears {count}: {places}; keep one row per month",
                     file=source,
                     line=same[1].line,
                     field=month_header,
@@ -809,9 +557,9 @@ def _build(
             if not missing:
                 continue
             if len(missing) <= 6:
-                names = ", ".join(_month_text(m) for m in missing)
+                names = ", ".join(month_text(m) for m in missing)
             else:
-                names = f"{_month_text(missing[0])} to {_month_text(missing[-1])} ({len(missing)} months)"
+                names = f"{month_text(missing[0])} to {month_text(missing[-1])} ({len(missing)} months)"
             what = f"month {names} is" if len(missing) == 1 else f"months {names} are"
             problems.append(
                 Problem(
@@ -822,17 +570,10 @@ def _build(
                     code="month_gap",
                 )
             )
-    if problems:
-        problems.sort(key=lambda p: p.line or 0)
-        if len(problems) > MAX_PROBLEMS:
-            more = len(problems) - MAX_PROBLEMS
-            problems = problems[:MAX_PROBLEMS] + [
-                Problem(f"... and {more} more problems", file=source, code="truncated")
-            ]
-        raise DataError(problems)
+    raise_problems(problems)
     return UsageHistory(
         source=source,
-        months=tuple(_month_text(r.month or 0) for r in dated),
+        months=tuple(month_text(r.month or 0) for r in dated),
         voice_min=tuple(r.voice_min or 0 for r in dated),
         sms=tuple(r.sms or 0 for r in dated),
         data_kb=tuple(r.data_kb or 0 for r in dated),

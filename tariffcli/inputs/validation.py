@@ -118,13 +118,20 @@ def _user_loc(loc: Sequence[str | int], data: Any) -> tuple[str | int, ...]:
     out: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node or isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if _holds(node, part):
             out.append(part)
             node = node[part]
         elif isinstance(part, int) or not _is_union_tag(part):
             out.append(part)
             node = None
     return tuple(out)
+
+
+def _holds(node: Any, part: str | int) -> bool:
+    """Whether ``part`` is a key of the mapping ``node``, or an index of the list ``node``."""
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
 
 
 def _is_union_tag(part: str) -> bool:

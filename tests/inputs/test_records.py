@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import tariffcli.inputs.records as records_module
 from tariffcli.analyze.report import analyze
+from tariffcli.inputs.csvtext import CellError
 from tariffcli.inputs.records import (
     DAYS,
     billed_minutes,
@@ -23,7 +24,7 @@ from tariffcli.inputs.records import (
     parse_duration,
     parse_records_csv,
 )
-from tariffcli.inputs.usage import UsageHistory, _CellError
+from tariffcli.inputs.usage import UsageHistory
 from tariffcli.model.errors import DataError
 
 
@@ -97,7 +98,7 @@ def test_a_bare_duration_is_minutes_when_the_header_says_so() -> None:
 
 @pytest.mark.parametrize("text", ["", "abc", "1:75", "25 hours", "00:61:00", "90000"])
 def test_bad_durations_are_refused(text: str) -> None:
-    with pytest.raises(_CellError):
+    with pytest.raises(CellError):
         parse_duration(text)
 
 

@@ -20,8 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tariffcli.inputs.records as records_module
-from tariffcli.inputs.records import _parse_careful, _parse_fast, parse_records_csv
-from tariffcli.inputs.usage import _decode
+from tariffcli.inputs.csvtext import decode
+from tariffcli.inputs.records import parse_records_csv
+from tariffcli.inputs.records.careful import parse_careful
+from tariffcli.inputs.records.fast import parse_fast
 from tariffcli.model.errors import DataError
 
 SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -183,9 +185,9 @@ def record_files(draw: st.DrawFn, regular: bool = True) -> tuple[bytes, str]:
 @given(record_files())
 def test_column_by_column_reading_equals_the_row_by_row_reading(file: tuple[bytes, str]) -> None:
     data, _ = file
-    text = _decode(data, "r.csv")
-    careful = _parse_careful(text, "r.csv", 60)
-    fast = _parse_fast(text, "r.csv", 60)
+    text = decode(data, "r.csv")
+    careful = parse_careful(text, "r.csv", 60)
+    fast = parse_fast(text, "r.csv", 60)
     assert fast is not None, "a well-formed file must be read column by column"
     assert fast == careful
 
@@ -194,10 +196,10 @@ def test_column_by_column_reading_equals_the_row_by_row_reading(file: tuple[byte
 @given(record_files(regular=False), st.sampled_from([1, 30, 60, 300]))
 def test_irregular_files_give_the_same_result_either_way(file: tuple[bytes, str], increment: int) -> None:
     data, _ = file
-    text = _decode(data, "r.csv")
-    fast = _parse_fast(text, "r.csv", increment)
+    text = decode(data, "r.csv")
+    fast = parse_fast(text, "r.csv", increment)
     try:
-        careful = _parse_careful(text, "r.csv", increment)
+        careful = parse_careful(text, "r.csv", increment)
     except DataError:
         assert fast is None
     else:
@@ -247,10 +249,10 @@ def test_a_larger_generated_file_reads_the_same_either_way() -> None:
         sys.path.remove(str(REPO / "benchmarks"))
     for style, encoding in (("household", "gb18030"), ("seed002", "utf-8-sig")):
         data = generate(5_000, 3, style).encode(encoding)
-        text = _decode(data, "big.csv")
-        fast = _parse_fast(text, "big.csv", 60)
+        text = decode(data, "big.csv")
+        fast = parse_fast(text, "big.csv", 60)
         assert fast is not None
-        assert fast == _parse_careful(text, "big.csv", 60)
+        assert fast == parse_careful(text, "big.csv", 60)
         assert sum(sum(lr.records) for lr in fast.lines) == 5_000
 
 

@@ -133,10 +133,10 @@ _LINE_PIECES = st.lists(st.sampled_from(["a", ",", "1", " ", "\r", "通话", "�
     st.binary(max_size=4).filter(lambda b: b"\n" not in b),
 ), max_size=8))
 def test_mixed_encodings_finds_the_first_line_of_each_kind(lines_of_bytes):
-    from tariffcli.inputs.usage import _mixed_encodings
+    from tariffcli.inputs.csvtext import mixed_encodings
 
     data = b"\n".join(lines_of_bytes)
-    assert _mixed_encodings(data) == _mixed_encodings_line_by_line(data)
+    assert mixed_encodings(data) == _mixed_encodings_line_by_line(data)
 
 
 def test_bytes_that_are_neither_utf8_nor_gb18030():

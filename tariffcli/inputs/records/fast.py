@@ -1,0 +1,428 @@
+"""Reading large itemized-records files column by column, with pyarrow and numpy (imported only here, when used).
+
+:func:`parse_fast` gives the same :class:`~tariffcli.inputs.records.model.Records`
+as :func:`~tariffcli.inputs.records.careful.parse_careful`, or None whenever
+that is not certain. Every cell is either read by a vectorised pattern that
+admits only cells the row-by-row functions read the same way, or by those
+functions themselves once per distinct value.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from tariffcli.inputs.csvtext import CellError, norm, word_key
+from tariffcli.inputs.records.cells import normalise_line, parse_day, parse_duration, parse_volume, parse_word
+from tariffcli.inputs.records.layout import (
+    Head,
+    Layout,
+    assemble,
+    left_out_warnings,
+    physical_lines,
+    read_head,
+    read_layout,
+)
+from tariffcli.inputs.records.model import (
+    CALL_TYPE_OF,
+    DAYS,
+    DIRECTION_OF,
+    DIRECTION_WORDS,
+    ROAMING_OF,
+    ROAMING_WORDS,
+    TYPE_OF,
+    TYPE_WORDS,
+    Records,
+)
+from tariffcli.model import units
+from tariffcli.model.errors import DataError
+from tariffcli.model.limits import MAX_DATA_KB
+
+_CLOCK = r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?"
+_DAY_FORMATS = (
+    # (RE2 pattern of a whole cell, RE2 pattern of its date part): each pattern admits only cells that
+    # parse_day reads with the same pattern, with an ASCII-only time it accepts; the date part is then read by
+    # parse_day itself, once per distinct date. Anything else goes to parse_day whole, once per distinct cell.
+    (r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T]+" + _CLOCK + r")?$", r"^(?P<d>[^ T]*)"),
+    (r"^\d{8}(?:(?:[01]\d|2[0-3])[0-5]\d[0-5]\d)?$", r"^(?P<d>\d{8})"),
+    (r"^\d{4} *年 *\d{1,2} *月 *\d{1,2} *日(?: *" + _CLOCK + r")?$", r"^(?P<d>[^日]*日)"),
+)
+_VOLUME = r"^(?P<i>\d{1,9})(?:\.(?P<f>\d{1,3}))?(?P<u>[A-Za-z]{0,2})$"
+"""Volumes read with integer arithmetic (exact: at most 10^12 thousandths times 1024^2); others by parse_volume."""
+_BLANK = r"^[ \t]*$"
+"""Cells taken as blank here (a subset of what str.strip() empties)."""
+_KIND_CODE = {"call": 0, "sms": 1, "data": 2, "other": 3}
+_DIRECTION_CODE = {None: 0, "out": 1, "in": 2}
+
+
+def _or_none(fn: Any, *args: Any) -> Any:
+    try:
+        return fn(*args)
+    except CellError:
+        return None
+
+
+def _day_code(text: str) -> int:
+    """Month index * 32 + day of a date cell; -1 when it is not a date."""
+    day = _or_none(parse_day, text)
+    return -1 if day is None else (day.year * 12 + day.month - 1) * 32 + day.day
+
+
+def _type_codes(text: str) -> tuple[int, int]:
+    kind = _or_none(parse_word, text, TYPE_OF, "record type", TYPE_WORDS)
+    if kind is None:
+        return -1, 0
+    return _KIND_CODE[kind], _DIRECTION_CODE[CALL_TYPE_OF.get(word_key(norm(text)))]
+
+
+def _direction_code(text: str) -> int:
+    direction = _or_none(parse_word, text, DIRECTION_OF, "direction", DIRECTION_WORDS)
+    return -1 if direction is None else _DIRECTION_CODE[direction]
+
+
+def _roaming_code(text: str) -> int:
+    roaming = _or_none(parse_word, text, ROAMING_OF, "roaming flag", ROAMING_WORDS)
+    return -1 if roaming is None else int(bool(roaming))
+
+
+def _unit_factor(written: str, header_unit: str | None) -> int:
+    """KB per unit of a volume written with ``written`` ('' for none): -1 for no unit at all, 0 for 'ask parse_volume'."""
+    chosen = written or header_unit
+    if chosen is None:
+        return -1
+    try:
+        factor = units.KB_PER[units.data_unit(chosen)]
+    except units.UnitError:
+        return 0
+    return factor if factor <= units.KB_PER["GB"] else 0
+
+
+def _quotes_are_plain(body: str, delimiter: str, pa: Any, pc: Any) -> bool:
+    """Whether every line's quotes are ones pyarrow and Python's csv module (strict) read alike.
+
+    That is: a quoted cell is quoted whole and closed on its line; an unquoted cell does not start with a quote.
+    """
+    d = {"\t": r"\t"}.get(delimiter, delimiter)
+    cell = rf'(?:"(?:[^"\r\n]|"")*"|(?:[^"{d}\r\n][^{d}\r\n]*)?)'
+    lines = pc.split_pattern(pa.array([body]), "\n").flatten()
+    return bool(pc.all(pc.match_substring_regex(lines, rf"^{cell}(?:{d}{cell})*\r?$")).as_py())
+
+
+def _distinct(values: Any, n: int, np: Any, pc: Any) -> tuple[Any, list[str]]:
+    """(index of each row's value into the distinct values, the distinct values); ``None`` is a column of ''."""
+    if values is None:
+        return np.zeros(n, np.intp), [""]
+    encoded = pc.dictionary_encode(values)
+    return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
+
+
+def _day_codes(values: Any, np: Any, pa: Any, pc: Any) -> Any:
+    """Month index * 32 + day of every cell of a date column (-1: not a date)."""
+    n = len(values)
+    code = np.full(n, -1, np.int32)
+    todo = np.ones(n, np.bool_)
+    for whole, part in _DAY_FORMATS:
+        if not todo.any():
+            break
+        hit = pc.match_substring_regex(values, whole).to_numpy(zero_copy_only=False) & todo
+        if hit.any():
+            dates = pc.struct_field(pc.extract_regex(values.filter(pa.array(hit)), part), [0])
+            idx, distinct = _distinct(dates, 0, np, pc)
+            code[hit] = np.array([_day_code(v) for v in distinct], np.int32)[idx]
+            todo &= ~hit
+    if todo.any():
+        idx, distinct = _distinct(values.filter(pa.array(todo)), 0, np, pc)
+        code[todo] = np.array([_day_code(v) for v in distinct], np.int32)[idx]
+    return code
+
+
+def _volume_codes(distinct: list[str], header_unit: str | None, np: Any, pa: Any, pc: Any) -> Any:
+    """KB of each distinct volume cell (-1: parse_volume refuses it)."""
+    values = pa.array(distinct, pa.string())
+    kb = np.full(len(distinct), -1, np.int64)
+    parts = pc.extract_regex(values, _VOLUME)
+    read = parts.is_valid().to_numpy(zero_copy_only=False)
+    if read.any():
+        got = parts.filter(pa.array(read))
+        whole = pc.cast(pc.struct_field(got, [0]), pa.int64()).to_numpy(zero_copy_only=False)
+        thousandths = pc.cast(pc.utf8_rpad(pc.struct_field(got, [1]), 3, "0"), pa.int64()).to_numpy(zero_copy_only=False)
+        idx, written = _distinct(pc.struct_field(got, [2]), 0, np, pc)
+        factor = np.array([_unit_factor(w, header_unit) for w in written], np.int64)[idx]
+        scaled = whole * 1000 + thousandths
+        value = np.where(factor > 0, -(-(scaled * np.maximum(factor, 0)) // 1000), 0)
+        exact = ((factor > 0) | ((factor == -1) & (scaled == 0))) & (value <= MAX_DATA_KB)
+        where = np.flatnonzero(read)
+        kb[where[exact]] = value[exact]
+        read[where[~exact]] = False
+    for i in np.flatnonzero(~read).tolist():
+        kb[i] = -1 if (v := _or_none(parse_volume, distinct[i], header_unit)) is None else v
+    return kb
+
+
+
+def _total(bins: Any, amounts: Any, length: int) -> Any:
+    """Sum of ``amounts`` per bin, exact in int64."""
+    import numpy as np
+
+    if int(amounts.sum()) < 2**53:  # every partial sum is exact in float64
+        return np.bincount(bins, weights=amounts, minlength=length).astype(np.int64)
+    out = np.zeros(length, np.int64)
+    np.add.at(out, bins, amounts)
+    return out
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """The string columns of a file's rows (blank rows left out), read through the header's layout."""
+
+    table: Any
+    """A pyarrow table of strings, one chunk per column."""
+    ncols: int
+    rows: int
+    layout: Layout
+
+    def column(self, name: str) -> Any:
+        """The cells of field ``name`` as one pyarrow array; None when the file has no such column."""
+        col = self.layout.columns.get(name)
+        return None if col is None or col.index >= self.ncols else self.table.column(col.index).combine_chunks()
+
+    def distinct(self, name: str) -> tuple[Any, list[str]]:
+        """(index of each row's cell into the distinct cells, the distinct cells) of field ``name``."""
+        import numpy as np
+        import pyarrow.compute as pc
+
+        return _distinct(self.column(name), self.rows, np, pc)
+
+    def codes(self, name: str, fn: Any, dtype: Any = None) -> Any:
+        """fn of every row's cell, computed once per distinct value (int8 unless ``dtype`` says otherwise)."""
+        import numpy as np
+
+        idx, distinct = self.distinct(name)
+        return np.array([fn(v) for v in distinct], np.int8 if dtype is None else dtype)[idx]
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """What every row holds, as numpy arrays with one entry per row."""
+
+    month: Any
+    """Month index (year * 12 + month - 1)."""
+    day: Any
+    """Day of the month."""
+    kind: Any
+    """:data:`_KIND_CODE` of the record type."""
+    direction: Any
+    """:data:`_DIRECTION_CODE` of the direction."""
+    line: Any
+    """Index into :attr:`line_names`."""
+    line_names: list[str]
+    roaming: Any
+    seconds: Any
+    """Seconds of a call (0 for others)."""
+    kb: Any
+    """KB of a data session (0 for others)."""
+    assumed_out: int
+    """Calls and SMS taken as outgoing because the file has no direction column."""
+
+
+def parse_fast(text: str, source: str, call_increment_s: int) -> Records | None:
+    """The same result as :func:`~tariffcli.inputs.records.careful.parse_careful`; None whenever that is not certain.
+
+    A cell the row-by-row functions refuse, a row of another width, a quote that
+    pyarrow and the csv module might read differently, a month with implausibly
+    much data: the answer is None, and the row-by-row reading reports it.
+    """
+    if call_increment_s <= 0:
+        return None
+    try:
+        head = read_head(text, source)
+    except DataError:
+        return None
+    if head is None:
+        return None
+    layout, problems = read_layout(head.cells, head.line, source)
+    if problems:
+        return None
+    cells = _read_table(text, head, layout)
+    if cells is None:
+        return None
+    rows = _read_rows(cells)
+    if rows is None:
+        return None
+    return _totals(rows, source, layout, call_increment_s)
+
+
+def _read_table(text: str, head: Head, layout: Layout) -> _Cells | None:
+    """The rows after the header as string columns, rows of blank cells left out.
+
+    None when pyarrow might read the rows otherwise than the csv module (quotes,
+    ragged rows, huge cells), or when a row without a date is not blank throughout.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    delimiter = head.delimiter
+    if text.find('"', head.end) >= 0 and not _quotes_are_plain(text[head.end:], delimiter, pa, pc):
+        return None
+    first = next((ln.rstrip("\r\n") for ln in physical_lines(text, head.end) if ln.rstrip("\r\n")), None)
+    if first is None:
+        return None
+    width, ncols = len(head.cells), len(next(csv.reader([first], delimiter=delimiter)))
+    names = [f"c{i}" for i in range(ncols)]
+    body = pa.py_buffer(text.encode("utf-8")).slice(len(text[:head.end].encode("utf-8")))
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(body),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False, ignore_empty_lines=True),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except pa.ArrowInvalid:  # a row of another width, mostly
+        return None
+    del body
+    limit = csv.field_size_limit()
+    for column in table.columns:
+        if column.null_count or (pc.max(pc.binary_length(column)).as_py() or 0) >= limit:
+            return None
+
+    def all_blank(columns: Iterable[Any]) -> bool:
+        return all(pc.all(pc.match_substring_regex(c, _BLANK)).as_py() is not False for c in columns)
+
+    # rows of blank cells are skipped: a row whose date is blank must be blank throughout
+    day_index = layout.columns[layout.day_field].index
+    if day_index >= ncols:
+        return None  # no row has a date
+    blank = pc.match_substring_regex(table.column(day_index), _BLANK)
+    if pc.any(blank).as_py():
+        if not all_blank(table.filter(blank).columns):
+            return None
+        table = table.filter(pc.invert(blank))
+    if table.num_rows == 0 or not all_blank(table.columns[width:]):
+        return None
+    return _Cells(table.combine_chunks(), ncols, table.num_rows, layout)
+
+
+def _kinds(cells: _Cells) -> tuple[Any, Any] | None:
+    """(kind, direction) codes of every row: from the type column, or from which of duration and volume a row has."""
+    import numpy as np
+
+    n, columns = cells.rows, cells.layout.columns
+    if "type" in columns:
+        idx, distinct = cells.distinct("type")
+        both = np.array([_type_codes(v) for v in distinct], np.int8).reshape(-1, 2)
+        kind, direction = both[idx, 0], both[idx, 1]
+        if (kind < 0).any():
+            return None
+        return kind, direction
+    has_d = cells.codes("duration", lambda v: bool(v.strip())) if "duration" in columns else np.zeros(n, int)
+    has_v = cells.codes("volume", lambda v: bool(v.strip())) if "volume" in columns else np.zeros(n, int)
+    if (has_d == has_v).any():
+        return None
+    return np.where(has_d > 0, 0, 2).astype(np.int8), np.zeros(n, np.int8)
+
+
+def _lines(cells: _Cells) -> tuple[list[str], Any] | None:
+    """(the lines' names, sorted; each row's index into them); None when a row's number is empty."""
+    import numpy as np
+
+    if "line" not in cells.layout.columns:
+        return [""], np.zeros(cells.rows, np.int32)
+    idx, distinct = cells.distinct("line")
+    normalised = [normalise_line(v) for v in distinct]
+    if "" in normalised:
+        return None
+    line_names = sorted(set(normalised))
+    rank = {name: i for i, name in enumerate(line_names)}
+    return line_names, np.array([rank[v] for v in normalised], np.int32)[idx]
+
+
+def _read_rows(cells: _Cells) -> _Rows | None:
+    """Every row's day, kind, direction, line, roaming flag, seconds and KB; None at the first cell not read exactly."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    layout, n = cells.layout, cells.rows
+    day_code = _day_codes(cells.column(layout.day_field), np, pa, pc)
+    if (day_code < 0).any():
+        return None
+    kinds = _kinds(cells)
+    if kinds is None:
+        return None
+    kind, direction = kinds
+    call, sms, data = (kind == 0), (kind == 1), (kind == 2)
+    lines = _lines(cells)
+    if lines is None:
+        return None
+    roaming = np.zeros(n, np.bool_)
+    if "roaming" in layout.columns:
+        flag = cells.codes("roaming", _roaming_code)
+        if (flag < 0).any():
+            return None
+        roaming = flag > 0
+    unknown = (call | sms) & (direction == 0)
+    assumed_out = 0
+    if "direction" in layout.columns:
+        said = cells.codes("direction", _direction_code)
+        if (unknown & (said < 0)).any():
+            return None
+        direction = np.where(unknown, said, direction)
+    else:
+        assumed_out = int(unknown.sum())
+        direction = np.where(unknown, 1, direction)
+    seconds = np.zeros(n, np.int32)
+    if call.any():
+        if "duration" not in layout.columns:
+            return None
+        unit = layout.duration_unit
+        seconds = cells.codes("duration", lambda v: -1 if (s := _or_none(parse_duration, v, unit)) is None else s,
+                              np.int32)
+        if (call & (seconds < 0)).any():
+            return None
+    kb = np.zeros(n, np.int64)
+    if data.any():
+        if "volume" not in layout.columns:
+            return None
+        idx, distinct = cells.distinct("volume")
+        kb = _volume_codes(distinct, layout.volume_unit, np, pa, pc)[idx]
+        if (data & (kb < 0)).any():
+            return None
+    return _Rows(day_code // 32, day_code % 32, kind, direction, lines[1], lines[0], roaming, seconds, kb, assumed_out)
+
+
+def _totals(rows: _Rows, source: str, layout: Layout, call_increment_s: int) -> Records | None:
+    """The totals per line and month, and per day; None when a month has implausibly much data."""
+    import numpy as np
+
+    call, sms, data, other = (rows.kind == 0), (rows.kind == 1), (rows.kind == 2), (rows.kind == 3)
+    first, last = int(rows.month.min()), int(rows.month.max())
+    months = last - first + 1
+    cell = rows.line * months + (rows.month - first)
+    size = len(rows.line_names) * months
+    roaming = rows.roaming & ~other
+    billed_call = call & (rows.direction == 1) & ~roaming
+    billed_sms = sms & (rows.direction == 1) & ~roaming
+    billed_data = data & ~roaming
+
+    started = -(-rows.seconds[billed_call].astype(np.int64) // call_increment_s)
+    data_kb = rows.kb[billed_data]
+    sums = {
+        "voice_min": _total(cell[billed_call], -(-(started * call_increment_s) // 60), size),
+        "sms": np.bincount(cell[billed_sms], minlength=size),
+        "data_kb": _total(cell[billed_data], data_kb, size),
+        "records": np.bincount(cell, minlength=size),
+        "calls": np.bincount(cell[billed_call], minlength=size),
+        "roaming": np.bincount(cell[roaming], minlength=size),
+    }
+    if (sums["data_kb"] > MAX_DATA_KB).any():
+        return None
+    daily = _total(cell[billed_data].astype(np.int64) * DAYS + rows.day[billed_data] - 1, data_kb, size * DAYS)
+    layout.warnings.extend(left_out_warnings(source, rows.assumed_out, int(other.sum()), int(roaming.sum())))
+    shape = (len(rows.line_names), months)
+    return assemble(source, layout, first, rows.line_names,
+                    {field: values.reshape(shape).tolist() for field, values in sums.items()},
+                    daily.reshape(shape + (DAYS,)).tolist())

@@ -1,0 +1,165 @@
+"""What the header of an itemized-records file says, and how the readers' totals become :class:`Records`.
+
+Both readers (row by row in :mod:`.careful`, column by column in :mod:`.fast`)
+start from :func:`read_head` and :func:`read_layout` and end with
+:func:`assemble`, so they agree on columns, units, warnings and the result's shape.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from tariffcli.inputs.csvtext import (
+    CellError,
+    Column,
+    cell_problem,
+    decode,
+    missing_column,
+    month_text,
+    read_header,
+    split_header,
+    split_records,
+)
+from tariffcli.inputs.records.cells import check_duration_unit, check_volume_unit
+from tariffcli.inputs.records.model import ALIASES, DAYS, LineRecords, Records
+from tariffcli.model.errors import Problem
+
+
+@dataclass(frozen=True)
+class Head:
+    """The header record of a file, read the way :func:`~tariffcli.inputs.csvtext.split_records` reads it."""
+
+    delimiter: str
+    line: int
+    cells: list[str]
+    end: int
+    """Where the text after the header record starts."""
+
+
+_PHYSICAL_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+"""A line with its end, as ``io.StringIO(text, newline="")`` yields them (and the csv module reads them)."""
+
+
+def physical_lines(text: str, start: int = 0) -> Iterator[str]:
+    """The lines of ``text`` from ``start``, each with its end (see :data:`_PHYSICAL_LINE`)."""
+    return (m.group() for m in _PHYSICAL_LINE.finditer(text, start))
+
+
+def read_head(text: str, source: str) -> Head | None:
+    """The first non-blank record (same delimiter, line number and errors as ``split_records``), reading no further.
+
+    None when the text has no non-blank record.
+    """
+    first = next((ln for ln in physical_lines(text) if ln.strip()), "")
+    delimiter = ","
+    if "," not in first:
+        if "\t" in first:
+            delimiter = "\t"
+        elif ";" in first:
+            delimiter = ";"
+    consumed = 0
+
+    def counted() -> Iterator[str]:
+        nonlocal consumed
+        for ln in physical_lines(text):
+            consumed += len(ln)
+            yield ln
+
+    reader = csv.reader(counted(), delimiter=delimiter, strict=True)
+    previous = 0
+    try:
+        for cells in reader:
+            start = previous + 1
+            previous = reader.line_num
+            if any(c.strip() for c in cells):
+                return Head(delimiter, start, cells, consumed)
+    except csv.Error:
+        split_records(text, source)  # raises the error with its line, as when the whole file is read
+        raise
+    return None
+
+
+def looks_like_records(data: bytes, source: str) -> bool:
+    """Whether the file's header is that of itemized records (it has a date or start-time column).
+
+    Only the header line is parsed: a problem further down is for the parser that reads the file.
+    """
+    head = read_head(decode(data, source), source)
+    if head is None:
+        return False
+    names = {split_header(cell, ALIASES)[0] for cell in head.cells}
+    return bool(names & {"date", "start"})
+
+
+@dataclass
+class Layout:
+    """What the header says: the columns, the warnings so far, and the units of durations and volumes."""
+
+    columns: dict[str, Column]
+    warnings: list[str]
+    duration_unit: str | None
+    volume_unit: str | None
+
+    @property
+    def day_field(self) -> str:
+        """The column that gives each record's day: ``date`` when there is one, else ``start``."""
+        return "date" if "date" in self.columns else "start"
+
+
+def read_layout(header: Sequence[str], header_line: int, source: str) -> tuple[Layout, list[Problem]]:
+    """The layout of a header line, and its problems (missing columns, units that do not fit)."""
+    columns, problems, warnings = read_header(header, header_line, source, ALIASES, "an itemized-records")
+    if "date" not in columns and "start" not in columns:
+        problems.append(missing_column("start", ALIASES, header, header_line, source,
+                                       "start, 起始时间, 通话时间, date or 日期"))
+    if not {"type", "duration", "volume"} & set(columns):
+        problems.append(missing_column("type", ALIASES, header, header_line, source,
+                                       "type or 类型 (call/通话, sms/短信, data/上网), or a duration or volume column"))
+    try:
+        duration_unit = check_duration_unit(columns["duration"].unit) if "duration" in columns else None
+    except CellError as exc:
+        problems.append(cell_problem(source, header_line, columns["duration"].header, exc))
+        duration_unit = None
+    try:
+        volume_unit = check_volume_unit(columns["volume"].unit) if "volume" in columns else None
+    except CellError as exc:
+        problems.append(cell_problem(source, header_line, columns["volume"].header, exc))
+        volume_unit = None
+    return Layout(columns, warnings, duration_unit, volume_unit), problems
+
+
+def left_out_warnings(source: str, assumed_out: int, other: int, roaming: int) -> list[str]:
+    """Warnings about records taken as outgoing, and records left out of the totals (MMS/WLAN, roaming)."""
+    warnings = []
+    if assumed_out:
+        warnings.append(f"{source}: no direction column: every call and SMS is taken as outgoing (an upper bound)")
+    if other:
+        warnings.append(f"{source}: {other} MMS/WLAN/other record(s) left out of the totals")
+    if roaming:
+        warnings.append(f"{source}: {roaming} roaming record(s) left out of the domestic totals")
+    return warnings
+
+
+TOTALS = ("voice_min", "sms", "data_kb", "records", "calls", "roaming")
+"""The monthly totals of :class:`LineRecords`, in the order the readers count them."""
+
+
+def assemble(source: str, layout: Layout, first: int, names: Sequence[str],
+             totals: Mapping[str, Sequence[Sequence[int]]], daily: Sequence[Sequence[Sequence[int]]]) -> Records:
+    """The result: ``totals[field][i][k]`` and ``daily[i][k]`` (DAYS values) of line ``names[i]``, month first + k."""
+    month_ids = range(first, first + len(totals["records"][0]))
+    months = tuple(month_text(m) for m in month_ids)
+    lines = []
+    for i, name in enumerate(names):
+        days = []
+        for k, m in enumerate(month_ids):
+            n = calendar.monthrange(m // 12, m % 12 + 1)[1]
+            days.append(tuple(daily[i][k][:n]) + (0,) * (DAYS - n))
+        lines.append(LineRecords(line=name, months=months, daily_data_kb=tuple(days),
+                                 **{field: tuple(totals[field][i]) for field in TOTALS}))
+    return Records(source=source, months=months, lines=tuple(lines), has_line_column="line" in layout.columns,
+                   warnings=tuple(layout.warnings))
