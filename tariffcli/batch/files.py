@@ -1,11 +1,11 @@
-"""The file side of batch analysis: CSV and Parquet in, Parquet, CSV or JSON lines out, and the Dask engine.
+"""The file side of batch analysis: CSV and Parquet in, Parquet, CSV or JSON lines out.
 
 Thin on purpose: everything that decides a number is in :mod:`tariffcli.batch.analyser`.
-Here paths become Arrow tables (in chunks, so memory stays bounded), output
+Here paths become Arrow tables (in chunks, so memory stays bounded) and output
 tables become files (written to a temporary file beside the target and renamed
-at the end, so an interrupted run never leaves a partial output), and the Dask
-engine hands partitions to :meth:`tariffcli.batch.analyser.Analyser.analyse` on the
-workers. pyarrow is imported inside the functions; dask only by :func:`run_dask`.
+at the end, so an interrupted run never leaves a partial output). pyarrow is
+imported inside the functions. The Dask engine, which reads the input on its
+workers, is :mod:`tariffcli.batch.dask_cluster`.
 """
 
 from __future__ import annotations
@@ -16,19 +16,23 @@ import glob
 import io
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tariffcli.batch.analyser import Analyser, Chunk, InputColumns, Summary, money_columns, resolve_columns
-from tariffcli.inputs.usage import MAX_PROBLEMS
+from tariffcli.batch.chunks import Chunk
+from tariffcli.batch.columns import InputColumns, money_columns, output_columns, resolve_columns
+from tariffcli.model.cells import FORMULA_GUARD, FORMULA_START
 from tariffcli.model.errors import DataError, Problem, UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
+
+__all__ = ["ChunkReader", "InputSpec", "OutputFile", "csv_safe", "fen_to_decimal", "for_files", "input_files",
+           "open_input", "output_format"]
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
 CSV_SUFFIXES = (".csv", ".txt")
@@ -126,10 +130,12 @@ def open_input(pattern: str) -> InputSpec:
     import pyarrow.parquet as pq
 
     files = input_files(pattern)
-    formats = {_format_of(f) for f in files}
-    if None in formats:
-        bad = next(f for f in files if _format_of(f) is None)
-        raise UsageError(f"{bad}: give a .csv or .parquet file", field="input")
+    formats: set[str] = set()
+    for f in files:
+        kind = _format_of(f)
+        if kind is None:
+            raise UsageError(f"{f}: give a .csv or .parquet file", field="input")
+        formats.add(kind)
     if len(formats) > 1:
         raise UsageError("the input mixes CSV and Parquet files; give one kind", field="input")
     fmt = formats.pop()
@@ -177,7 +183,7 @@ class _Counting(io.RawIOBase):
 
 
 class ChunkReader:
-    """Reads an input in chunks of about ``chunk_rows`` rows, as :class:`tariffcli.batch.analyser.Chunk` s.
+    """Reads an input in chunks of about ``chunk_rows`` rows, as :class:`tariffcli.batch.chunks.Chunk` s.
 
     ``position`` and ``total`` measure progress: rows for Parquet, bytes for CSV.
     """
@@ -367,29 +373,26 @@ class OutputFile:
 def csv_safe(table: pa.Table) -> pa.Table:
     """``table`` with each text cell that a spreadsheet would run as a formula neutralised, for CSV output.
 
-    The rule is :func:`tariffcli.render.compare.safe_cell`'s, which compare, plans list
-    and baskets use for their CSV: a cell starting with ``= + - @``, a tab or a
-    carriage return gets a leading apostrophe. Here it is applied to whole Arrow
-    columns (an extract of phone numbers may start every cell with ``+``): the
-    starts are ``render``'s, and what is put before a cell is what ``safe_cell``
-    puts before that start. Other columns, and tables with nothing to change,
-    are returned as they are.
+    The rule is :func:`tariffcli.model.cells.neutralise_formula`'s, which compare,
+    plans list and baskets use for their CSV: a cell starting with ``= + - @``, a
+    tab or a carriage return gets a leading apostrophe. Here it is applied to
+    whole Arrow columns (an extract of phone numbers may start every cell with
+    ``+``). Other columns, and tables with nothing to change, are returned as
+    they are.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
-
-    from tariffcli.render.compare import _FORMULA_START, safe_cell
 
     cols = list(table.columns)
     changed = False
     for k, col in enumerate(table.columns):
         if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
             continue
-        for start in _FORMULA_START:
+        for start in FORMULA_START:
             hit = pc.fill_null(pc.starts_with(col, start), False)
             if not pc.any(hit).as_py():
                 continue
-            prefix = pa.scalar(safe_cell(start).removesuffix(start), col.type)
+            prefix = pa.scalar(FORMULA_GUARD, col.type)
             cols[k] = pc.if_else(hit, pc.binary_join_element_wise(prefix, col, pa.scalar("", col.type)), cols[k])
             changed = True
     return pa.Table.from_arrays(cols, schema=table.schema) if changed else table
@@ -398,93 +401,7 @@ def csv_safe(table: pa.Table) -> pa.Table:
 def _empty_output(top: int) -> pa.Table:
     import pyarrow as pa
 
-    from tariffcli.batch.analyser import output_columns
-
     money = set(money_columns(top))
     types = {"months": pa.int32()}
     return pa.schema([pa.field(c, pa.int64() if c in money else types.get(c, pa.string()))
                       for c in output_columns(top)]).empty_table()
-
-
-# ---------------------------------------------------------------- the Dask engine
-
-
-def _partition(frame: Any, analyser: Analyser) -> pa.Table:
-    """What a Dask worker runs on one partition: the same function as the local engine."""
-    import pyarrow as pa
-
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    return analyser.analyse(table)
-
-
-def run_dask(spec: InputSpec, analyser: Analyser, write: Callable[[pa.Table], None], *,
-             scheduler: str | None = None, workers: int | None = None,
-             progress: Callable[[int, int], None] | None = None, blocksize: str = "64MiB") -> Summary:
-    """Run the analysis on a Dask cluster: the scheduler at ``scheduler``, or a local cluster on loopback.
-
-    The input is read by the workers (so a real cluster needs the files at the
-    same path on every worker, or on shared storage), shuffled so that every
-    subscriber's rows land in one partition, and each partition goes through
-    :meth:`Analyser.analyse`. Output tables come back to this process in
-    partition order and go to ``write``. ``progress(done, partitions)`` is
-    called as each partition arrives.
-    """
-    try:
-        import dask
-        import dask.dataframe as dd
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise UsageError("--engine dask needs dask.distributed: pip install 'tariffcli[dask]'", field="engine") from None
-
-    import logging
-
-    logging.getLogger("distributed.shuffle").setLevel(logging.ERROR)  # start/stop notices of every shuffle
-    cluster = None
-    if scheduler:
-        try:
-            client = Client(scheduler, timeout="20s")
-        except OSError as exc:
-            raise UsageError(f"--scheduler {scheduler}: cannot connect: {exc}", field="scheduler") from None
-    else:
-        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                               host="127.0.0.1", dashboard_address=None)
-        client = Client(cluster)
-    try:
-        files = [str(f.resolve()) for f in spec.files]
-        source = spec.columns.source()
-        if spec.format == "parquet":
-            frame = dd.read_parquet(files, columns=source)
-        else:
-            frame = dd.read_csv(files, usecols=source, dtype=dict.fromkeys(source, "string"),
-                                encoding="gb18030" if spec.encoding == "gb18030" else "utf-8-sig",
-                                blocksize=blocksize, keep_default_na=False, na_values=[""])
-        frame = frame.rename(columns=spec.columns.renames())
-        # every subscriber's rows in one partition; at least two partitions per worker thread
-        threads = sum(client.nthreads().values()) or 1
-        parts = frame.shuffle(on="subscriber", npartitions=max(frame.npartitions, 2 * threads)).to_delayed()
-        shared = client.scatter(analyser, broadcast=True)
-        futures = client.compute([dask.delayed(_partition)(p, shared) for p in parts])
-        summary = Summary()
-        problems: list[Problem] = []
-        for k, fut in enumerate(futures):
-            try:
-                table = fut.result()
-            except DataError as exc:  # keep going: every partition's problems are reported at once
-                problems.extend(p for p in exc.problems if p.code != "more")
-                table = None
-            fut.release()
-            if table is not None and table.num_rows and not problems:
-                summary.add(table)
-                write(table)
-            if progress is not None:
-                progress(k + 1, len(futures))
-        if problems:
-            shown = problems[:MAX_PROBLEMS]
-            if len(problems) > MAX_PROBLEMS:
-                shown.append(Problem(f"... and {len(problems) - MAX_PROBLEMS} more problem(s)", code="more"))
-            raise DataError(shown)
-        return summary
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()

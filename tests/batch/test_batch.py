@@ -22,7 +22,11 @@ from hypothesis import strategies as st
 from strategies import DATA_KB, first_months, plan_dicts
 from typer.testing import CliRunner
 
-from tariffcli.batch.analyser import Analyser, Chunk, project, resolve_columns, run_local
+from tariffcli.batch.analyser import Analyser
+from tariffcli.batch.chunks import Chunk
+from tariffcli.batch.columns import resolve_columns
+from tariffcli.batch.local import run_local
+from tariffcli.batch.projection import project
 from tariffcli.cli.app import app
 from tariffcli.compare.ranking import compare, project_usage
 from tariffcli.engine import Usage, UsageMatrix, compile_plans, simulate, simulate_totals
@@ -332,7 +336,7 @@ FORMULAS = ['=HYPERLINK("http://evil","x")', "+8613800000000", "-1", "@SUM(A1)",
 def test_batch_csv_output_neutralises_formulas_as_compare_does(tmp_path):
     import csv
 
-    from tariffcli.render.compare import safe_cell
+    from tariffcli.render.common import safe_cell
 
     body = "".join(f'"{sid.replace(chr(34), chr(34) * 2)}",2026-01,10,1,100,\n' for sid in FORMULAS)
     src = write_csv(tmp_path / "subs.csv", "subscriber,month,voice_min,sms,data_mb,current_plan\n" + body)
@@ -352,9 +356,10 @@ def test_batch_csv_output_neutralises_formulas_as_compare_does(tmp_path):
 @pytest.mark.parametrize("kind", [pa.string(), pa.large_string()])
 def test_formula_cells_in_every_string_column_and_chunk(kind):
     from tariffcli.batch.files import csv_safe
-    from tariffcli.render.compare import _FORMULA_START, safe_cell
+    from tariffcli.model.cells import FORMULA_START
+    from tariffcli.render.common import safe_cell
 
-    values = [*FORMULAS, None, *(c + "1" for c in _FORMULA_START)]
+    values = [*FORMULAS, None, *(c + "1" for c in FORMULA_START)]
     col = pa.chunked_array([pa.array(values[:3], kind), pa.array(values[3:], kind)])
     table = pa.table({"subscriber": col, "months": pa.array(range(len(values)), pa.int32()),
                       "plan_1": pa.array(["-x", *values[1:]], kind)})
@@ -370,7 +375,7 @@ def test_formula_cells_in_every_string_column_and_chunk(kind):
 def test_summary_keeps_no_counter_that_it_does_not_report():
     from dataclasses import fields
 
-    from tariffcli.batch.analyser import Summary
+    from tariffcli.batch.summary import Summary
 
     table = pcsv.read_csv(pa.py_buffer(SMALL.encode())).rename_columns(
         ["subscriber", "month", "voice_min", "sms", "data", "current_plan"])
@@ -440,7 +445,10 @@ def test_abort_drops_the_partial_output_even_if_closing_fails(tmp_path):
 
 
 def test_dask_engine_on_a_loopback_cluster_equals_the_local_engine(tmp_path):
-    from distributed import LocalCluster
+    import contextlib
+    import socket
+
+    from tariffcli.batch.dask_cluster import local_cluster
 
     table, _ = _random_subscribers(60, seed=11)
     table = table.rename_columns(["subscriber", "month", "voice_min", "sms", "data_kb", "app_data_kb", "data_days",
@@ -453,8 +461,11 @@ def test_dask_engine_on_a_loopback_cluster_equals_the_local_engine(tmp_path):
     common = [str(src / "*.parquet"), "--start", START, "--top", "2", "-q", "-f", "json"]
     local = run("batch", *common, "--out", str(tmp_path / "local.parquet"))
     assert local.exit_code == 0, local.stderr
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster:
+    port_8787 = socket.socket()  # taken, as by an open Jupyter or Dask dashboard: the cluster must still start
+    with contextlib.suppress(OSError):  # already taken by someone else: as good
+        port_8787.bind(("127.0.0.1", 8787))
+        port_8787.listen()
+    with port_8787, local_cluster(2) as cluster:
         remote = run("batch", *common, "--engine", "dask", "--scheduler", cluster.scheduler_address,
                      "--out", str(tmp_path / "dask.parquet"))
     assert remote.exit_code == 0, remote.stderr

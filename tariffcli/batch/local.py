@@ -1,0 +1,131 @@
+"""The local engine: an input's chunks analysed in order, in this process, each subscriber once.
+
+A subscriber's rows may straddle two chunks (the trailing run of one chunk is
+carried over to the next) but must come together; 64-bit hashes of the
+subscribers already written catch one that comes back later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from tariffcli.batch.analyser import Analyser
+from tariffcli.batch.chunks import Chunk
+from tariffcli.batch.summary import Summary
+from tariffcli.inputs.csvtext import MAX_PROBLEMS
+from tariffcli.model.errors import DataError, Problem
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyarrow as pa
+
+__all__ = ["run_local"]
+
+
+class _Seen:
+    """64-bit hashes of the subscribers already written, to catch one whose rows are not together."""
+
+    def __init__(self) -> None:
+        self.hashes = np.zeros(0, np.uint64)
+
+    def check(self, ids: pa.Array, chunk: Chunk, first_row_of: Callable[[int], int]) -> None:
+        import pandas as pd
+
+        h = pd.util.hash_array(np.asarray(ids.to_numpy(zero_copy_only=False)))
+        if self.hashes.size:
+            pos = np.searchsorted(self.hashes, h)
+            hit = (pos < self.hashes.size) & (self.hashes[np.minimum(pos, self.hashes.size - 1)] == h)
+            if hit.any():
+                k = int(np.argmax(hit))
+                file, line, prefix = chunk.where(first_row_of(k))
+                raise DataError(Problem(
+                    f"{prefix}subscriber {ids[k].as_py()!r} appears again after other subscribers' rows; "
+                    "the local engine needs each subscriber's rows together: sort the input by subscriber, "
+                    "or use --engine dask", file=file, line=line, field="subscriber", code="not_grouped"))
+        self.hashes = np.sort(np.concatenate([self.hashes, h]))
+
+
+def _last_run_start(ids: pa.ChunkedArray | pa.Array) -> int:
+    """Index where the trailing run of equal subscriber ids starts (looking back only as far as needed)."""
+    import pyarrow.compute as pc
+
+    n = len(ids)
+    last = ids[n - 1]
+    if not last.is_valid:
+        return n - 1
+    span = 1024
+    while True:
+        lo = max(n - span, 0)
+        same = pc.fill_null(pc.equal(ids.slice(lo), last), False).to_numpy(zero_copy_only=False)
+        differ = np.flatnonzero(~same)
+        if differ.size:
+            return lo + int(differ[-1]) + 1
+        if lo == 0:
+            return 0
+        span *= 8
+
+
+def run_local(chunks: Iterable[Chunk], analyser: Analyser, write: Callable[[pa.Table], None],
+              progress: Callable[[int], None] | None = None) -> Summary:
+    """Analyse ``chunks`` in order, each subscriber once, and hand each output table to ``write``.
+
+    A subscriber's rows may straddle two chunks (they are carried over) but must
+    come together: a subscriber seen again after others is a :class:`DataError`
+    (nothing is written past it; the I/O layer then drops the partial output).
+    ``progress`` is told how many input rows each step consumed.
+    """
+    summary = Summary()
+    seen = _Seen()
+    carry: Chunk | None = None
+    problems: list[Problem] = []
+
+    def emit(part: Chunk) -> None:
+        if problems:  # after a bad chunk, only look for more problems to report them all at once
+            try:
+                analyser.analyse(part, check_only=True)
+            except DataError as exc:
+                problems.extend(exc.problems)
+            return
+        try:
+            out = analyser.analyse(part)
+            ids = out.column("subscriber").combine_chunks()
+            seen.check(ids, part, lambda k: _first_rows(part)[k])
+        except DataError as exc:
+            problems.extend(exc.problems)
+            return
+        summary.add(out)
+        write(out)
+        if progress is not None:
+            progress(part.rows)
+
+    for chunk in chunks:
+        if chunk.rows == 0:
+            continue
+        whole = carry.then(chunk) if carry is not None else chunk
+        cut = _last_run_start(whole.table.column("subscriber"))
+        if cut > 0:
+            emit(whole.slice(0, cut))
+        carry = whole.slice(cut, whole.rows)
+        if len(problems) >= MAX_PROBLEMS:
+            break
+    else:
+        if carry is not None and carry.rows:
+            emit(carry)
+    if problems:
+        shown = [p for p in problems if p.code != "more"][:MAX_PROBLEMS]
+        if len(shown) < len(problems):
+            shown.append(Problem("... and more problems like these", code="more"))
+        raise DataError(shown)
+    return summary
+
+
+def _first_rows(part: Chunk) -> npt.NDArray[np.intp]:
+    """Row of each subscriber's first appearance in ``part``, in output order."""
+    import pyarrow.compute as pc
+
+    col = part.table.column("subscriber").combine_chunks()
+    codes = pc.dictionary_encode(col).indices.to_numpy(zero_copy_only=False)
+    return np.unique(codes, return_index=True)[1]
