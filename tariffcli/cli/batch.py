@@ -5,19 +5,36 @@ show a progress bar on stderr and the summary on stdout. pyarrow, numpy and
 dask are imported inside the command, so ``tariffcli --help`` stays fast.
 """
 
-# No "from __future__ import annotations": typer reads the annotations of the
-# command defined inside register(), which refer to names imported there.
+# No "from __future__ import annotations": typer reads the command's annotations.
 import json
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from tariffcli.cli.options import (
+    DEFAULT_CATALOGUE,
+    DEFAULT_TIMING,
+    CatalogueChoice,
+    Output,
+    Timing,
+    catalogue_options,
+    timing_options,
+    with_groups,
+)
+from tariffcli.cli.output import TableView, emit_result, guard
+from tariffcli.model.errors import UsageError
+
 if TYPE_CHECKING:  # pragma: no cover
-    from tariffcli.batch.analyser import SummaryReport, SummaryRow
+    from tariffcli.batch.analyser import Analyser
+    from tariffcli.batch.files import InputSpec
+    from tariffcli.batch.summary import Summary, SummaryReport, SummaryRow
 
 
 class SummaryFormat(StrEnum):
@@ -85,110 +102,132 @@ def summary_table(report: "SummaryReport") -> Any:
     return table
 
 
+def prepare(source: str, catalogue: CatalogueChoice, timing: Timing, top: int,
+            now: date) -> tuple["InputSpec", "Analyser"]:
+    """The input's files and columns, and the analyser of the chosen plans; warnings go to stderr."""
+    from tariffcli.batch import files as batch_io
+    from tariffcli.batch.analyser import Analyser
+
+    plans = catalogue.load()
+    chosen = catalogue.select(plans)
+    spec = batch_io.open_input(source)
+    for name in spec.columns.ignored:
+        print(f"Warning: {spec.files[0]}: column '{name}' is not used", file=sys.stderr)
+    analyser = Analyser(chosen, known=plans, start=timing.first_month(now), horizon=timing.horizon, top=top,
+                        data_unit=spec.columns.data_unit, app_data_unit=spec.columns.app_data_unit,
+                        labels=spec.columns.names)
+    if analyser.excluded:
+        ids = ", ".join(p.id for p in analyser.excluded)
+        print(f"{len(analyser.excluded)} plan(s) not on sale in {analyser.start} left out: {ids}", file=sys.stderr)
+    return spec, analyser
+
+
+@dataclass(frozen=True)
+class Run:
+    """How the analysis runs: ``--engine`` and its settings, and the progress bar."""
+
+    engine: Engine
+    scheduler: str | None
+    workers: int | None
+    chunk_rows: int
+    quiet: bool
+
+
+def run_engine(spec: "InputSpec", analyser: "Analyser", write: Callable[[Any], None], run: Run) -> "Summary":
+    """Every chunk (local) or partition (dask) through the analyser, with a progress bar on stderr."""
+    from tariffcli.batch import files as batch_io
+    from tariffcli.batch.dask_cluster import run_dask
+    from tariffcli.batch.local import run_local
+
+    with _progress(run.quiet) as bar:
+        if run.engine is Engine.local:
+            reader = batch_io.ChunkReader(spec, run.chunk_rows)
+            task = bar.add_task("batch", total=reader.total, rows=0)
+
+            def advance(rows: int) -> None:
+                bar.update(task, completed=reader.position, rows=bar.tasks[task].fields["rows"] + rows)
+
+            summary = run_local(reader, analyser, write, advance)
+            bar.update(task, completed=reader.total or reader.position)
+        else:
+            task = bar.add_task("batch (dask)", total=None, rows=0)
+
+            def parts(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            summary = run_dask(spec, analyser, write, scheduler=run.scheduler, workers=run.workers, progress=parts)
+            bar.update(task, rows=summary.rows)
+    return summary
+
+
+def run_to_file(spec: "InputSpec", analyser: "Analyser", out: Path | None, run: Run) -> "Summary":
+    """:func:`run_engine`, writing the rows to ``out`` atomically (nothing is left behind on failure)."""
+    from tariffcli.batch import files as batch_io
+
+    sink = batch_io.OutputFile(out, analyser.top) if out is not None else None
+    try:
+        summary = run_engine(spec, analyser, sink.write if sink is not None else (lambda table: None), run)
+        if sink is not None:
+            sink.commit()
+    except BaseException:
+        if sink is not None:
+            sink.abort()
+        raise
+    return summary
+
+
+@with_groups
+def batch(
+    source: Annotated[str, typer.Argument(
+        metavar="INPUT",
+        help="CSV or Parquet: a file, a directory, or a quoted glob ('extract/*.parquet'); "
+             "one row per subscriber and month.",
+    )],
+    catalogue: Annotated[CatalogueChoice, catalogue_options("plans", "operators", "tags")] = DEFAULT_CATALOGUE,
+    timing: Annotated[Timing, timing_options("start", "horizon", "today")] = DEFAULT_TIMING,
+    top: Annotated[int, typer.Option("--top", min=1, max=20, help="Best plans to keep per subscriber.")] = 1,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", dir_okay=False,
+        help="Write one row per subscriber to FILE (.parquet, .csv or .jsonl), atomically.")] = None,
+    fmt: Annotated[SummaryFormat, typer.Option("--format", "-f", help="Summary format on stdout.")]
+    = SummaryFormat.table,
+    engine: Annotated[Engine, typer.Option(
+        "--engine", help="local: chunks in this process; dask: partitions on a Dask cluster.")] = Engine.local,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, help="Workers of the local Dask cluster (default: one per CPU).")] = None,
+    chunk_rows: Annotated[int, typer.Option(
+        "--chunk-rows", min=1_000, help="Input rows per chunk (local engine); bounds memory.")] = 500_000,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Find the cheapest plans for every subscriber in a large usage file; summarise who would save."""
+
+    def body() -> None:
+        from tariffcli.batch import files as batch_io
+
+        if scheduler and engine is not Engine.dask:
+            raise UsageError("--scheduler goes with --engine dask", field="scheduler")
+        now = timing.day()
+        if out is not None:
+            batch_io.output_format(out)  # a wrong suffix fails before any work
+        spec, analyser = prepare(source, catalogue, timing, top, now)
+        t0 = time.perf_counter()
+        summary = run_to_file(spec, analyser, out, Run(engine, scheduler, workers, chunk_rows, quiet))
+        elapsed = time.perf_counter() - t0
+        report = summary.report(analyser)
+        where = f" to {out}" if out is not None else ""
+        print(f"{report.overall.subscribers:,} subscribers ({report.rows:,} rows) analysed{where} in "
+              f"{elapsed:.1f} s ({report.rows / max(elapsed, 1e-9):,.0f} rows/s)", file=sys.stderr)
+        emit_result(Output(format=fmt), {"json": lambda: summary_json(report, out),
+                                         "table": lambda: TableView(summary_table(report))})
+
+    guard(body, json_errors=fmt is SummaryFormat.json)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``batch`` command to the app."""
-    from tariffcli.cli.options import OperatorOpt, PlansOpt, TagOpt, parse_day
-    from tariffcli.cli.output import emit, emit_table, guard
-
-    @app.command()
-    def batch(
-        source: Annotated[str, typer.Argument(
-            metavar="INPUT",
-            help="CSV or Parquet: a file, a directory, or a quoted glob ('extract/*.parquet'); "
-                 "one row per subscriber and month.",
-        )],
-        plans: PlansOpt = None,
-        operator: OperatorOpt = None,
-        tag: TagOpt = None,
-        start: Annotated[str | None, typer.Option(
-            "--start", help="Month a new plan would start (YYYY-MM; default: next month).")] = None,
-        horizon: Annotated[int, typer.Option("--horizon", min=1, max=600, help="Months to simulate.")] = 12,
-        top: Annotated[int, typer.Option("--top", min=1, max=20, help="Best plans to keep per subscriber.")] = 1,
-        out: Annotated[Path | None, typer.Option(
-            "--out", "-o", dir_okay=False,
-            help="Write one row per subscriber to FILE (.parquet, .csv or .jsonl), atomically.")] = None,
-        fmt: Annotated[SummaryFormat, typer.Option("--format", "-f", help="Summary format on stdout.")]
-        = SummaryFormat.table,
-        engine: Annotated[Engine, typer.Option(
-            "--engine", help="local: chunks in this process; dask: partitions on a Dask cluster.")] = Engine.local,
-        scheduler: Annotated[str | None, typer.Option(
-            "--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster).")] = None,
-        workers: Annotated[int | None, typer.Option(
-            "--workers", min=1, help="Workers of the local Dask cluster (default: one per CPU).")] = None,
-        chunk_rows: Annotated[int, typer.Option(
-            "--chunk-rows", min=1_000, help="Input rows per chunk (local engine); bounds memory.")] = 500_000,
-        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
-        today: Annotated[str | None, typer.Option(
-            "--today", help="Pretend today is YYYY-MM-DD (for reproducible runs).", hidden=True)] = None,
-    ) -> None:
-        """Find the cheapest plans for every subscriber in a large usage file; summarise who would save."""
-
-        def body() -> None:
-
-            from tariffcli.batch import files as batch_io
-            from tariffcli.batch.analyser import Analyser, run_local
-            from tariffcli.compare.ranking import select_plans
-            from tariffcli.inputs import files as tio
-            from tariffcli.model.errors import UsageError
-            from tariffcli.model.months import next_month
-
-            if scheduler and engine is not Engine.dask:
-                raise UsageError("--scheduler goes with --engine dask", field="scheduler")
-            now = parse_day(today, "today")
-            if out is not None:
-                batch_io.output_format(out)  # a wrong suffix fails before any work
-            catalogue = tio.load_plans(plans)
-            chosen = select_plans(catalogue, operators=operator or (), tags=tag or ())
-            spec = batch_io.open_input(source)
-            for name in spec.columns.ignored:
-                print(f"Warning: {spec.files[0]}: column '{name}' is not used", file=sys.stderr)
-            analyser = Analyser(chosen, known=catalogue, start=start or next_month(now), horizon=horizon, top=top,
-                                data_unit=spec.columns.data_unit, app_data_unit=spec.columns.app_data_unit,
-                                labels=spec.columns.names)
-            if analyser.excluded:
-                ids = ", ".join(p.id for p in analyser.excluded)
-                print(f"{len(analyser.excluded)} plan(s) not on sale in {analyser.start} left out: {ids}",
-                      file=sys.stderr)
-            sink = batch_io.OutputFile(out, analyser.top) if out is not None else None
-            write = sink.write if sink is not None else (lambda table: None)
-            t0 = time.perf_counter()
-            try:
-                with _progress(quiet) as bar:
-                    if engine is Engine.local:
-                        reader = batch_io.ChunkReader(spec, chunk_rows)
-                        task = bar.add_task("batch", total=reader.total, rows=0)
-
-                        def advance(rows: int) -> None:
-                            bar.update(task, completed=reader.position, rows=bar.tasks[task].fields["rows"] + rows)
-
-                        summary = run_local(reader, analyser, write, advance)
-                        bar.update(task, completed=reader.total or reader.position)
-                    else:
-                        task = bar.add_task("batch (dask)", total=None, rows=0)
-
-                        def parts(done: int, total: int) -> None:
-                            bar.update(task, completed=done, total=total)
-
-                        summary = batch_io.run_dask(spec, analyser, write, scheduler=scheduler, workers=workers,
-                                                    progress=parts)
-                        bar.update(task, rows=summary.rows)
-                if sink is not None:
-                    sink.commit()
-            except BaseException:
-                if sink is not None:
-                    sink.abort()
-                raise
-            elapsed = time.perf_counter() - t0
-            report = summary.report(analyser)
-            where = f" to {out}" if out is not None else ""
-            print(f"{report.overall.subscribers:,} subscribers ({report.rows:,} rows) analysed{where} in "
-                  f"{elapsed:.1f} s ({report.rows / max(elapsed, 1e-9):,.0f} rows/s)", file=sys.stderr)
-            if fmt is SummaryFormat.json:
-                emit(summary_json(report, out), None)
-            else:
-                emit_table(summary_table(report), "", None)
-
-        guard(body, json_errors=fmt is SummaryFormat.json)
+    app.command()(batch)
 
 
 class _NoProgress:

@@ -1,16 +1,45 @@
-"""The 'offer' command: judge a pitched offer over its full term (typer and the standard library only here)."""
+"""The 'offer' command: judge a pitched offer over its full term.
 
-# No "from __future__ import annotations": typer reads the annotations of the command
-# defined inside register(), which refer to names imported there.
+Only typer, the option groups and the standard library are imported here at module
+level; the core is imported when the command runs. Also the wrapping of the
+verdict's text to the console's width.
+"""
+
+# No "from __future__ import annotations": typer reads the command's annotations.
 import re
 import shutil
-import sys
 import unicodedata
+from dataclasses import dataclass, replace
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+from tariffcli.cli.compare import current_plan, read_history
+from tariffcli.cli.options import (
+    DEFAULT_CATALOGUE,
+    DEFAULT_OUTPUT,
+    DEFAULT_TIMING,
+    OUTPUT_MEMBERS,
+    TIMING_MEMBERS,
+    CatalogueChoice,
+    Member,
+    OptionGroup,
+    Output,
+    Timing,
+    but,
+    catalogue_options,
+    output_options,
+    timing_options,
+    with_groups,
+)
+from tariffcli.cli.output import emit_result, guard
+from tariffcli.model.errors import UsageError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tariffcli.model.plan import Plan
 
 
 class OfferFormat(StrEnum):
@@ -18,120 +47,163 @@ class OfferFormat(StrEnum):
     json = "json"
 
 
+@dataclass(frozen=True)
+class OfferTerms:
+    """An offer given by flags: what the seller said (every field None when the offer is a file)."""
+
+    fee: str | None = None
+    """``--fee``: the standard monthly fee."""
+    discount: str | None = None
+    """``--discount``: percentage off during the promotion."""
+    promo_fee: str | None = None
+    """``--promo-fee``: the monthly fee during the promotion."""
+    for_months: int | None = None
+    """``--for``: months the promotion lasts."""
+    from_month: int | None = None
+    """``--from-month``: first month of the promotion."""
+    voice: str | None = None
+    """``--voice``: minutes included."""
+    sms: str | None = None
+    """``--sms``: SMS included."""
+    data: str | None = None
+    """``--data``: data included."""
+    app_data: str | None = None
+    """``--app-data``: app-specific data included."""
+    commitment: int | None = None
+    """``--commitment``: months of commitment."""
+    rates_from: str | None = None
+    """``--rates-from``: plan whose out-of-bundle rates apply."""
+
+    def given(self) -> list[str]:
+        """The flags given, e.g. ``['--fee', '--for']``, in the order of the help."""
+        return [m.decls[0] for m in TERMS_MEMBERS if getattr(self, m.field) is not None]
+
+    def plan(self, rates_from: "Plan", told_on: date) -> "Plan":
+        """The offer as a plan, with the out-of-bundle rates of ``rates_from``."""
+        from tariffcli.compare.offer import offer_from_terms
+
+        return offer_from_terms(
+            fee=str(self.fee), rates_from=rates_from, discount=self.discount, promo_fee=self.promo_fee,
+            months=self.for_months, from_month=self.from_month, voice=self.voice, sms=self.sms, data=self.data,
+            app_data=self.app_data, commitment=self.commitment, told_on=told_on,
+        )
+
+
+def _term(name: str, decl: str, type_: Any, help: str, **settings: Any) -> Member:
+    return Member(name, name, type_, (decl,), None, "Offer by flags: " + help, settings)
+
+
+TERMS_MEMBERS: tuple[Member, ...] = (
+    _term("fee", "--fee", str | None, "the standard monthly fee, e.g. 128."),
+    _term("discount", "--discount", str | None, "percentage off during the promotion, e.g. 50%."),
+    _term("promo_fee", "--promo-fee", str | None, "the monthly fee during the promotion (instead of --discount)."),
+    _term("for_months", "--for", int | None, "months the promotion lasts.", min=1, max=600),
+    _term("from_month", "--from-month", int | None, "first month of the promotion (default 1 = the first).",
+          min=1, max=600),
+    _term("voice", "--voice", str | None, "minutes included, e.g. '500 min'."),
+    _term("sms", "--sms", str | None, "SMS included."),
+    _term("data", "--data", str | None, "data included, e.g. '30 GB'."),
+    _term("app_data", "--app-data", str | None, "app-specific data included, e.g. unlimited."),
+    _term("commitment", "--commitment", int | None, "commitment (合约期) in months.", min=1, max=120),
+    _term("rates_from", "--rates-from", str | None, "plan whose out-of-bundle rates apply (default: --current)."),
+)
+
+NO_TERMS = OfferTerms()
+"""The default of the command's terms group parameter (typer passes the options' values instead)."""
+OFFER_TERMS: OptionGroup[OfferTerms] = OptionGroup(TERMS_MEMBERS, lambda values: OfferTerms(**values))
+OFFER_FORMAT = replace(OUTPUT_MEMBERS["format"], type=OfferFormat, default=OfferFormat.text, help="text or json.")
+
+
+def usage_file(args: list[str], terms: OfferTerms) -> Path:
+    """USAGE, the last argument, after checking the offer is given once: as a file OFFER or by flags."""
+    by_flags = terms.given()
+    if len(args) not in (1, 2):
+        raise UsageError("give OFFER USAGE, or USAGE alone with --fee ...", field="OFFER USAGE")
+    if len(args) == 2 and by_flags:
+        raise UsageError(f"{', '.join(by_flags)}: only for an offer given by flags; the offer file OFFER "
+                         "has its own terms (give the offer as a file or by flags, not both)",
+                         field=by_flags[0].lstrip("-"))
+    if len(args) == 1 and terms.fee is None:
+        raise UsageError("give the offer: a plan file before USAGE, or --fee and friends", field="fee")
+    usage_path = Path(args[-1])
+    if not usage_path.is_file():
+        raise UsageError(f"USAGE: no such file: {usage_path}", field="USAGE")
+    return usage_path
+
+
+def offered_plan(args: list[str], terms: OfferTerms, catalogue: tuple["Plan", ...], current: "Plan | None",
+                 today: date) -> tuple["Plan", str | None]:
+    """The offer (from the file OFFER or by flags), and the plan whose rates it borrows (by flags)."""
+    from tariffcli.inputs.files import resolve_plan
+
+    if len(args) == 2:
+        try:
+            return resolve_plan(args[0], catalogue, option="offer"), None
+        except UsageError as exc:  # the offer is the OFFER argument, not an option: name it so
+            raise UsageError("; ".join("OFFER: " + p.message.removeprefix("--offer: ") for p in exc.problems),
+                             field="OFFER") from None
+    base = resolve_plan(terms.rates_from, catalogue, option="rates-from") if terms.rates_from else current
+    if base is None:
+        raise UsageError("an offer by flags needs --current or --rates-from for its out-of-bundle rates",
+                         field="rates-from")
+    return terms.plan(base, today), base.id
+
+
+@with_groups
+def offer(
+    args: Annotated[list[str], typer.Argument(
+        metavar="[OFFER] USAGE",
+        help="The offer (a plan file or catalogue id) and your monthly usage CSV; "
+             "or only the usage CSV, with the offer given by --fee and friends.",
+    )],
+    current: Annotated[str | None, typer.Option(
+        "--current", help="Your current plan: a catalogue id or a plan file.")] = None,
+    current_since: Annotated[str | None, typer.Option(
+        "--current-since", help="Month your current plan started (YYYY-MM).")] = None,
+    term: Annotated[int | None, typer.Option(
+        "--term", min=1, max=600,
+        help="Months to judge over (default: the commitment, or 12 months after the last promotion).")] = None,
+    timing: Annotated[Timing, timing_options("start", "today", start=but(
+        TIMING_MEMBERS["start"], "Month the offer would start (YYYY-MM; default: next month)."))] = DEFAULT_TIMING,
+    terms: Annotated[OfferTerms, OFFER_TERMS] = NO_TERMS,
+    eligible: Annotated[list[str] | None, typer.Option(
+        "--eligible", help="Conditions you meet (student,elderly,...): the best plan is chosen among these.")] = None,
+    catalogue: Annotated[CatalogueChoice, catalogue_options("plans")] = DEFAULT_CATALOGUE,
+    out: Annotated[Output, output_options("format", "output", "lang", format=OFFER_FORMAT)] = DEFAULT_OUTPUT,
+) -> None:
+    """Judge an offer: its cost over the whole term against your plan and the best plan, and what does not fit."""
+
+    def body() -> None:
+        from tariffcli.compare.offer import judge_offer
+        from tariffcli.compare.ranking import parse_eligible
+        from tariffcli.render import offer as render
+
+        now = timing.day()
+        usage_path = usage_file(args, terms)
+        plans = catalogue.load()
+        cur = current_plan(current, current_since, plans)
+        offered, borrowed = offered_plan(args, terms, plans, cur, now)
+        history = read_history(usage_path)
+        verdict = judge_offer(offered, history, plans, start=timing.first_month(now), term=term,
+                              current=cur, current_since=current_since,
+                              eligible=None if eligible is None else parse_eligible(eligible))
+        language = out.language
+
+        def text() -> str:
+            said = render.render_offer_text(verdict, lang=language, borrowed_from=borrowed)
+            if out.output is None:  # on the console: wrapped to its width (a file keeps one sentence a line)
+                said = wrap_text(said, shutil.get_terminal_size().columns, cjk=language == "zh")
+            return said
+
+        emit_result(out, {"json": lambda: render.render_offer_json(verdict, lang=language, borrowed_from=borrowed),
+                          "text": text})
+
+    guard(body, json_errors=out.json_errors)
+
+
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app."""
-    from tariffcli.cli.options import LangOpt, OutputOpt, PlansOpt, parse_day, resolve_lang
-    from tariffcli.cli.output import emit, guard
-    from tariffcli.model.errors import UsageError
-
-    @app.command("offer")
-    def offer(
-        args: Annotated[list[str], typer.Argument(
-            metavar="[OFFER] USAGE",
-            help="The offer (a plan file or catalogue id) and your monthly usage CSV; "
-                 "or only the usage CSV, with the offer given by --fee and friends.",
-        )],
-        current: Annotated[str | None, typer.Option(
-            "--current", help="Your current plan: a catalogue id or a plan file.")] = None,
-        current_since: Annotated[str | None, typer.Option(
-            "--current-since", help="Month your current plan started (YYYY-MM).")] = None,
-        term: Annotated[int | None, typer.Option(
-            "--term", min=1, max=600,
-            help="Months to judge over (default: the commitment, or 12 months after the last promotion).")] = None,
-        start: Annotated[str | None, typer.Option(
-            "--start", help="Month the offer would start (YYYY-MM; default: next month).")] = None,
-        fee: Annotated[str | None, typer.Option("--fee", help="Offer by flags: the standard monthly fee, e.g. 128.")] = None,
-        discount: Annotated[str | None, typer.Option(
-            "--discount", help="Offer by flags: percentage off during the promotion, e.g. 50%.")] = None,
-        promo_fee: Annotated[str | None, typer.Option(
-            "--promo-fee", help="Offer by flags: the monthly fee during the promotion (instead of --discount).")] = None,
-        for_months: Annotated[int | None, typer.Option(
-            "--for", min=1, max=600, help="Offer by flags: months the promotion lasts.")] = None,
-        from_month: Annotated[int | None, typer.Option(
-            "--from-month", min=1, max=600,
-            help="Offer by flags: first month of the promotion (default 1 = the first).")] = None,
-        voice: Annotated[str | None, typer.Option("--voice", help="Offer by flags: minutes included, e.g. '500 min'.")] = None,
-        sms: Annotated[str | None, typer.Option("--sms", help="Offer by flags: SMS included.")] = None,
-        data: Annotated[str | None, typer.Option("--data", help="Offer by flags: data included, e.g. '30 GB'.")] = None,
-        app_data: Annotated[str | None, typer.Option(
-            "--app-data", help="Offer by flags: app-specific data included, e.g. unlimited.")] = None,
-        commitment: Annotated[int | None, typer.Option(
-            "--commitment", min=1, max=120, help="Offer by flags: commitment (合约期) in months.")] = None,
-        rates_from: Annotated[str | None, typer.Option(
-            "--rates-from", help="Offer by flags: plan whose out-of-bundle rates apply (default: --current).")] = None,
-        eligible: Annotated[list[str] | None, typer.Option(
-            "--eligible", help="Conditions you meet (student,elderly,...): the best plan is chosen among these.")] = None,
-        plans: PlansOpt = None,
-        fmt: Annotated[OfferFormat, typer.Option("--format", "-f", help="text or json.")] = OfferFormat.text,
-        output: OutputOpt = None,
-        lang: LangOpt = None,
-        today: Annotated[str | None, typer.Option(
-            "--today", help="Pretend today is YYYY-MM-DD (for reproducible runs).", hidden=True)] = None,
-    ) -> None:
-        """Judge an offer: its cost over the whole term against your plan and the best plan, and what does not fit."""
-
-        def body() -> None:
-            from tariffcli.compare.offer import judge_offer, offer_from_terms
-            from tariffcli.compare.ranking import parse_eligible
-            from tariffcli.inputs import files as tio
-            from tariffcli.model.months import next_month
-            from tariffcli.render import compare as render
-
-            now = parse_day(today, "today")
-            # every option that only applies to an offer given by flags
-            flags = {"--fee": fee, "--discount": discount, "--promo-fee": promo_fee, "--for": for_months,
-                     "--from-month": from_month, "--voice": voice, "--sms": sms, "--data": data,
-                     "--app-data": app_data, "--commitment": commitment, "--rates-from": rates_from}
-            by_flags = [name for name, value in flags.items() if value is not None]
-            if len(args) not in (1, 2):
-                raise UsageError("give OFFER USAGE, or USAGE alone with --fee ...", field="OFFER USAGE")
-            if len(args) == 2 and by_flags:
-                raise UsageError(f"{', '.join(by_flags)}: only for an offer given by flags; the offer file OFFER "
-                                 "has its own terms (give the offer as a file or by flags, not both)",
-                                 field=by_flags[0].lstrip("-"))
-            if len(args) == 1 and fee is None:
-                raise UsageError("give the offer: a plan file before USAGE, or --fee and friends", field="fee")
-            usage_path = Path(args[-1])
-            if not usage_path.is_file():
-                raise UsageError(f"USAGE: no such file: {usage_path}", field="USAGE")
-            catalogue = tio.load_plans(plans)
-            cur = tio.resolve_plan(current, catalogue) if current else None
-            if current_since and cur is None:
-                raise UsageError("--current-since needs --current", field="current-since")
-            borrowed = None
-            if len(args) == 2:
-                try:
-                    offered = tio.resolve_plan(args[0], catalogue, option="offer")
-                except UsageError as exc:  # the offer is the OFFER argument, not an option: name it so
-                    raise UsageError("; ".join("OFFER: " + p.message.removeprefix("--offer: ") for p in exc.problems),
-                                     field="OFFER") from None
-            else:
-                base = tio.resolve_plan(rates_from, catalogue, option="rates-from") if rates_from else cur
-                if base is None:
-                    raise UsageError("an offer by flags needs --current or --rates-from for its out-of-bundle rates",
-                                     field="rates-from")
-                borrowed = base.id
-                offered = offer_from_terms(
-                    fee=str(fee), rates_from=base, discount=discount, promo_fee=promo_fee, months=for_months,
-                    from_month=from_month, voice=voice, sms=sms, data=data, app_data=app_data,
-                    commitment=commitment, told_on=now,
-                )
-            history = tio.read_usage(usage_path)
-            for w in getattr(history, "warnings", ()):
-                print(f"Warning: {w}", file=sys.stderr)
-            verdict = judge_offer(offered, history, catalogue, start=start or next_month(now), term=term,
-                                  current=cur, current_since=current_since,
-                                  eligible=None if eligible is None else parse_eligible(eligible))
-            language = resolve_lang(lang)
-            if fmt is OfferFormat.json:
-                emit(render.render_offer_json(verdict, lang=language, borrowed_from=borrowed), output)
-            else:
-                text = render.render_offer_text(verdict, lang=language, borrowed_from=borrowed)
-                if output is None:  # on the console: wrapped to its width (a file keeps one sentence a line)
-                    text = wrap_text(text, shutil.get_terminal_size().columns, cjk=language == "zh")
-                emit(text, output)
-
-        guard(body, json_errors=fmt is OfferFormat.json)
+    """Add the ``offer`` command to the app."""
+    app.command("offer")(offer)
 
 
 _CLOSE = set("，。、；：！？）》」』”’％,.;:!?)]}%")

@@ -1,16 +1,43 @@
-"""Options shared by the commands: choices, option types and the parsers of option values."""
+"""Options shared by the commands: choices, the parsers of option values, and the option groups.
+
+An option group is a set of options a command adds once and receives as one frozen
+object: :class:`Output` (format, output, lang, cite, excel, chart), :class:`CatalogueChoice`
+(plans, operator, tag, province) and :class:`Timing` (start, horizon, today or date).
+A command names the group in its signature and is decorated with :func:`with_groups`::
+
+    @with_groups
+    def compare(usage: ..., out: Annotated[Output, output_options("format", "output")]) -> None:
+        ...
+
+Typer sees the group's options one by one, in the order the command lists them;
+the command receives the :class:`Output` made of their values.
+
+Only typer and the standard library are imported here (``tariffcli --help`` stays fast).
+"""
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar, get_args, get_origin
 
 import typer
 
 from tariffcli.model.errors import UsageError
 from tariffcli.texts import default_lang
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tariffcli.model.plan import Plan
+
+G = TypeVar("G")
+R = TypeVar("R")
 
 
 class OutputFormat(StrEnum):
@@ -32,6 +59,9 @@ class Scenario(StrEnum):
     max = "max"
 
 
+# --- parsers of option values ---------------------------------------------------------------
+
+
 def parse_day(text: str | None, option: str = "date") -> date:
     """``--date YYYY-MM-DD``, or today (the CLI is the only place that reads the clock)."""
     if text is None:
@@ -42,26 +72,294 @@ def parse_day(text: str | None, option: str = "date") -> date:
         raise UsageError(f"--{option}: {text!r} is not a date YYYY-MM-DD", field=option) from None
 
 
+def parse_amount(text: str | None, option: str) -> Decimal | None:
+    """A money option such as ``--max-fee 30`` or ``--gni 12,600``, read exactly.
+
+    (:func:`tariffcli.inputs.bills.parse_amount` reads a bill's amount cell into fen; this
+    one reads an option's value, which may use thousands separators and is never negative.)
+    """
+    if text is None:
+        return None
+    try:
+        d = Decimal(text.replace(",", "").replace("_", "").strip())
+    except InvalidOperation:
+        raise UsageError(f"--{option}: {text!r} is not an amount", field=option) from None
+    if not d.is_finite() or d < 0:
+        raise UsageError(f"--{option}: {text!r} must be a non-negative amount", field=option)
+    return d
+
+
 def resolve_lang(lang: Lang | None) -> str:
     return lang.value if lang is not None else default_lang()
 
 
-PlansOpt = Annotated[
-    list[Path] | None,
-    typer.Option("--plans", help="Plan file or directory (repeatable); replaces the bundled catalogue."),
-]
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
-OutputOpt = Annotated[
-    Path | None,
-    typer.Option("--output", "-o", dir_okay=False, help="Write to FILE (atomically) instead of stdout."),
-]
-LangOpt = Annotated[Lang | None, typer.Option("--lang", help="Label language (default: from the locale).")]
-OperatorOpt = Annotated[list[str] | None, typer.Option("--operator", help="Only this operator (repeatable).")]
-CiteOpt = Annotated[bool, typer.Option(
-    "--cite", help="Cite every price: Markdown footnotes, CSV source columns (JSON always has sources).")]
-ExcelOpt = Annotated[bool, typer.Option("--excel", help="CSV for Excel: UTF-8 with a byte-order mark.")]
-ChartOpt = Annotated[Path | None, typer.Option(
-    "--chart", dir_okay=False, help="Also draw a bar chart to FILE (.svg or .png; needs matplotlib).")]
-TagOpt = Annotated[list[str] | None, typer.Option("--tag", help="Only plans with this tag, e.g. keep-number (repeatable).")]
+# --- option groups: the machinery -------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Member:
+    """One option of a group, as typer needs it to build the option."""
+
+    name: str
+    """The parameter's name (what typer passes the value as)."""
+    field: str
+    """The group object's field that receives the value."""
+    type: Any
+    """The value's type."""
+    decls: tuple[str, ...]
+    """The option's names, e.g. ``("--format", "-f")``."""
+    default: Any
+    """The value when the option is not given."""
+    help: str
+    """The option's help text."""
+    settings: Mapping[str, Any] = dataclass_field(default_factory=dict)
+    """Further ``typer.Option`` settings: ``min``, ``max``, ``dir_okay``, ``hidden``."""
+
+    def parameter(self) -> inspect.Parameter:
+        """The option as a parameter of a command's signature (old-style ``= typer.Option(...)``)."""
+        option = typer.Option(self.default, *self.decls, help=self.help, **self.settings)
+        return inspect.Parameter(self.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=self.type,
+                                 default=option)
+
+
+@dataclass(frozen=True)
+class OptionGroup(Generic[G]):
+    """Options a command takes together and receives as one object (see :func:`with_groups`)."""
+
+    members: tuple[Member, ...]
+    """The options, in the order the command's help lists them."""
+    build: Callable[[dict[str, Any]], G]
+    """Makes the group object from the values, keyed by :attr:`Member.field`."""
+
+    def make(self, values: Mapping[str, Any]) -> G:
+        """The group object from the parameters' values (keyed by :attr:`Member.name`)."""
+        return self.build({m.field: values[m.name] for m in self.members})
+
+
+def pick(table: Mapping[str, Member], names: tuple[str, ...], changed: Mapping[str, Member]) -> tuple[Member, ...]:
+    """The members ``names`` of ``table`` in that order; ``changed`` replaces some (another help text)."""
+    unknown = [n for n in (*names, *changed) if n not in table]
+    if unknown or not set(changed) <= set(names):
+        raise ValueError(f"unknown or unused group members: {unknown or sorted(set(changed) - set(names))}")
+    return tuple(changed.get(n, table[n]) for n in names)
+
+
+def group_of(annotation: Any) -> OptionGroup[Any] | None:
+    """The option group in ``Annotated[X, group]``, or None."""
+    if get_origin(annotation) is not Annotated:
+        return None
+    return next((m for m in get_args(annotation)[1:] if isinstance(m, OptionGroup)), None)
+
+
+def with_groups(command: Callable[..., R]) -> Callable[..., R]:
+    """Expand the command's ``Annotated[X, OptionGroup]`` parameters into the groups' options.
+
+    Typer reads the returned function's signature, in which every group parameter is
+    replaced by its options; when the command runs, their values are gathered back
+    into the group object, so the command body sees one parameter per group.
+    """
+    signature = inspect.signature(command, eval_str=True)
+    groups: dict[str, OptionGroup[Any]] = {}
+    params: list[inspect.Parameter] = []
+    for p in signature.parameters.values():
+        group = group_of(p.annotation)
+        if group is None:
+            params.append(p)
+        else:
+            groups[p.name] = group
+            params.extend(m.parameter() for m in group.members)
+    names = [p.name for p in params]
+    if len(set(names)) != len(names):
+        raise TypeError(f"{command.__name__}: an option is given twice: {names}")
+
+    @functools.wraps(command)
+    def run(**values: Any) -> R:
+        for name, group in groups.items():
+            values[name] = group.make({m.name: values.pop(m.name) for m in group.members})
+        return command(**values)
+
+    run.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]  # read by typer
+    run.__annotations__ = {p.name: p.annotation for p in params} | {"return": signature.return_annotation}
+    return run
+
+
+# --- the output group ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Output:
+    """Where and how a command writes its result."""
+
+    format: StrEnum = OutputFormat.table
+    """``--format``: an :class:`OutputFormat` (``offer``: its own text/json choice)."""
+    output: Path | None = None
+    """``--output``: write to this file (atomically) instead of stdout."""
+    lang: Lang | None = None
+    """``--lang``: label language; None: from the locale."""
+    cite: bool = False
+    """``--cite``: cite every price (Markdown footnotes, CSV source columns)."""
+    excel: bool = False
+    """``--excel``: CSV with a UTF-8 byte-order mark."""
+    chart: Path | None = None
+    """``--chart``: also draw a bar chart to this file."""
+
+    @property
+    def language(self) -> str:
+        """The label language: ``--lang``, else from the locale."""
+        return resolve_lang(self.lang)
+
+    @property
+    def json_errors(self) -> bool:
+        """Whether errors are also written as JSON (with ``--format json``)."""
+        return self.format.value == "json"
+
+    def check_excel(self) -> None:
+        """``--excel`` only goes with ``--format csv``."""
+        if self.excel and self.format.value != "csv":
+            raise UsageError("--excel goes with --format csv", field="excel")
+
+    def check_chart(self) -> None:
+        """A ``--chart`` file with a wrong suffix fails before any work."""
+        if self.chart is not None:
+            from tariffcli.render.charts import chart_format
+
+            chart_format(self.chart)
+
+
+OUTPUT_MEMBERS: dict[str, Member] = {m.field: m for m in (
+    Member("fmt", "format", OutputFormat, ("--format", "-f"), OutputFormat.table, "Output format."),
+    Member("output", "output", Path | None, ("--output", "-o"), None,
+           "Write to FILE (atomically) instead of stdout.", {"dir_okay": False}),
+    Member("lang", "lang", Lang | None, ("--lang",), None, "Label language (default: from the locale)."),
+    Member("cite", "cite", bool, ("--cite",), False,
+           "Cite every price: Markdown footnotes, CSV source columns (JSON always has sources)."),
+    Member("excel", "excel", bool, ("--excel",), False, "CSV for Excel: UTF-8 with a byte-order mark."),
+    Member("chart", "chart", Path | None, ("--chart",), None,
+           "Also draw a bar chart to FILE (.svg or .png; needs matplotlib).", {"dir_okay": False}),
+)}
+
+
+DEFAULT_OUTPUT = Output()
+"""The default of a command's output group parameter (typer passes the options' values instead)."""
+
+
+def output_options(*names: str, **changed: Member) -> OptionGroup[Output]:
+    """The output options ``names`` (format, output, lang, cite, excel, chart), in that order."""
+    return OptionGroup(pick(OUTPUT_MEMBERS, names, changed), lambda values: Output(**values))
+
+
+# --- the catalogue group ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogueChoice:
+    """Which plans a command works on: the catalogue and the filters on it."""
+
+    plans: tuple[Path, ...] | None = None
+    """``--plans``: plan files or directories; None: the bundled catalogue."""
+    operators: tuple[str, ...] = ()
+    """``--operator``: only these operators."""
+    tags: tuple[str, ...] = ()
+    """``--tag``: only plans with all these tags."""
+    provinces: tuple[str, ...] = ()
+    """``--province``: only plans for these provinces (national plans included)."""
+
+    def load(self) -> tuple[Plan, ...]:
+        """Every plan of the catalogue (``--plans``, or the bundled one)."""
+        from tariffcli.inputs.files import load_plans
+
+        return load_plans(self.plans)
+
+    def select(self, catalogue: tuple[Plan, ...]) -> tuple[Plan, ...]:
+        """The plans of ``catalogue`` that ``--operator`` and ``--tag`` keep."""
+        from tariffcli.compare.ranking import select_plans
+
+        return select_plans(catalogue, operators=self.operators, tags=self.tags)
+
+    @property
+    def keep_number(self) -> bool:
+        """Whether ``--tag keep-number`` asks for plans that keep the number."""
+        return "keep-number" in self.tags
+
+
+CATALOGUE_MEMBERS: dict[str, Member] = {m.field: m for m in (
+    Member("plans", "plans", list[Path] | None, ("--plans",), None,
+           "Plan file or directory (repeatable); replaces the bundled catalogue."),
+    Member("operator", "operators", list[str] | None, ("--operator",), None, "Only this operator (repeatable)."),
+    Member("tag", "tags", list[str] | None, ("--tag",), None,
+           "Only plans with this tag, e.g. keep-number (repeatable)."),
+    Member("province", "provinces", list[str] | None, ("--province",), None,
+           "Only plans for this province (national plans included; repeatable)."),
+)}
+
+
+DEFAULT_CATALOGUE = CatalogueChoice()
+"""The default of a command's catalogue group parameter."""
+
+
+def make_catalogue_choice(values: dict[str, Any]) -> CatalogueChoice:
+    plans = values.get("plans")
+    return CatalogueChoice(
+        plans=None if plans is None else tuple(plans),
+        **{k: tuple(values.get(k) or ()) for k in ("operators", "tags", "provinces")},
+    )
+
+
+def catalogue_options(*names: str, **changed: Member) -> OptionGroup[CatalogueChoice]:
+    """The catalogue options ``names`` (plans, operators, tags, provinces), in that order."""
+    return OptionGroup(pick(CATALOGUE_MEMBERS, names, changed), make_catalogue_choice)
+
+
+# --- the timing group ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Timing:
+    """When: the first month a new plan would start, the months simulated, and today."""
+
+    start: str | None = None
+    """``--start`` YYYY-MM; None: next month."""
+    horizon: int = 12
+    """``--horizon``: months to simulate."""
+    today: str | None = None
+    """``--today`` (or ``--date``) as given, YYYY-MM-DD; None: the system date."""
+    today_option: str = "today"
+    """The option that gave :attr:`today` (named in its error)."""
+
+    def day(self) -> date:
+        """Today (``--today``/``--date``, else the system date)."""
+        return parse_day(self.today, self.today_option)
+
+    def first_month(self, today: date) -> str:
+        """``--start``, else the month after ``today``."""
+        from tariffcli.model.months import next_month
+
+        return self.start or next_month(today)
+
+
+PRETEND_TODAY = "Pretend today is YYYY-MM-DD (for reproducible runs)."
+
+TIMING_MEMBERS: dict[str, Member] = {
+    "start": Member("start", "start", str | None, ("--start",), None,
+                    "Month a new plan would start (YYYY-MM; default: next month)."),
+    "horizon": Member("horizon", "horizon", int, ("--horizon",), 12, "Months to simulate.", {"min": 1, "max": 600}),
+    "today": Member("today", "today", str | None, ("--today",), None, PRETEND_TODAY, {"hidden": True}),
+    "date": Member("on", "today", str | None, ("--date",), None,
+                   "Only plans on sale on this day, YYYY-MM-DD (default: today)."),
+}
+
+
+DEFAULT_TIMING = Timing()
+"""The default of a command's timing group parameter."""
+
+
+def timing_options(*names: str, **changed: Member) -> OptionGroup[Timing]:
+    """The timing options ``names`` (start, horizon, today; or date), in that order."""
+    members = pick(TIMING_MEMBERS, names, changed)
+    option = "date" if "date" in names else "today"
+    return OptionGroup(members, lambda values: Timing(**values, today_option=option))
+
+
+def but(member: Member, help: str, **settings: Any) -> Member:
+    """``member`` with another help text (and other settings, e.g. ``hidden=False``)."""
+    return replace(member, help=help, settings={**member.settings, **settings})

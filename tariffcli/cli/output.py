@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
 
+from tariffcli.cli.options import Output
 from tariffcli.model.errors import TariffError, UsageError
 
 T = TypeVar("T")
@@ -75,3 +77,56 @@ def emit_table(renderable: Any, footer: str, output: Path | None) -> None:
     emit("".join(line.rstrip() + "\n" for line in buf.getvalue().splitlines()), output)
 
 
+@dataclass(frozen=True)
+class TableView:
+    """A rich renderable with a footer: on a terminal in colour, else plain text (see :func:`emit_table`)."""
+
+    renderable: Any
+    """What rich prints (usually a Table)."""
+    footer: str = ""
+    """Text printed below it."""
+
+
+View = Callable[[], "str | TableView"]
+"""Renders the result in one format: text, or a table for the terminal."""
+
+
+def emit_result(out: Output, views: Mapping[str, View], every: Callable[[str], str] | None = None) -> None:
+    """The result in the format ``--format`` asks for, to stdout or to ``--output``.
+
+    ``views`` renders it per format name (table, json, csv, markdown; text for ``offer``);
+    ``every`` renders it for any format it does not list, given the format's name.
+    CSV for ``--excel`` starts with a byte-order mark.
+    """
+    name = out.format.value
+    view = views.get(name)
+    if view is None and every is not None:
+        emit(every(name), out.output, bom=out.excel)
+        return
+    if view is None:  # pragma: no cover - every command lists a view per format
+        raise ValueError(f"no view for --format {name}")
+    rendered = view()
+    if isinstance(rendered, TableView):
+        emit_table(rendered.renderable, rendered.footer, out.output)
+    else:
+        emit(rendered, out.output, bom=out.excel)
+
+
+def write_chart(path: Path, kind: str, result: Any, lang: str, **kw: Any) -> None:
+    """Draw the chart for ``result`` ('compare' or 'baskets') to ``path``; warnings go to stderr."""
+    from tariffcli.inputs.files import atomic_write_bytes
+    from tariffcli.render import charts
+    from tariffcli.texts import label
+
+    fmt = charts.chart_format(path)
+    if kind == "compare":
+        data, problems = charts.compare_chart(result, fmt, lang=lang, **kw)
+    else:
+        data, problems = charts.basket_chart(result, fmt, lang=lang, **kw)
+    for p in problems:
+        print(label(p, lang, file=path), file=sys.stderr)
+    try:
+        atomic_write_bytes(path, data)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}", field="chart") from None
+    print(label("chart_written", lang, file=path), file=sys.stderr)

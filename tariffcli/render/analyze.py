@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from tariffcli.model.money import format_fen
 from tariffcli.model.months import add_months
-from tariffcli.render.compare import safe_cell
+from tariffcli.render.common import md_escape, safe_cell
 from tariffcli.texts import ANALYZE_MONEY, analyze_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -264,10 +264,6 @@ def render_text_footer(report: Report, *, lang: str = "en") -> str:
     return "\n".join(_footer_lines(report, lang))
 
 
-def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
 def render_markdown(report: Report, *, lang: str = "en") -> str:
     t = analyze_text
     lines = [f"**{_title(report, lang)}**", ""]
@@ -282,7 +278,7 @@ def render_markdown(report: Report, *, lang: str = "en") -> str:
             text, advice = finding_texts(f, lang)
             cells = [format_fen(f.amount)] + ([_line_name(f.line, lang)] if report.household else []) + [
                 f"`{f.code}` {text}", advice]
-            lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
+            lines.append("| " + " | ".join(md_escape(c) for c in cells) + " |")
     else:
         lines.append(t("an_none", lang))
     footer = _footer_lines(report, lang)
@@ -318,4 +314,3 @@ def build_table(report: Report, *, lang: str = "en") -> RenderableType:
         row = [format_fen(f.amount)] + ([_line_name(f.line, lang)] if report.household else []) + [cell]
         table.add_row(*row)
     return Group(summary, table)
-

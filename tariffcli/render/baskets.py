@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from tariffcli.model.money import format_fen
 from tariffcli.model.units import format_kb
-from tariffcli.render.compare import JSON_VERSION, Footnotes, _md, safe_cell, source_text
+from tariffcli.render.common import JSON_VERSION, Footnotes, md_escape, safe_cell, source_text
 from tariffcli.texts import label, note_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -116,38 +116,38 @@ def render_markdown(report: BasketReport, *, lang: str = "en", cite: bool = Fals
     lines.append("|" + "|".join("---:" if i in right else "---" for i in range(len(keys))) + "|")
     for row in report.rows:
         b = row.basket
-        basket = _md(b.display_name(lang))
+        basket = md_escape(b.display_name(lang))
         if notes is not None and b.source is not None:
             basket += notes.ref(f"basket:{b.source.title}|{b.source.url}", citation_text(b.source, lang, markdown=True))
-        cells = [basket, _md(volumes_text(b, lang)), _md(row.operator)]
+        cells = [basket, md_escape(volumes_text(b, lang)), md_escape(row.operator)]
         for p in (row.cheapest, row.runner_up):
             if p is None:
-                cells += [_md(label("no_cover", lang)) if p is row.cheapest else "", ""]
+                cells += [md_escape(label("no_cover", lang)) if p is row.cheapest else "", ""]
                 continue
             cite_mark = notes.plan(p.plan, lang) if notes is not None else ""
-            cells += [_md(plan_name(p, ambiguous)) + cite_mark, _money(p.price, report, p.plan.currency)]
-        oob = _md(_oob(row, report, lang, ambiguous))
+            cells += [md_escape(plan_name(p, ambiguous)) + cite_mark, _money(p.price, report, p.plan.currency)]
+        oob = md_escape(_oob(row, report, lang, ambiguous))
         if row.in_bundle is not None and row.out_of_bundle_cheaper and notes is not None:
             oob += notes.plan(row.in_bundle.plan, lang)  # the price it beat carries a source too
         cells.append(oob)
         if gni:
             cells.append("" if row.affordability is None else f"{row.affordability}%")
-        cells.append(_md(_notes(row.cheapest, lang)))
+        cells.append(md_escape(_notes(row.cheapest, lang)))
         lines.append("| " + " | ".join(cells) + " |")
     if not report.rows:
         lines += ["", label("no_plans", lang)]
-    lines += ["", _md(label("baskets_method", lang))]
+    lines += ["", md_escape(label("baskets_method", lang))]
     if report.gni is not None:
         gni_line = label("baskets_gni", lang, gni=f"{report.gni:,}", currency=report.currency or "")
         if notes is not None:
             from tariffcli.inputs.baskets import ITU_AFFORDABILITY_SOURCE
 
             gni_line += notes.ref("affordability", citation_text(ITU_AFFORDABILITY_SOURCE, lang, markdown=True))
-        lines += ["", _md(gni_line)]
+        lines += ["", md_escape(gni_line)]
         if report.gni_source:
-            lines += ["", _md(label("baskets_gni_source", lang, source=report.gni_source))]
+            lines += ["", md_escape(label("baskets_gni_source", lang, source=report.gni_source))]
     if report.excluded:
-        lines += ["", _md(excluded_line(report, lang))]
+        lines += ["", md_escape(excluded_line(report, lang))]
     if notes is not None:
         lines += notes.lines(lang)
     return "\n".join(lines) + "\n"
@@ -334,7 +334,7 @@ def basket_list(baskets: tuple[Basket, ...], fmt: str, *, lang: str = "en") -> s
         return out.getvalue()
     if fmt == "markdown":
         lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
-        lines += ["| " + " | ".join(_md(c) for c in r) + " |" for r in rows]
+        lines += ["| " + " | ".join(md_escape(c) for c in r) + " |" for r in rows]
         return "\n".join(lines) + "\n"
     lines = [label("basket_list_title", lang)]
     lines += ["  ".join([r[0].ljust(18), r[2], f"({r[3]})" if r[3] else "", r[4]]).rstrip() for r in rows]

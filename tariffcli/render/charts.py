@@ -158,7 +158,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str, xlabel: str, fmt: str, font: s
 def compare_bars(cmp: Comparison, *, lang: str = "en", top: int | None = None) -> list[Bar]:
     """One bar per plan in a comparison: its total over the horizon."""
     rows = list(cmp.rows if top is None else cmp.rows[:top])
-    from tariffcli.render.compare import display_name
+    from tariffcli.render.common import display_name
 
     out = [Bar(f"{r.rank}. {display_name(r, cmp, lang)}", r.total, r.plan.operator) for r in rows]
     if cmp.current is not None:

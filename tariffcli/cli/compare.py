@@ -1,0 +1,151 @@
+"""The ``compare`` command: rank every plan by what it would cost over the horizon.
+
+Thin: check the options, load the catalogue and the usage, call
+:func:`tariffcli.compare.ranking.compare`, hand the result to :mod:`tariffcli.render.compare`.
+The core is imported when the command runs, so ``tariffcli --help`` stays fast.
+"""
+
+# No "from __future__ import annotations": typer reads the command's annotations.
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from tariffcli.cli.options import (
+    DEFAULT_CATALOGUE,
+    DEFAULT_OUTPUT,
+    DEFAULT_TIMING,
+    CatalogueChoice,
+    Output,
+    OutputFormat,
+    Scenario,
+    Timing,
+    catalogue_options,
+    output_options,
+    timing_options,
+    with_groups,
+)
+from tariffcli.cli.output import TableView, View, emit_result, guard, write_chart
+from tariffcli.model.errors import UsageError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tariffcli.compare.results import Comparison
+    from tariffcli.inputs.usage import UsageHistory
+    from tariffcli.model.plan import Plan
+
+
+def current_plan(current: str | None, current_since: str | None, catalogue: tuple["Plan", ...]) -> "Plan | None":
+    """``--current`` (a catalogue id or a plan file); ``--current-since`` needs it."""
+    from tariffcli.inputs.files import resolve_plan
+
+    cur = resolve_plan(current, catalogue) if current else None
+    if current_since and cur is None:
+        raise UsageError("--current-since needs --current", field="current-since")
+    return cur
+
+
+def read_history(path: Path) -> "UsageHistory":
+    """The monthly usage CSV; its warnings go to stderr."""
+    from tariffcli.inputs.files import read_usage
+
+    history = read_usage(path)
+    for w in getattr(history, "warnings", ()):
+        print(f"Warning: {w}", file=sys.stderr)
+    return history
+
+
+def say_left_out(result: "Comparison", first: str, language: str) -> None:
+    """On stderr: plans left out (not on sale, suspended-line plans, conditions not met)."""
+    from tariffcli.render import compare as render
+    from tariffcli.texts import label
+
+    for reason in ("not_on_sale", "suspended_line"):
+        left = [p.id for p, why in result.excluded if why == reason]
+        if left:
+            print(label(f"excluded_{reason}", language, n=len(left), start=first, ids=", ".join(left)),
+                  file=sys.stderr)
+    left_out = render.not_eligible_line(result, language)
+    if left_out:
+        print(left_out, file=sys.stderr)
+
+
+def comparison_views(result: "Comparison", out: Output, top: int | None, bars: bool) -> dict[str, View]:
+    """The comparison in each format (``--bars``: the terminal's bar chart instead of the table)."""
+    from tariffcli.render import compare as render
+
+    language = out.language
+
+    def table() -> "str | TableView":
+        if bars:
+            return render.render_bars(result, lang=language, top=top)
+        return TableView(render.build_table(result, lang=language, top=top),
+                         render.render_text_footer(result, lang=language, top=top))
+
+    return {
+        "table": table,
+        "json": lambda: render.render_json(result, lang=language, top=top),
+        "csv": lambda: render.render_csv(result, lang=language, top=top, cite=out.cite),
+        "markdown": lambda: render.render_markdown(result, lang=language, top=top, cite=out.cite),
+    }
+
+
+@with_groups
+def compare(
+    usage: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Monthly usage CSV.")],
+    catalogue: Annotated[CatalogueChoice, catalogue_options("plans", "operators", "tags")] = DEFAULT_CATALOGUE,
+    current: Annotated[
+        str | None, typer.Option("--current", help="Your current plan: a catalogue id or a plan file.")
+    ] = None,
+    current_since: Annotated[
+        str | None, typer.Option("--current-since", help="Month your current plan started (YYYY-MM).")
+    ] = None,
+    timing: Annotated[Timing, timing_options("start", "horizon", "today")] = DEFAULT_TIMING,
+    top: Annotated[int | None, typer.Option("--top", min=1, help="Show only the N cheapest plans.")] = None,
+    out: Annotated[Output, output_options("format", "output", "lang", "cite", "excel", "chart")] = DEFAULT_OUTPUT,
+    bars: Annotated[bool, typer.Option("--bars", help="Show totals as a bar chart in the terminal.")] = False,
+    with_addons: Annotated[bool, typer.Option(
+        "--with-addons", help="Rank each plan with its cheapest set of optional packs (exact search).",
+    )] = False,
+    scenario: Annotated[Scenario | None, typer.Option(
+        "--scenario", help="Rank on one usage level from your history; show months over and the break-even.",
+    )] = None,
+    eligible: Annotated[list[str] | None, typer.Option(
+        "--eligible", help="Conditions you meet, e.g. student,elderly (repeatable); other restricted plans are left out.",
+    )] = None,
+    explain: Annotated[bool, typer.Option(
+        "--explain", help="Add how to switch to the recommended plan and the rules you may cite, with sources.",
+    )] = False,
+) -> None:
+    """Rank every plan by what it would cost you over the horizon."""
+
+    def body() -> None:
+        from tariffcli.compare.ranking import compare as run_compare
+        from tariffcli.compare.ranking import parse_eligible
+
+        now = timing.day()
+        out.check_excel()
+        if bars and out.format is not OutputFormat.table:
+            raise UsageError("--bars is a terminal view: leave out --format (or use --format table)", field="bars")
+        out.check_chart()
+        first = timing.first_month(now)
+        plans = catalogue.load()
+        cur = current_plan(current, current_since, plans)
+        chosen = catalogue.select(plans)
+        history = read_history(usage)
+        result = run_compare(chosen, history, start=first, horizon=timing.horizon, current=cur,
+                             current_since=current_since, with_addons=with_addons,
+                             scenario=scenario.value if scenario else None,
+                             eligible=None if eligible is None else parse_eligible(eligible),
+                             keep_number=catalogue.keep_number, explain=explain)
+        say_left_out(result, first, out.language)
+        emit_result(out, comparison_views(result, out, top, bars))
+        if out.chart is not None:
+            write_chart(out.chart, "compare", result, out.language, top=top)
+
+    guard(body, json_errors=out.json_errors)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``compare`` command to the app."""
+    app.command()(compare)

@@ -1,0 +1,188 @@
+"""The ``plans`` sub-commands: list, show, validate, schema and diff the plan definitions.
+
+Thin: parse options, call the loaders and :mod:`tariffcli.compare.catalogue_filter`,
+hand the result to a renderer. Heavy modules are imported inside the commands.
+"""
+
+# No "from __future__ import annotations": typer reads the commands' annotations.
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from tariffcli.cli.options import (
+    DEFAULT_CATALOGUE,
+    DEFAULT_OUTPUT,
+    DEFAULT_TIMING,
+    OUTPUT_MEMBERS,
+    TIMING_MEMBERS,
+    CatalogueChoice,
+    Output,
+    OutputFormat,
+    Timing,
+    but,
+    catalogue_options,
+    output_options,
+    parse_amount,
+    resolve_lang,
+    timing_options,
+    with_groups,
+)
+from tariffcli.cli.output import TableView, emit, emit_result, guard
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tariffcli.compare.catalogue_filter import CatalogueDiff
+
+@with_groups
+def plans_list(
+    catalogue: Annotated[CatalogueChoice, catalogue_options(
+        "plans", "operators", "tags", "provinces")] = DEFAULT_CATALOGUE,
+    max_fee: Annotated[str | None, typer.Option("--max-fee", help="Only plans whose monthly fee is at most this.")] = None,
+    timing: Annotated[Timing, timing_options("date", date=but(
+        TIMING_MEMBERS["date"], "Leave out plans not on sale on this day, YYYY-MM-DD (default: today)."))] = DEFAULT_TIMING,
+    all_: Annotated[bool, typer.Option("--all", help="Also list plans outside their validity window.")] = False,
+    out: Annotated[Output, output_options("format", "excel", "output")] = DEFAULT_OUTPUT,
+) -> None:
+    """List the plans in the catalogue (plans not on sale today are left out and reported)."""
+
+    def body() -> None:
+        from tariffcli.compare.catalogue_filter import filter_plans
+        from tariffcli.render import plans as render
+
+        out.check_excel()
+        day = None if all_ else timing.day()
+        plans = catalogue.load()
+        selection = filter_plans(plans, operators=catalogue.operators, tags=catalogue.tags,
+                                 provinces=catalogue.provinces, max_fee=parse_amount(max_fee, "max-fee"), on=day)
+        chosen = selection.plans
+        if selection.not_on_sale:
+            from tariffcli.texts import label
+
+            language = resolve_lang(None)
+            why = label("reason_not_on_sale", language, day=day)
+            items = ", ".join(f"{p.id} ({why})" for p in selection.not_on_sale)
+            print(label("left_out", language, n=len(selection.not_on_sale), items=items) + " [--all]", file=sys.stderr)
+        emit_result(out, {"table": lambda: TableView(render.plans_table(chosen))},
+                    every=lambda name: render.plans_text(chosen, name))
+
+    guard(body, json_errors=out.json_errors)
+
+
+@with_groups
+def plans_show(
+    plan_id: Annotated[str, typer.Argument(metavar="ID", help="Catalogue id or plan file.")],
+    catalogue: Annotated[CatalogueChoice, catalogue_options("plans")] = DEFAULT_CATALOGUE,
+    out: Annotated[Output, output_options(
+        "format", format=but(OUTPUT_MEMBERS["format"], "table (the plan file) or json."))] = DEFAULT_OUTPUT,
+) -> None:
+    """Show one plan in full, with its sources."""
+
+    def body() -> None:
+        from tariffcli.inputs.files import resolve_plan
+        from tariffcli.render import plans as render
+
+        plan = resolve_plan(plan_id, catalogue.load(), option="plan")
+        emit(render.show_plan(plan, json_format=out.format is OutputFormat.json), None)
+
+    guard(body, json_errors=out.json_errors)
+
+
+def plans_validate(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Plan files or directories (default: the catalogue).")] = None,
+) -> None:
+    """Check plan files; report every problem with file:line. Exit 1 on any error."""
+
+    def body() -> None:
+        from tariffcli.inputs.files import load_plans
+
+        loaded = load_plans(paths)
+        print(f"{len(loaded)} plans OK", file=sys.stderr)
+
+    guard(body)
+
+
+def plans_schema() -> None:
+    """Print the JSON Schema of a plan file (generated from the model)."""
+    from tariffcli.model.plan import plan_json_schema
+
+    emit(json.dumps(plan_json_schema(), ensure_ascii=False, indent=2) + "\n", None)
+
+
+@with_groups
+def plans_diff(
+    old: Annotated[Path, typer.Argument(exists=True, help="The old catalogue: a plan file or directory.")],
+    new: Annotated[Path, typer.Argument(exists=True, help="The new catalogue: a plan file or directory.")],
+    out: Annotated[Output, output_options("format", "output", "lang")] = DEFAULT_OUTPUT,
+) -> None:
+    """What changed between two catalogue versions: plans added, removed, and changed fields."""
+
+    def body() -> None:
+        from tariffcli.compare.catalogue_filter import diff_catalogues
+        from tariffcli.inputs.files import load_plans
+
+        d = diff_catalogues(load_plans([old]), load_plans([new]))
+        emit_result(out, {}, every=lambda name: render_diff(d, name, out.language))
+
+    guard(body, json_errors=out.json_errors)
+
+
+def render_diff(d: "CatalogueDiff", fmt: str, lang: str = "en") -> str:
+    """A catalogue diff as text, json, csv or markdown (one line per added, removed or changed field)."""
+    import csv
+    import io
+
+    from tariffcli.render.common import JSON_VERSION, md_escape, safe_cell
+    from tariffcli.texts import label
+
+    rows: list[tuple[str, str, str, str, str]] = []  # change, id, field, old, new
+    rows += [("added", p.id, "", "", f"{p.name} ({p.operator}, {p.monthly_fee})") for p in d.added]
+    rows += [("removed", p.id, "", f"{p.name} ({p.operator}, {p.monthly_fee})", "") for p in d.removed]
+    for c in d.changed:
+        rows += [("changed", c.new.id, f.field, f.old or "", f.new or "") for f in c.fields]
+    if fmt == "json":
+        doc = {
+            "version": JSON_VERSION,
+            "added": [{"id": p.id, "name": p.name, "operator": p.operator, "file": p.origin} for p in d.added],
+            "removed": [{"id": p.id, "name": p.name, "operator": p.operator, "file": p.origin} for p in d.removed],
+            "changed": [{"id": c.new.id, "name": c.new.name, "operator": c.new.operator,
+                         "fields": [{"field": f.field, "old": f.old, "new": f.new} for f in c.fields]}
+                        for c in d.changed],
+            "unchanged": d.unchanged,
+        }
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(["change", "id", "field", "old", "new"])
+        w.writerows([[safe_cell(c) for c in r] for r in rows])
+        return out.getvalue()
+    summary = label("diff_summary", lang, added=len(d.added), removed=len(d.removed), changed=len(d.changed),
+                    unchanged=d.unchanged)
+    none = label("diff_none", lang)
+    if fmt == "markdown":
+        lines = [f"**{summary}**", "", "| change | id | field | old | new |", "|---|---|---|---|---|"]
+        lines += ["| " + " | ".join(md_escape(c) for c in r) + " |" for r in rows]
+        return "\n".join(lines) + "\n"
+    lines = [summary]
+    for p in d.added:
+        lines.append(f"+ {p.id}: {p.name} ({p.operator}, {p.monthly_fee})")
+    for p in d.removed:
+        lines.append(f"- {p.id}: {p.name} ({p.operator}, {p.monthly_fee})")
+    for c in d.changed:
+        lines.append(f"~ {c.new.id}: {c.new.name}")
+        lines += [f"    {f.field}: {none if f.old is None else f.old} -> {none if f.new is None else f.new}"
+                  for f in c.fields]
+    return "\n".join(lines) + "\n"
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``plans`` sub-app and its commands to the app."""
+    plans_app = typer.Typer(help="List, show and validate plan definitions.", no_args_is_help=True)
+    plans_app.command("list")(plans_list)
+    plans_app.command("show")(plans_show)
+    plans_app.command("validate")(plans_validate)
+    plans_app.command("schema")(plans_schema)
+    plans_app.command("diff")(plans_diff)
+    app.add_typer(plans_app, name="plans")

@@ -1,0 +1,115 @@
+"""Renderers for the catalogue: the plan list (tariffcli plans list) and one plan in full (tariffcli plans show)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import TYPE_CHECKING, Any
+
+from tariffcli.model.units import format_kb
+from tariffcli.render.common import JSON_VERSION, md_escape, safe_cell, source_dicts
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rich.console import RenderableType
+
+    from tariffcli.model.plan import Plan
+
+
+_PLAN_COLUMNS = ("id", "operator", "name", "province", "monthly_fee", "voice", "sms", "data", "tags", "confidence", "retrieved")
+
+
+def _allowance_text(value: object, kind: str) -> str:
+    if value == "unlimited":
+        return "unlimited"
+    if value is None:
+        return ""
+    if kind == "data":
+        return format_kb(int(value))  # type: ignore[call-overload]
+    return str(value)
+
+
+def plan_summary(p: Plan) -> dict[str, str]:
+    """The one-line facts of a plan, as text."""
+    a = p.allowances
+    return {
+        "id": p.id,
+        "operator": p.operator,
+        "name": p.name,
+        "province": p.province,
+        "monthly_fee": f"{p.monthly_fee:.2f}",
+        "voice": _allowance_text(a.voice, "voice"),
+        "sms": _allowance_text(a.sms, "sms"),
+        "data": _allowance_text(a.data, "data"),
+        "tags": ", ".join(p.tags),
+        "confidence": p.confidence.value,
+        "retrieved": max(s.retrieved for s in p.sources).isoformat(),
+    }
+
+
+def plans_table(plans: tuple[Plan, ...]) -> RenderableType:
+    """The plan list for a terminal: the columns that fit in 80; the rest is in --format json/csv."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title=f"{len(plans)} plans", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                  padding=(0, 1), collapse_padding=True)
+    table.add_column("id", no_wrap=True)
+    table.add_column("name", overflow="fold", min_width=8)
+    table.add_column("fee", justify="right", no_wrap=True)
+    table.add_column("min", justify="right", no_wrap=True)
+    table.add_column("data", justify="right", no_wrap=True)
+    table.add_column("confidence", no_wrap=True, min_width=10)
+    for p in plans:
+        r = plan_summary(p)
+        table.add_row(r["id"], r["name"], r["monthly_fee"], r["voice"], r["data"], r["confidence"])
+    return table
+
+
+def plans_text(plans: tuple[Plan, ...], fmt: str) -> str:
+    """The plan list as json, csv or markdown."""
+    rows = [plan_summary(p) for p in plans]
+    if fmt == "json":
+        doc = {"version": JSON_VERSION, "plans": [
+            {**r, "tags": list(p.tags), "sources": source_dicts(p.sources)} for r, p in zip(rows, plans, strict=True)
+        ]}
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(_PLAN_COLUMNS)
+        for r in rows:
+            w.writerow([safe_cell(r[c]) for c in _PLAN_COLUMNS])
+        return out.getvalue()
+    lines = ["| " + " | ".join(_PLAN_COLUMNS) + " |", "|" + "|".join("---" for _ in _PLAN_COLUMNS) + "|"]
+    lines += ["| " + " | ".join(md_escape(r[c]) for c in _PLAN_COLUMNS) + " |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+_DATA_KEYS = {"data", "app_data", "block", "up_to", "volume_cap", "throttle_after"}
+
+
+def with_units(node: Any, key: str = "") -> Any:
+    """A dumped plan with its quantities written back with units ('1 GB', '30 min')."""
+    if isinstance(node, dict):
+        return {k: with_units(v, k) for k, v in node.items()}
+    if isinstance(node, list):
+        return [with_units(v, key) for v in node]
+    if isinstance(node, int) and not isinstance(node, bool):
+        if key in _DATA_KEYS:
+            return format_kb(node) if node else "0 MB"
+        if key == "voice":
+            return f"{node} min"
+    return node
+
+
+def show_plan(p: Plan, *, json_format: bool = False) -> str:
+    """A plan in full: its validated content (JSON) or a readable summary with sources."""
+    if json_format:
+        doc = {"version": JSON_VERSION, "file": p.origin, "plan": p.model_dump(mode="json", exclude_none=True)}
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    import yaml
+
+    body = yaml.safe_dump(with_units(p.model_dump(mode="json", exclude_none=True, exclude_defaults=True)),
+                          allow_unicode=True, sort_keys=False, width=100)
+    return f"# {p.name} ({p.id})\n# file: {p.origin}\n{body}"

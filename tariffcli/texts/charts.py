@@ -1,0 +1,20 @@
+"""Texts of the charts (--chart) and the terminal bar view (--bars)."""
+
+from __future__ import annotations
+
+from tariffcli.texts.common import Table
+
+LABELS: Table = {
+    "chart_compare_title": {"en": "Total over {h} months from {start} ({currency})",
+                            "zh": "自 {start} 起 {h} 个月合计（{currency}）"},
+    "chart_baskets_title": {"en": "Cheapest plan per operator and basket ({currency} a month)",
+                            "zh": "各运营商每个用量篮子的最便宜套餐（{currency}/月）"},
+    "chart_written": {"en": "chart written to {file}", "zh": "图表已写入 {file}"},
+    "cjk_font_missing": {
+        "en": "Warning: no font with Chinese characters was found (install one, e.g. Noto Sans CJK: "
+              "apt-get install fonts-noto-cjk); Chinese labels in {file} may not render.",
+        "zh": "警告：未找到含中文字符的字体（可安装 Noto Sans CJK：apt-get install fonts-noto-cjk）；"
+              "{file} 中的中文标签可能无法显示。"},
+    "bars_title": {"en": "Total over {h} months from {start} ({currency})",
+                   "zh": "自 {start} 起 {h} 个月合计（{currency}）"},
+}
