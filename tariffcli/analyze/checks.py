@@ -151,12 +151,14 @@ def _addon_services(a: Allowances) -> tuple[str, ...]:
 class Analysis:
     """The checks, run line by line; what they find accumulates on the instance."""
 
-    def __init__(self, today: date, horizon: int, bill: Bill | None, catalogue: Sequence[Plan]) -> None:
+    def __init__(self, today: date, horizon: int, bill: Bill | None, catalogue: Sequence[Plan],
+                 province: str | None = None) -> None:
         self.today = today
         self.today_month = month_str(today.year, today.month)
         self.horizon = horizon
         self.bill = bill
         self.catalogue = catalogue
+        self.province = province
         self.findings: list[Finding] = []
         self.reminders: list[Reminder] = []
         self.skipped: dict[tuple[str, str], list[str]] = {}
@@ -417,7 +419,7 @@ class Analysis:
         variants = [] if running else [with_addon(plan, a.id) for a in plan.addons]
         variant_ids = {v.id for v in variants}
         cmp = compare(list(self.catalogue) + variants, hist, start=start, horizon=CHEAPER_HORIZON, current=plan,
-                      current_since=since)
+                      current_since=since, province=self.province)
         if cmp.current is None:  # pragma: no cover - compare always returns it when given
             return
         current = cmp.current.total

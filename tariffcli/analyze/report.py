@@ -105,6 +105,7 @@ def analyze(
     catalogue: Sequence[Plan] = (),
     today: date,
     horizon: int = 12,
+    province: str | None = None,
 ) -> Report:
     """Analyse one household's usage and bill against their plans.
 
@@ -125,7 +126,7 @@ def analyze(
     names, rename_usage, rename_bill = match_lines(records, usage, bill)
     inputs = _Inputs(records, usage, bill, dict(plans or {}), starts, rename_usage, rename_bill)
     inputs.check_lines(names)
-    analysis = Analysis(today, horizon, bill, catalogue)
+    analysis = Analysis(today, horizon, bill, catalogue, province)
     lines = inputs.lines(names, analysis)
     line_reports: list[LineReport] = []
     for ln in lines:

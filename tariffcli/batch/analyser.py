@@ -46,6 +46,7 @@ from tariffcli.model.errors import DataError, Problem, UsageError
 from tariffcli.model.limits import MAX_DATA_KB, MAX_SMS, MAX_VOICE_MIN
 from tariffcli.model.months import first_day, month_range, parse_month
 from tariffcli.model.plan import Plan
+from tariffcli.model.provinces import applies_in, is_nationwide
 from tariffcli.model.units import KB_PER
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -93,7 +94,7 @@ class Analyser:
 
     def __init__(self, plans: Sequence[Plan], *, start: str, horizon: int = 12, top: int = 1,
                  data_unit: str = "MB", app_data_unit: str | None = None, known: Sequence[Plan] | None = None,
-                 labels: dict[str, str] | None = None) -> None:
+                 labels: dict[str, str] | None = None, province: str | None = None) -> None:
         if horizon < 1 or horizon > 600:
             raise UsageError("--horizon must be between 1 and 600 months", field="horizon")
         if top < 1:
@@ -104,8 +105,14 @@ class Analyser:
             raise UsageError(str(exc), field="start") from None
         day: date = first_day(start)
         ordered = sorted(plans, key=lambda p: p.id)
-        self.candidates: tuple[Plan, ...] = tuple(p for p in ordered if p.on_sale(day))
-        self.excluded: tuple[Plan, ...] = tuple(p for p in ordered if not p.on_sale(day))
+        def usable(p: Plan) -> bool:
+            return p.on_sale(day) and (province is None or applies_in(p.province, province))
+
+        self.candidates: tuple[Plan, ...] = tuple(p for p in ordered if usable(p))
+        self.excluded: tuple[Plan, ...] = tuple(p for p in ordered if not usable(p))
+        self.province = province
+        self.nationwide = np.array([is_nationwide(p.province) for p in self.candidates], np.bool_)
+        """Which candidates are sold nationwide: without ``province`` only they may be ranked first."""
         if not self.candidates:
             raise UsageError(f"no plan is on sale in {start}; nothing to compare", field="plans")
         currencies = sorted({p.currency for p in self.candidates})
@@ -164,10 +171,7 @@ class Analyser:
         count = np.diff(np.r_[starts, rows.codes.size])
 
         cols: dict[str, Any] = {"subscriber": rows.ids, "months": pa.array(count.astype(np.int32))}
-        if self.top == 1:
-            best = np.argmin(totals, axis=0)[None, :]  # ties: the first, i.e. the lowest id (as compare)
-        else:
-            best = np.argsort(np.ascontiguousarray(totals.T), axis=1, kind="stable")[:, : self.top].T
+        best = self.best(totals)
         every = np.arange(N)
         cand_ids = pa.array([p.id for p in self.candidates], pa.string())
         for k in range(self.top):
@@ -184,6 +188,23 @@ class Analyser:
             cols["current_cost"] = pa.array(cost, pa.int64(), mask=~known)
             cols["saving"] = pa.array(cost - totals[best[0], every], pa.int64(), mask=~known)
         return pa.table([cols[c] for c in self.columns], names=list(self.columns))
+
+    def best(self, totals: I64) -> npt.NDArray[np.intp]:
+        """Shape (top, N): the candidates ranked first to ``top``-th per subscriber, as compare ranks them.
+
+        Cheapest first, ties to the lowest id (the candidates are in id order); when the user's province
+        is not known, the first place goes to the cheapest plan sold nationwide.
+        """
+        nationwide_first = self.province is None and not self.nationwide.all() and self.nationwide.any()
+        if self.top == 1 and not nationwide_first:
+            return np.argmin(totals, axis=0)[None, :].astype(np.intp)
+        order = np.argsort(np.ascontiguousarray(totals.T), axis=1, kind="stable")  # (N, P)
+        if nationwide_first:
+            first_national = np.argmax(self.nationwide[order], axis=1)  # position of the cheapest national plan
+            position = np.broadcast_to(np.arange(order.shape[1]), order.shape)
+            moved = np.where(position == first_national[:, None], -1, position)
+            order = np.take_along_axis(order, np.argsort(moved, axis=1, kind="stable"), axis=1)
+        return np.ascontiguousarray(order[:, : self.top].T)
 
     def _read(self, chunk: Chunk) -> _Rows | None:
         """The chunk's rows checked, in whole units, sorted by subscriber and month (None: no rows)."""

@@ -108,7 +108,7 @@ def analyze(
     plan_since: Annotated[list[str] | None, typer.Option(
         "--plan-since",
         help="Month your plan started, YYYY-MM (promotions count from it); LINE=YYYY-MM for one line.")] = None,
-    catalogue: Annotated[CatalogueChoice, catalogue_options("plans")] = DEFAULT_CATALOGUE,
+    catalogue: Annotated[CatalogueChoice, catalogue_options("plans", "province")] = DEFAULT_CATALOGUE,
     timing: Annotated[Timing, timing_options(
         "today", "horizon",
         today=but(TIMING_MEMBERS["today"], "Today's date, YYYY-MM-DD (default: the system date).", hidden=False),
@@ -136,7 +136,7 @@ def analyze(
         chosen = {line: resolve_plan(ref, plans, option="plan") for line, ref in plan_refs.items()}
         records, history, bill_doc = read_inputs(usage, bill)
         report = run(records=records, usage=history, bill=bill_doc, plans=chosen, since=since,
-                     catalogue=plans, today=now, horizon=timing.horizon)
+                     catalogue=plans, today=now, horizon=timing.horizon, province=catalogue.province_name())
         language = out.language
         for w in report.warnings:
             print(f"Warning: {w}", file=sys.stderr)

@@ -68,7 +68,7 @@ def baskets(
         "--basket", "-b", help="Built-in basket id or basket YAML file (repeatable; default: every ITU basket).",
     )] = None,
     catalogue: Annotated[CatalogueChoice, catalogue_options(
-        "plans", "operators", "tags", "provinces")] = DEFAULT_CATALOGUE,
+        "plans", "operators", "tags", "province")] = DEFAULT_CATALOGUE,
     timing: Annotated[Timing, timing_options("date")] = DEFAULT_TIMING,
     gni: Annotated[str | None, typer.Option(
         "--gni", help="GNI per capita a year, in the plans' currency: adds affordability (% of monthly GNI).",
@@ -94,7 +94,7 @@ def baskets(
         day = timing.day()
         amount = parse_amount(gni, "gni")
         selection = filter_plans(catalogue.load(), operators=catalogue.operators, tags=catalogue.tags,
-                                 provinces=catalogue.provinces)
+                                 provinces=tuple(p for p in [catalogue.province_name()] if p))
         report = bk.price_baskets(selection.plans, chosen, day=day, gni=amount, gni_source=gni_source)
         left_out = rb.excluded_line(report, language)
         if left_out:

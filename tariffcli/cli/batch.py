@@ -115,10 +115,12 @@ def prepare(source: str, catalogue: CatalogueChoice, timing: Timing, top: int,
         print(f"Warning: {spec.files[0]}: column '{name}' is not used", file=sys.stderr)
     analyser = Analyser(chosen, known=plans, start=timing.first_month(now), horizon=timing.horizon, top=top,
                         data_unit=spec.columns.data_unit, app_data_unit=spec.columns.app_data_unit,
-                        labels=spec.columns.names)
+                        labels=spec.columns.names, province=catalogue.province_name())
     if analyser.excluded:
         ids = ", ".join(p.id for p in analyser.excluded)
-        print(f"{len(analyser.excluded)} plan(s) not on sale in {analyser.start} left out: {ids}", file=sys.stderr)
+        where = f" or not sold in {analyser.province}" if analyser.province else ""
+        print(f"{len(analyser.excluded)} plan(s) not on sale in {analyser.start}{where} left out: {ids}",
+              file=sys.stderr)
     return spec, analyser
 
 
@@ -183,7 +185,7 @@ def batch(
         help="CSV or Parquet: a file, a directory, or a quoted glob ('extract/*.parquet'); "
              "one row per subscriber and month.",
     )],
-    catalogue: Annotated[CatalogueChoice, catalogue_options("plans", "operators", "tags")] = DEFAULT_CATALOGUE,
+    catalogue: Annotated[CatalogueChoice, catalogue_options("plans", "operators", "tags", "province")] = DEFAULT_CATALOGUE,
     timing: Annotated[Timing, timing_options("start", "horizon", "today")] = DEFAULT_TIMING,
     top: Annotated[int, typer.Option("--top", min=1, max=20, help="Best plans to keep per subscriber.")] = 1,
     out: Annotated[Path | None, typer.Option(

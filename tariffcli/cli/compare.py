@@ -55,16 +55,22 @@ def read_history(path: Path) -> "UsageHistory":
     return history
 
 
+MAX_IDS_SHOWN = 5
+"""More plans not on sale than this are counted on stderr, not listed (``plans list --all`` lists them)."""
+
+
 def say_left_out(result: "Comparison", first: str, language: str) -> None:
     """On stderr: plans left out (not on sale, suspended-line plans, conditions not met)."""
     from tariffcli.render import compare as render
     from tariffcli.texts import label
 
-    for reason in ("not_on_sale", "suspended_line"):
+    for reason in ("not_on_sale", "other_province", "suspended_line"):
         left = [p.id for p, why in result.excluded if why == reason]
-        if left:
-            print(label(f"excluded_{reason}", language, n=len(left), start=first, ids=", ".join(left)),
-                  file=sys.stderr)
+        if not left:
+            continue
+        key = f"excluded_{reason}" + ("_many" if reason == "not_on_sale" and len(left) > MAX_IDS_SHOWN else "")
+        print(label(key, language, n=len(left), start=first, ids=", ".join(left), province=result.province),
+              file=sys.stderr)
     left_out = render.not_eligible_line(result, language)
     if left_out:
         print(left_out, file=sys.stderr)
@@ -93,7 +99,7 @@ def comparison_views(result: "Comparison", out: Output, top: int | None, bars: b
 @with_groups
 def compare(
     usage: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Monthly usage CSV.")],
-    catalogue: Annotated[CatalogueChoice, catalogue_options("plans", "operators", "tags")] = DEFAULT_CATALOGUE,
+    catalogue: Annotated[CatalogueChoice, catalogue_options("plans", "operators", "tags", "province")] = DEFAULT_CATALOGUE,
     current: Annotated[
         str | None, typer.Option("--current", help="Your current plan: a catalogue id or a plan file.")
     ] = None,
@@ -137,7 +143,8 @@ def compare(
                              current_since=current_since, with_addons=with_addons,
                              scenario=scenario.value if scenario else None,
                              eligible=None if eligible is None else parse_eligible(eligible),
-                             keep_number=catalogue.keep_number, explain=explain)
+                             keep_number=catalogue.keep_number, explain=explain,
+                             province=catalogue.province_name())
         say_left_out(result, first, out.language)
         emit_result(out, comparison_views(result, out, top, bars))
         if out.chart is not None:

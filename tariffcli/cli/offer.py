@@ -168,7 +168,7 @@ def offer(
     terms: Annotated[OfferTerms, OFFER_TERMS] = NO_TERMS,
     eligible: Annotated[list[str] | None, typer.Option(
         "--eligible", help="Conditions you meet (student,elderly,...): the best plan is chosen among these.")] = None,
-    catalogue: Annotated[CatalogueChoice, catalogue_options("plans")] = DEFAULT_CATALOGUE,
+    catalogue: Annotated[CatalogueChoice, catalogue_options("plans", "province")] = DEFAULT_CATALOGUE,
     out: Annotated[Output, output_options("format", "output", "lang", format=OFFER_FORMAT)] = DEFAULT_OUTPUT,
 ) -> None:
     """Judge an offer: its cost over the whole term against your plan and the best plan, and what does not fit."""
@@ -186,7 +186,8 @@ def offer(
         history = read_history(usage_path)
         verdict = judge_offer(offered, history, plans, start=timing.first_month(now), term=term,
                               current=cur, current_since=current_since,
-                              eligible=None if eligible is None else parse_eligible(eligible))
+                              eligible=None if eligible is None else parse_eligible(eligible),
+                              province=catalogue.province_name())
         language = out.language
 
         def text() -> str:

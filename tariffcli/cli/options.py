@@ -261,8 +261,21 @@ class CatalogueChoice:
     """``--operator``: only these operators."""
     tags: tuple[str, ...] = ()
     """``--tag``: only plans with all these tags."""
-    provinces: tuple[str, ...] = ()
-    """``--province``: only plans for these provinces (national plans included)."""
+    province: str | None = None
+    """``--province`` (or ``TARIFFCLI_PROVINCE``): where the user lives, as they write it (广东, Guangdong):
+    national plans plus that province's own; None when not known."""
+
+    def province_name(self) -> str | None:
+        """The canonical name of ``--province``; a name that is no province is a usage error."""
+        if self.province is None or not self.province.strip():
+            return None
+        from tariffcli.model.provinces import canonical_province
+
+        name = canonical_province(self.province)
+        if name is None:
+            raise UsageError(f"--province: {self.province!r} is not a province of China "
+                             "(write it in Chinese or pinyin, e.g. 广东, Guangdong or guangdong)", field="province")
+        return name
 
     def load(self) -> tuple[Plan, ...]:
         """Every plan of the catalogue (``--plans``, or the bundled one)."""
@@ -288,8 +301,9 @@ CATALOGUE_MEMBERS: dict[str, Member] = {m.field: m for m in (
     Member("operator", "operators", list[str] | None, ("--operator",), None, "Only this operator (repeatable)."),
     Member("tag", "tags", list[str] | None, ("--tag",), None,
            "Only plans with this tag, e.g. keep-number (repeatable)."),
-    Member("province", "provinces", list[str] | None, ("--province",), None,
-           "Only plans for this province (national plans included; repeatable)."),
+    Member("province", "province", str | None, ("--province",), None,
+           "Your province (广东, Guangdong, guangdong): national plans plus its own. "
+           "Default: $TARIFFCLI_PROVINCE.", {"envvar": "TARIFFCLI_PROVINCE", "show_envvar": False}),
 )}
 
 
@@ -301,12 +315,13 @@ def make_catalogue_choice(values: dict[str, Any]) -> CatalogueChoice:
     plans = values.get("plans")
     return CatalogueChoice(
         plans=None if plans is None else tuple(plans),
-        **{k: tuple(values.get(k) or ()) for k in ("operators", "tags", "provinces")},
+        **{k: tuple(values.get(k) or ()) for k in ("operators", "tags")},
+        province=values.get("province"),
     )
 
 
 def catalogue_options(*names: str, **changed: Member) -> OptionGroup[CatalogueChoice]:
-    """The catalogue options ``names`` (plans, operators, tags, provinces), in that order."""
+    """The catalogue options ``names`` (plans, operators, tags, province), in that order."""
     return OptionGroup(pick(CATALOGUE_MEMBERS, names, changed), make_catalogue_choice)
 
 

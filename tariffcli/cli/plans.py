@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
 @with_groups
 def plans_list(
     catalogue: Annotated[CatalogueChoice, catalogue_options(
-        "plans", "operators", "tags", "provinces")] = DEFAULT_CATALOGUE,
+        "plans", "operators", "tags", "province")] = DEFAULT_CATALOGUE,
     max_fee: Annotated[str | None, typer.Option("--max-fee", help="Only plans whose monthly fee is at most this.")] = None,
     timing: Annotated[Timing, timing_options("date", date=but(
         TIMING_MEMBERS["date"], "Leave out plans not on sale on this day, YYYY-MM-DD (default: today)."))] = DEFAULT_TIMING,
@@ -55,7 +55,7 @@ def plans_list(
         day = None if all_ else timing.day()
         plans = catalogue.load()
         selection = filter_plans(plans, operators=catalogue.operators, tags=catalogue.tags,
-                                 provinces=catalogue.provinces, max_fee=parse_amount(max_fee, "max-fee"), on=day)
+                                 provinces=tuple(p for p in [catalogue.province_name()] if p), max_fee=parse_amount(max_fee, "max-fee"), on=day)
         chosen = selection.plans
         if selection.not_on_sale:
             from tariffcli.texts import label

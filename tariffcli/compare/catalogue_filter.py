@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from tariffcli.model.plan import Plan
+from tariffcli.model.provinces import applies_in, canonical_province, is_nationwide
 from tariffcli.model.units import format_kb
 
 
@@ -28,14 +29,15 @@ class Selection:
 
 
 def province_matches(plan: Plan, wanted: str) -> bool:
-    """Whether ``plan`` applies in province ``wanted``.
+    """Whether ``plan`` can be had in province ``wanted`` (any spelling :func:`canonical_province` knows).
 
-    Case-insensitive prefix match on the plan's province, so ``Guangdong``
-    matches ``Guangdong (Shenzhen)``; ``national`` plans match every province.
+    ``Guangdong``, ``广东`` and ``guangdong`` all match a plan for ``Guangdong (Shenzhen)``
+    or ``广东``; national plans match every province.
     """
-    have = plan.province.casefold().strip()
-    want = wanted.casefold().strip()
-    return have == "national" or have == want or have.startswith(want + " ") or have.startswith(want + "(")
+    canonical = canonical_province(wanted)
+    if canonical is None:
+        return is_nationwide(plan.province)
+    return applies_in(plan.province, canonical)
 
 
 def filter_plans(

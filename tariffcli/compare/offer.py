@@ -313,12 +313,13 @@ def judge_offer(
     current: Plan | None = None,
     current_since: str | None = None,
     eligible: Sequence[str] | None = None,
+    province: str | None = None,
 ) -> OfferVerdict:
     """The offer over ``term`` months from ``start`` beside the current plan and the cheapest catalogue plan."""
     term = default_term(offer) if term is None else term
     others = [p for p in catalogue if p.id != offer.id]
     cmp = compare([offer, *others], history, start=start, horizon=term, current=current,
-                  current_since=current_since, eligible=eligible)
+                  current_since=current_since, eligible=eligible, province=province)
     mine = [r for r in cmp.rows if r.plan.id == offer.id]
     if not mine:
         why = dict((p.id, reason) for p, reason in cmp.excluded).get(offer.id, "left out")

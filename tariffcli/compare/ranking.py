@@ -204,9 +204,13 @@ def _notes(plan: Plan, idx: int, res: Result, first_month: int, horizon: int, us
     if plan.commitment is not None:
         notes.append(Note("commitment", {"months": plan.commitment.months,
                                           "exit_fee": None if plan.commitment.exit_fee is None else int(plan.commitment.exit_fee * 100)}))
-    if plan.status is not Status.ON_SALE:
-        notes.append(Note(f"status_{plan.status.value.replace('-', '_')}",
-                          {"last_seen": plan.last_seen.isoformat() if plan.last_seen else None}))
+    if plan.status is Status.WITHDRAWN:
+        notes.append(Note("status_withdrawn"))
+    elif plan.status is Status.HISTORICAL:
+        if plan.last_seen is None:
+            notes.append(Note("status_historical_undated"))
+        else:
+            notes.append(Note("status_historical", {"last_seen": plan.last_seen.isoformat()}))
     if not is_nationwide(plan.province):
         notes.append(Note("province_only", {"province": plan.province}))
     if plan.confidence is Confidence.EXAMPLE:

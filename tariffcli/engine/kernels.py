@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from tariffcli.engine.types import Result, Usage, UsageMatrix
 from tariffcli.model.money import MICRO_PER_FEN, round_div_half_up_array, to_fen, to_micro
-from tariffcli.model.plan import UNLIMITED, Allowances, FirstMonth, Plan, data_denominator
+from tariffcli.model.plan import UNLIMITED, Allowances, DataRate, FirstMonth, Plan, data_denominator
 from tariffcli.model.units import KB_PER
 
 I64 = npt.NDArray[np.int64]
@@ -137,6 +138,174 @@ def _shape(plan: Plan) -> tuple[int, str]:
     return (0, "rate") if len(d.tiers or ()) <= 1 else (1, "tiers")
 
 
+@dataclass
+class _MonthTerms:
+    """The (P, H) terms of :class:`CompiledPlans` while they are being filled in."""
+
+    fee: I64
+    min_spend: I64
+    discount_bp: I64
+    addon_fee: I64
+    one_off: I64
+    credit: I64
+    allow: dict[str, I64]
+    unlimited: dict[str, B]
+
+    @classmethod
+    def standard(cls, plans: Sequence[Plan], H: int) -> _MonthTerms:
+        """Every month on the plans' standard terms."""
+        P = len(plans)
+
+        def per_month(values: list[int] | list[bool], dtype: type) -> Any:
+            return np.repeat(np.array(values, dtype)[:, None], H, axis=1)
+
+        base_allow = [_allow_values(p.allowances) for p in plans]
+        return cls(
+            fee=per_month([to_fen(p.monthly_fee) for p in plans], np.int64),
+            min_spend=per_month([to_fen(p.minimum_spend) for p in plans], np.int64),
+            discount_bp=np.zeros((P, H), np.int64), addon_fee=np.zeros((P, H), np.int64),
+            one_off=np.zeros((P, H), np.int64), credit=np.zeros((P, H), np.int64),
+            allow={s: per_month([a[s][0] for a in base_allow], np.int64) for s in _SERVICES},
+            unlimited={s: per_month([a[s][1] for a in base_allow], np.bool_) for s in _SERVICES},
+        )
+
+    def apply_phases(self, i: int, plan: Plan, first_no: int, H: int) -> None:
+        """Promotion phases of plan row ``i``, whose month number is ``first_no`` at simulated month 0."""
+        for ph in plan.promotions:
+            m = slice(max(ph.from_month - first_no, 0), min(ph.to_month - first_no + 1, H))  # months in the phase
+            if m.start >= m.stop:
+                continue
+            if ph.fee is not None:
+                self.fee[i, m] = to_fen(ph.fee)
+            if ph.discount is not None:
+                self.discount_bp[i, m] = int(ph.discount * 100)
+            if ph.credit is not None:
+                self.credit[i, m] = -to_fen(ph.credit)
+            extras = [ph.extra] + [plan.addon(a).allowances for a in ph.addons]
+            self.addon_fee[i, m] = sum(to_fen(plan.addon(a).fee) for a in ph.addons)
+            for extra in extras:
+                for s, (amount, unl, present) in _allow_values(extra).items():
+                    if not present:
+                        continue
+                    self.allow[s][i, m] += amount
+                    if unl:
+                        self.unlimited[s][i, m] = True
+
+    def apply_first_month(self, i: int, plan: Plan, first_no: int, H: int) -> None:
+        """The one-off fee and the first-month rule, when the plan's first month is simulated."""
+        f = 1 - first_no  # simulated month that is the plan's first month, if any
+        if not 0 <= f < H:
+            return
+        self.one_off[i, f] = to_fen(plan.one_off_fee)
+        if plan.first_month is FirstMonth.HALF:
+            self.fee[i, f] = (self.fee[i, f] + 1) // 2  # half-up to the fen
+            self.min_spend[i, f] = (self.min_spend[i, f] + 1) // 2
+            for s in _SERVICES:
+                self.allow[s][i, f] //= 2
+        elif plan.first_month is FirstMonth.STANDARD:  # pay as you go in the first month
+            for line in (self.fee, self.min_spend, self.discount_bp, self.addon_fee, self.credit):
+                line[i, f] = 0
+            for s in _SERVICES:
+                self.allow[s][i, f] = 0
+                self.unlimited[s][i, f] = False
+
+
+@dataclass
+class _Rates:
+    """The per-plan (P,) and (P, T) rate terms of :class:`CompiledPlans` while they are being filled in."""
+
+    voice_rate: I64
+    voice_cap: I64
+    sms_rate: I64
+    inc_mask: I64
+    tier_lo: I64
+    tier_dr: I64
+    ramp_block: I64
+    ramp_price: I64
+    ramp_r: I64
+    ramp_full: I64
+    den_shift: I64
+    den_half: I64
+    data_cap: I64
+    volcap: I64
+    throttle: I64
+
+    @classmethod
+    def empty(cls, P: int, T: int) -> _Rates:
+        def zeros() -> I64:
+            return np.zeros(P, np.int64)
+
+        def none() -> I64:
+            return np.full(P, NO_LIMIT, np.int64)
+
+        return cls(voice_rate=zeros(), voice_cap=none(), sms_rate=zeros(), inc_mask=zeros(),
+                   tier_lo=np.zeros((P, T), np.int64), tier_dr=np.zeros((P, T), np.int64),
+                   ramp_block=np.ones(P, np.int64), ramp_price=zeros(), ramp_r=zeros(), ramp_full=zeros(),
+                   den_shift=zeros(), den_half=zeros(), data_cap=none(), volcap=none(), throttle=none())
+
+    def fill(self, i: int, plan: Plan) -> None:
+        """Row ``i`` from ``plan``'s out-of-bundle rates, caps and limits."""
+        ov = plan.overage
+        self.voice_rate[i] = to_micro(ov.voice.rate)
+        if ov.voice.cap is not None:
+            self.voice_cap[i] = to_fen(ov.voice.cap)
+        self.sms_rate[i] = to_micro(ov.sms.rate)
+        d = ov.data
+        self.inc_mask[i] = KB_PER[d.increment] - 1
+        _log2(KB_PER[d.increment])
+        den = data_denominator(plan)
+        self.den_shift[i] = _log2(den)
+        self.den_half[i] = den * _HALF_FEN
+        if d.ramp is not None:
+            block = int(d.ramp.block)
+            price = to_micro(d.ramp.block_price) * den
+            rate = to_micro(d.ramp.rate) * (den // KB_PER[d.ramp.per])
+            self.ramp_block[i], self.ramp_price[i], self.ramp_r[i] = block, price, rate
+            self.ramp_full[i] = min(block * rate, price)  # a block whose ramp never reaches the price costs less
+        else:
+            previous = 0
+            for t, (start, r) in enumerate(_bands(d, den)):
+                self.tier_lo[i, t] = start
+                self.tier_dr[i, t] = r - previous
+                previous = r
+        if d.cap is not None:
+            self.data_cap[i] = to_fen(d.cap)
+        if d.volume_cap is not None:
+            self.volcap[i] = d.volume_cap
+        if d.throttle_after is not None:
+            self.throttle[i] = d.throttle_after
+
+
+def _bands(d: DataRate, den: int) -> list[tuple[int, int]]:
+    """(start KB, rate) of each contiguous band of a single rate or of tiers, rates over the denominator ``den``."""
+    bands: list[tuple[int, int]] = []
+    if d.rate is not None:
+        bands.append((0, to_micro(d.rate) * (den // KB_PER[d.per])))
+    lo = 0
+    for tier in d.tiers or ():
+        bands.append((lo, to_micro(tier.rate) * (den // KB_PER[tier.per])))
+        if tier.up_to is None:
+            break
+        lo = int(tier.up_to)
+    return bands
+
+
+def _groups(plans: Sequence[Plan], sorted_keys: Sequence[tuple[bool, int, str]], inc_mask: I64) -> tuple[_Group, ...]:
+    """Runs of compiled rows that share a data-charge shape (rows are sorted by shape)."""
+    groups = []
+    start, P = 0, len(plans)
+    while start < P:
+        stop = start
+        while stop < P and sorted_keys[stop][:2] == sorted_keys[start][:2]:
+            stop += 1
+        daily, _, kind = sorted_keys[start]
+        used = max((len(p.overage.data.tiers or ()) for p in plans[start:stop]), default=1)
+        groups.append(_Group(kind, daily, start, stop, max(used, 1) if kind == "tiers" else 1,
+                             bool(inc_mask[start:stop].any())))
+        start = stop
+    return tuple(groups)
+
+
 def compile_plans(plans: Sequence[Plan], first_month: Sequence[int], horizon: int, *, promotions: bool = True) -> CompiledPlans:
     """Turn plans into arrays over ``horizon`` months.
 
@@ -150,139 +319,28 @@ def compile_plans(plans: Sequence[Plan], first_month: Sequence[int], horizon: in
     plans = [plans[i] for i in order]
     first_month = [first_month[i] for i in order]
     P, H = len(plans), horizon
-    # per-plan terms first, as Python values; the (P, H) arrays are filled from them below
-    base_fee, base_min = [to_fen(p.monthly_fee) for p in plans], [to_fen(p.minimum_spend) for p in plans]
-    base_allow = [_allow_values(p.allowances) for p in plans]
-    fee = np.repeat(np.array(base_fee, np.int64)[:, None], H, axis=1)
-    min_spend = np.repeat(np.array(base_min, np.int64)[:, None], H, axis=1)
-    discount_bp = np.zeros((P, H), np.int64)
-    addon_fee = np.zeros((P, H), np.int64)
-    one_off = np.zeros((P, H), np.int64)
-    credit = np.zeros((P, H), np.int64)
-    allow = {s: np.repeat(np.array([a[s][0] for a in base_allow], np.int64)[:, None], H, axis=1) for s in _SERVICES}
-    unlimited = {s: np.repeat(np.array([a[s][1] for a in base_allow], np.bool_)[:, None], H, axis=1)
-                 for s in _SERVICES}
-    voice_rate = np.zeros(P, np.int64)
-    voice_cap = np.full(P, NO_LIMIT, np.int64)
-    sms_rate = np.zeros(P, np.int64)
-    inc_mask = np.zeros(P, np.int64)
-    T = max([len(p.overage.data.tiers or ()) for p in plans] + [1])
-    tier_lo = np.zeros((P, T), np.int64)
-    tier_dr = np.zeros((P, T), np.int64)
-    ramp_block = np.ones(P, np.int64)
-    ramp_price = np.zeros(P, np.int64)
-    ramp_r = np.zeros(P, np.int64)
-    ramp_full = np.zeros(P, np.int64)
-    den_shift = np.zeros(P, np.int64)
-    den_half = np.zeros(P, np.int64)
-    data_cap = np.full(P, NO_LIMIT, np.int64)
-    volcap = np.full(P, NO_LIMIT, np.int64)
-    throttle = np.full(P, NO_LIMIT, np.int64)
-
+    terms = _MonthTerms.standard(plans, H)
+    rates = _Rates.empty(P, max([len(p.overage.data.tiers or ()) for p in plans] + [1]))
     for i, plan in enumerate(plans):
-        first_no = first_month[i]  # the plan's own month number at simulated month 0
         if promotions:
-            for ph in plan.promotions:
-                m = slice(max(ph.from_month - first_no, 0), min(ph.to_month - first_no + 1, H))  # months in the phase
-                if m.start >= m.stop:
-                    continue
-                if ph.fee is not None:
-                    fee[i, m] = to_fen(ph.fee)
-                if ph.discount is not None:
-                    discount_bp[i, m] = int(ph.discount * 100)
-                if ph.credit is not None:
-                    credit[i, m] = -to_fen(ph.credit)
-                extras = [ph.extra] + [plan.addon(a).allowances for a in ph.addons]
-                addon_fee[i, m] = sum(to_fen(plan.addon(a).fee) for a in ph.addons)
-                for extra in extras:
-                    for s, (amount, unl, present) in _allow_values(extra).items():
-                        if not present:
-                            continue
-                        allow[s][i, m] += amount
-                        if unl:
-                            unlimited[s][i, m] = True
-        f = 1 - first_no  # simulated month that is the plan's first month, if any
-        if 0 <= f < H:
-            one_off[i, f] = to_fen(plan.one_off_fee)
-            if plan.first_month is FirstMonth.HALF:
-                fee[i, f] = (fee[i, f] + 1) // 2  # half-up to the fen
-                min_spend[i, f] = (min_spend[i, f] + 1) // 2
-                for s in _SERVICES:
-                    allow[s][i, f] //= 2
-            elif plan.first_month is FirstMonth.STANDARD:  # pay as you go in the first month
-                fee[i, f] = 0
-                min_spend[i, f] = 0
-                discount_bp[i, f] = 0
-                addon_fee[i, f] = 0
-                credit[i, f] = 0
-                for s in _SERVICES:
-                    allow[s][i, f] = 0
-                    unlimited[s][i, f] = False
-
-        ov = plan.overage
-        voice_rate[i] = to_micro(ov.voice.rate)
-        if ov.voice.cap is not None:
-            voice_cap[i] = to_fen(ov.voice.cap)
-        sms_rate[i] = to_micro(ov.sms.rate)
-        d = ov.data
-        inc_mask[i] = KB_PER[d.increment] - 1
-        _log2(KB_PER[d.increment])
-        den = data_denominator(plan)
-        den_shift[i] = _log2(den)
-        den_half[i] = den * _HALF_FEN
-        if d.ramp is not None:
-            block = int(d.ramp.block)
-            price = to_micro(d.ramp.block_price) * den
-            rate = to_micro(d.ramp.rate) * (den // KB_PER[d.ramp.per])
-            ramp_block[i], ramp_price[i], ramp_r[i] = block, price, rate
-            ramp_full[i] = min(block * rate, price)  # a block whose ramp never reaches the price costs less
-        else:
-            bands: list[tuple[int, int]] = []  # (start, rate) of each contiguous band
-            if d.rate is not None:
-                bands.append((0, to_micro(d.rate) * (den // KB_PER[d.per])))
-            lo = 0
-            for tier in d.tiers or ():
-                bands.append((lo, to_micro(tier.rate) * (den // KB_PER[tier.per])))
-                if tier.up_to is None:
-                    break
-                lo = int(tier.up_to)
-            previous = 0
-            for t, (start, r) in enumerate(bands):
-                tier_lo[i, t] = start
-                tier_dr[i, t] = r - previous
-                previous = r
-        if d.cap is not None:
-            data_cap[i] = to_fen(d.cap)
-        if d.volume_cap is not None:
-            volcap[i] = d.volume_cap
-        if d.throttle_after is not None:
-            throttle[i] = d.throttle_after
-
-    discount = -round_div_half_up_array(fee * discount_bp, 10_000)
-    for s in _SERVICES:
-        allow[s] = np.where(unlimited[s], NO_LIMIT, allow[s])
-    groups = []
-    start = 0
-    sorted_keys = [keys[i] for i in order]
-    while start < P:
-        stop = start
-        while stop < P and sorted_keys[stop][:2] == sorted_keys[start][:2]:
-            stop += 1
-        daily, _, kind = sorted_keys[start]
-        used = max((len(p.overage.data.tiers or ()) for p in plans[start:stop]), default=1)
-        groups.append(_Group(kind, daily, start, stop, max(used, 1) if kind == "tiers" else 1,
-                             bool(inc_mask[start:stop].any())))
-        start = stop
+            terms.apply_phases(i, plan, first_month[i], H)
+        terms.apply_first_month(i, plan, first_month[i], H)
+        rates.fill(i, plan)
+    fee, credit, min_spend = terms.fee, terms.credit, terms.min_spend
+    discount = -round_div_half_up_array(fee * terms.discount_bp, 10_000)
+    allow = {s: np.where(terms.unlimited[s], NO_LIMIT, terms.allow[s]) for s in _SERVICES}
+    r = rates
     return CompiledPlans(
         plan_ids=tuple(plans[k].id for k in inverse), horizon=H, order=order, inverse=inverse,
-        fee=fee, discount=discount, addon_fee=addon_fee, one_off=one_off, credit=credit, min_spend=min_spend,
-        fixed=fee + discount + addon_fee + one_off, allow=allow,
-        voice_rate=voice_rate, voice_cap=voice_cap, sms_rate=sms_rate, inc_mask=inc_mask,
-        tier_lo=tier_lo, tier_dr=tier_dr, ramp_block=ramp_block, ramp_price=ramp_price, ramp_r=ramp_r,
-        ramp_full=ramp_full, den_shift=den_shift, den_half=den_half,
-        data_cap=data_cap, volcap=volcap, throttle=throttle, groups=tuple(groups),
-        any_voice_cap=bool((voice_cap != NO_LIMIT).any()), any_data_cap=bool((data_cap != NO_LIMIT).any()),
-        any_volcap=bool((volcap != NO_LIMIT).any()), any_credit=bool(credit.any()), any_min=bool(min_spend.any()),
+        fee=fee, discount=discount, addon_fee=terms.addon_fee, one_off=terms.one_off, credit=credit,
+        min_spend=min_spend, fixed=fee + discount + terms.addon_fee + terms.one_off, allow=allow,
+        voice_rate=r.voice_rate, voice_cap=r.voice_cap, sms_rate=r.sms_rate, inc_mask=r.inc_mask,
+        tier_lo=r.tier_lo, tier_dr=r.tier_dr, ramp_block=r.ramp_block, ramp_price=r.ramp_price, ramp_r=r.ramp_r,
+        ramp_full=r.ramp_full, den_shift=r.den_shift, den_half=r.den_half,
+        data_cap=r.data_cap, volcap=r.volcap, throttle=r.throttle,
+        groups=_groups(plans, [keys[i] for i in order], r.inc_mask),
+        any_voice_cap=bool((r.voice_cap != NO_LIMIT).any()), any_data_cap=bool((r.data_cap != NO_LIMIT).any()),
+        any_volcap=bool((r.volcap != NO_LIMIT).any()), any_credit=bool(credit.any()), any_min=bool(min_spend.any()),
     )
 
 

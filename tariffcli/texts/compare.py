@@ -23,6 +23,12 @@ LABELS: Table = {
               "zh": "每月用量（根据 {a}..{b} 推算）：通话 {voice} 分钟，短信 {sms} 条，流量 {data}"},
     "excluded_not_on_sale": {"en": "{n} plan(s) not on sale in {start} left out: {ids}",
                              "zh": "{n} 个套餐在 {start} 不在售，已排除：{ids}"},
+    "excluded_not_on_sale_many": {"en": "{n} plans not on sale in {start} (withdrawn, historical or not yet sold) "
+                                        "left out; 'tariffcli plans list --all' shows them",
+                                  "zh": "{n} 个套餐在 {start} 不在售（已停售、旧套餐或尚未上线），已排除；"
+                                        "'tariffcli plans list --all' 可查看"},
+    "excluded_other_province": {"en": "{n} plan(s) sold only in other provinces than {province} left out: {ids}",
+                                "zh": "{n} 个仅限{province}以外省份办理的套餐已排除：{ids}"},
     "excluded_suspended_line": {"en": "{n} suspended-line plan(s) (停机保号: no calls, SMS or data) left out: {ids}",
                                 "zh": "{n} 个停机保号套餐（不能通话、短信、上网）已排除：{ids}"},
     "no_plans": {"en": "No plan matches.", "zh": "没有符合条件的套餐。"},
@@ -109,6 +115,7 @@ LABELS: Table = {
                            "monthly bill SMS on the new plan.",
                      "zh": "通过短信回复或验证码确认订购并保留确认信息，核对新套餐的第一份月度账单短信。"},
     "confidence_word_example": {"en": "example figures from a secondary page", "zh": "来自二手网页的示例资费"},
+    "confidence_word_official-copy": {"en": "a copy of the operator's own tariff card", "zh": "运营商资费公示的副本"},
     "confidence_word_reported": {"en": "reported by the press", "zh": "媒体报道的资费"},
     "confidence_word_verified": {"en": "verified", "zh": "已核实资费"},
 }
@@ -140,6 +147,12 @@ NOTES: Table = {
     "example_figures": {"en": "example figures: source unverified", "zh": "示例资费：来源未经核实"},
     "reported_figures": {"en": "figures from press reports, not the operator's page",
                          "zh": "资费来自新闻报道，非运营商官方页面"},
+    "province_only": {"en": "sold in {province} only", "zh": "仅限{province}办理"},
+    "status_withdrawn": {"en": "withdrawn from sale (停售): cannot be ordered now", "zh": "已停售，无法新办理"},
+    "status_historical": {"en": "older plan, may no longer be sold (last seen on sale {last_seen})",
+                          "zh": "旧套餐，可能已停售（最近在售记录 {last_seen}）"},
+    "status_historical_undated": {"en": "older plan, may no longer be sold (no dated source)",
+                                  "zh": "旧套餐，可能已停售（来源未注明日期）"},
 }
 
 WHO_ZH = {"student": "学生", "students": "学生", "elderly": "老年人", "new-customer": "新用户",
