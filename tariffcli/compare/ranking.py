@@ -282,6 +282,8 @@ def compare(
         past_over = months_over(simulate(run.billed, projected, first))
     rows, cur_row, order = _rank(on_sale, everyone, run, past_over, start, horizon, current,
                                  province_known=province is not None)
+    moved = bool(rows) and len(order) > 1 and order[0] != min(
+        range(len(order)), key=lambda i: (bool(run.res.data_stopped[i].any()), int(run.res.totals[i]), on_sale[i].id))
     evens: tuple[BreakEven, ...] = ()
     if scenario is not None and len(order) >= 2:
         from tariffcli.compare.scenarios import break_evens
@@ -292,7 +294,7 @@ def compare(
         rows=rows, current=cur_row, excluded=tuple(excluded), history_months=tuple(history.months),
         with_addons=with_addons, scenario=scenario,
         eligible=None if eligible is None else tuple(eligible), break_even=evens, keep_number=keep_number,
-        province=_province(province),
+        province=_province(province), nationwide_first=moved,
     )
     if explain and rows:
         from dataclasses import replace

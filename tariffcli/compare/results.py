@@ -73,6 +73,9 @@ class Comparison:
     """Show the keep-number view: packs, conditions, how to apply, what a user abroad pays."""
     guide: Guide | None = None
     """The switching guide for the first plan (``explain``)."""
+    nationwide_first: bool = False
+    """The cheapest plan was sold in one province only, so the cheapest plan sold nationwide was put first
+    (the user's province is not known)."""
     province: str | None = None
     """The user's province (canonical English name) when known: only national plans and its own are ranked."""
 

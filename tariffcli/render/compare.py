@@ -64,6 +64,9 @@ def _row_dict(row: Row, cmp: Comparison, lang: str) -> dict[str, Any]:
         "name": p.name,
         "operator": p.operator,
         "province": p.province,
+        "status": p.status.value,
+        "filing_number": p.filing_number,
+        "checked": p.checked.isoformat(),
         "confidence": p.confidence.value,
         "sources": source_dicts(p.sources),
         "eligibility": list(p.eligibility),
@@ -101,6 +104,8 @@ def comparison_dict(cmp: Comparison, *, lang: str = "en", top: int | None = None
         "lines": list(LINES),
         "usage": {"history": list(cmp.history_months), "projected": projected},
         "current": None if cmp.current is None else _row_dict(cmp.current, cmp, lang),
+        "province": cmp.province,
+        "nationwide_first": cmp.nationwide_first,
         "plans": [_row_dict(r, cmp, lang) for r in visible_rows(cmp, top)],
         "excluded": [
             {
@@ -201,6 +206,8 @@ def render_markdown(cmp: Comparison, *, lang: str = "en", top: int | None = None
         lines.append(label("no_plans", lang))
     if cmp.current is not None:
         lines += ["", label("saving_footer", lang, id=cmp.current.plan.id)]
+    if cmp.nationwide_first:
+        lines += ["", label("nationwide_first", lang)]
     lines += extra_sections(cmp, lang=lang, top=top, markdown=True)
     if notes is not None:
         lines += notes.lines(lang)
@@ -256,6 +263,8 @@ def render_text_footer(cmp: Comparison, *, lang: str = "en", top: int | None = N
     from rich.markup import escape
 
     lines = [] if cmp.current is None else [label("saving_footer", lang, id=cmp.current.plan.id)]
+    if cmp.nationwide_first:
+        lines.append(label("nationwide_first", lang))
     extra = extra_sections(cmp, lang=lang, top=top)
     return escape("\n".join(lines + extra).rstrip("\n"))
 

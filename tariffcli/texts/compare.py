@@ -32,6 +32,11 @@ LABELS: Table = {
     "excluded_suspended_line": {"en": "{n} suspended-line plan(s) (停机保号: no calls, SMS or data) left out: {ids}",
                                 "zh": "{n} 个停机保号套餐（不能通话、短信、上网）已排除：{ids}"},
     "no_plans": {"en": "No plan matches.", "zh": "没有符合条件的套餐。"},
+    "nationwide_first": {"en": "#1 is the cheapest plan sold nationwide; cheaper plans sold in one province only "
+                                "follow in cost order. Give --province (or set TARIFFCLI_PROVINCE) to rank the "
+                                "plans of your province.",
+                         "zh": "第 1 名是全国可办理的最便宜套餐；更便宜但仅限个别省份办理的套餐按费用排在其后。"
+                               "使用 --province（或设置 TARIFFCLI_PROVINCE）按您所在省份排名。"},
     "saving_footer": {"en": "Saving: against the current plan {id} over the same months (positive = cheaper).",
                       "zh": "节省：与当前套餐 {id} 同期相比（正数表示更便宜）。"},
     # packs, scenarios, eligibility, keep-number and the switching guide
