@@ -7,11 +7,13 @@ hand the result to a renderer. Heavy modules are imported inside the commands.
 # No "from __future__ import annotations": typer reads the commands' annotations.
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tariffcli.cli.compare import MAX_IDS_SHOWN
 from tariffcli.cli.options import (
     DEFAULT_CATALOGUE,
     DEFAULT_OUTPUT,
@@ -26,11 +28,13 @@ from tariffcli.cli.options import (
     catalogue_options,
     output_options,
     parse_amount,
+    parse_day,
     resolve_lang,
     timing_options,
     with_groups,
 )
 from tariffcli.cli.output import TableView, emit, emit_result, guard
+from tariffcli.model.errors import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
     from tariffcli.compare.catalogue_filter import CatalogueDiff
@@ -42,7 +46,8 @@ def plans_list(
     max_fee: Annotated[str | None, typer.Option("--max-fee", help="Only plans whose monthly fee is at most this.")] = None,
     timing: Annotated[Timing, timing_options("date", date=but(
         TIMING_MEMBERS["date"], "Leave out plans not on sale on this day, YYYY-MM-DD (default: today)."))] = DEFAULT_TIMING,
-    all_: Annotated[bool, typer.Option("--all", help="Also list plans outside their validity window.")] = False,
+    all_: Annotated[bool, typer.Option(
+        "--all", help="Also list plans not on sale: withdrawn, historical, or outside their on-sale dates.")] = False,
     out: Annotated[Output, output_options("format", "excel", "output")] = DEFAULT_OUTPUT,
 ) -> None:
     """List the plans in the catalogue (plans not on sale today are left out and reported)."""
@@ -62,7 +67,10 @@ def plans_list(
 
             language = resolve_lang(None)
             why = label("reason_not_on_sale", language, day=day)
-            items = ", ".join(f"{p.id} ({why})" for p in selection.not_on_sale)
+            shown = selection.not_on_sale[:MAX_IDS_SHOWN]
+            items = ", ".join(f"{p.id} ({why})" for p in shown)
+            if len(selection.not_on_sale) > len(shown):
+                items += f", … ({len(selection.not_on_sale) - len(shown)} more)"
             print(label("left_out", language, n=len(selection.not_on_sale), items=items) + " [--all]", file=sys.stderr)
         emit_result(out, {"table": lambda: TableView(render.plans_table(chosen))},
                     every=lambda name: render.plans_text(chosen, name))
@@ -177,6 +185,79 @@ def render_diff(d: "CatalogueDiff", fmt: str, lang: str = "en") -> str:
     return "\n".join(lines) + "\n"
 
 
+@with_groups
+def plans_import(
+    file: Annotated[Path, typer.Argument(
+        metavar="FILE", help="Tariff cards (资费公示): a JSON list, or text pasted from the operator's app; - reads stdin.")],
+    to: Annotated[Path, typer.Option(
+        "--to", file_okay=False, help="Folder the plan files are written to (one sub-folder per operator).")
+    ] = Path("imported-plans"),
+    include: Annotated[list[str] | None, typer.Option(
+        "--include", help="Also import these kinds of card (repeatable): add-on, promotion, broadband, "
+        "secondary-card, prepayment, contract.")] = None,
+    retrieved: Annotated[str | None, typer.Option(
+        "--retrieved", help="Date the cards were read, YYYY-MM-DD, for cards that carry none (default: today).")
+    ] = None,
+    operator: Annotated[str | None, typer.Option(
+        "--operator", help="The operator of cards that do not say (中国移动/China Mobile, 中国电信, 中国联通, 中国广电).")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would be written; write nothing.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace plan files that already exist.")] = False,
+    out: Annotated[Output, output_options("format", "output")] = DEFAULT_OUTPUT,
+) -> None:
+    """Turn official tariff cards into validated plan files.
+
+    Figures a card does not state (often the out-of-bundle rates) come from the
+    operator's standard-rates file in the catalogue, and each plan's notes say so.
+    Cards that cannot be read are reported with the reason, never guessed.
+
+    Example: tariffcli plans import pitched-card.txt --to my-plans && tariffcli offer my-plans/cmcc/... usage.csv
+    """
+
+    def body() -> None:
+        from tariffcli.inputs.cards import import_cards
+        from tariffcli.inputs.files import atomic_write, load_standard_rates, read_cards
+        from tariffcli.render import plans as render
+
+        if out.format.value not in ("table", "json"):
+            raise UsageError("plans import writes a report as table (text) or json", field="format")
+        seen = None if retrieved is None else parse_day(retrieved, "retrieved")
+        defaults = {} if operator is None else {"operator": operator_name_option(operator)}
+        report = import_cards(read_cards(file, **defaults), load_standard_rates(), include=include or (),
+                              retrieved=seen or date.today())
+        unread = [s for s in report.skipped if "(include '" not in s.reason]
+        if unread:
+            print(f"Warning: {len(unread)} card(s) could not be turned into plans; the report says why",
+                  file=sys.stderr)
+        targets = [(to / f.path, f.text) for f in report.plans]
+        if not dry_run and not force:
+            existing = [str(t) for t, _ in targets if t.exists()]
+            if existing:
+                raise UsageError(f"{len(existing)} plan file(s) already exist, e.g. {existing[0]}: "
+                                 "give --force to replace them, or another --to folder", field="to")
+        if not dry_run:
+            for target, text in targets:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write(target, text)
+        emit_result(out, {}, every=lambda name: render.import_report(
+            report, "json" if name == "json" else "text", folder=str(to), written=not dry_run))
+
+    guard(body, json_errors=out.json_errors)
+
+
+def operator_name_option(text: str) -> str:
+    """``--operator`` as plan files name operators; an unknown one is a usage error."""
+    from tariffcli.inputs.standard_rates import OPERATOR_WORDS, OPERATORS
+
+    for name in OPERATORS:
+        if text.strip().casefold() in (name.casefold(), OPERATORS[name]):
+            return name
+    if text.strip() in OPERATOR_WORDS:
+        return OPERATOR_WORDS[text.strip()]
+    raise UsageError(f"--operator: unknown operator {text!r}; one of {', '.join(OPERATORS)} (or 中国移动, 移动, ...)",
+                     field="operator")
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``plans`` sub-app and its commands to the app."""
     plans_app = typer.Typer(help="List, show and validate plan definitions.", no_args_is_help=True)
@@ -185,4 +266,5 @@ def register(app: typer.Typer) -> None:
     plans_app.command("validate")(plans_validate)
     plans_app.command("schema")(plans_schema)
     plans_app.command("diff")(plans_diff)
+    plans_app.command("import")(plans_import)
     app.add_typer(plans_app, name="plans")

@@ -40,6 +40,7 @@ from tariffcli.inputs.catalogue import check_plan
 from tariffcli.model.errors import DataError, Problem, TariffError, UsageError
 from tariffcli.model.months import add_months
 from tariffcli.model.plan import UNLIMITED, Plan
+from tariffcli.model.provinces import is_nationwide
 from tariffcli.model.units import KB_PER
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -333,7 +334,10 @@ def judge_offer(
         for i in range(1, term) if price[i] != price[i - 1]
     )
     standard = offer.monthly_fee * 100
-    best_row = next((r for r in cmp.rows if r.plan.id != offer.id), None)
+    rivals = [r for r in cmp.rows if r.plan.id != offer.id]
+    if province is None:  # the user's province is not known: measure against a plan they can surely buy
+        rivals = [r for r in rivals if is_nationwide(r.plan.province)] or rivals
+    best_row = rivals[0] if rivals else None
     vs_current = _against(row, cmp.current) if cmp.current is not None else None
     vs_best = _against(row, best_row) if best_row is not None else None
     reference = vs_current or vs_best

@@ -18,7 +18,9 @@ from tariffcli.inputs.catalogue import load_catalogue, parse_plan
 from tariffcli.model.errors import DataError, Problem, UsageError
 from tariffcli.model.plan import Plan
 
-if TYPE_CHECKING:  # pragma: no cover
+if TYPE_CHECKING:
+    from tariffcli.inputs.cards import Card
+    from tariffcli.inputs.standard_rates import StandardRates  # pragma: no cover
     from tariffcli.inputs.usage import UsageHistory
 
 PLAN_SUFFIXES = (".yaml", ".yml")
@@ -169,3 +171,41 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def load_standard_rates(folder: Path | None = None) -> dict[str, StandardRates]:
+    """The per-operator standard out-of-bundle rates (``standard-rates/*.yaml`` of the bundled catalogue)."""
+    from tariffcli.inputs.standard_rates import FOLDER, rates_by_operator
+
+    where = folder if folder is not None else catalogue_dir() / FOLDER
+    files = sorted(where.glob("*.yaml")) if where.is_dir() else []
+    return rates_by_operator((_display(f), read_text(f, _display(f))) for f in files)
+
+
+def read_cards(path: Path, **defaults: str) -> tuple[Card, ...]:
+    """Tariff cards from a JSON list or from text pasted from an operator's app (``-``: standard input).
+
+    ``defaults`` fill fields a card does not state (e.g. ``operator``)."""
+    from tariffcli.inputs.cards import MAX_BYTES, parse_cards_json, parse_cards_text
+
+    if str(path) == "-":
+        import sys
+
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise DataError(Problem(f"more than {MAX_BYTES:,} bytes: too large for a card file", file="<stdin>"))
+        display = "<stdin>"
+    else:
+        display = str(path)
+        data = read_bytes(path, display, MAX_BYTES)
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if head in (b"[", b"{"):
+        return parse_cards_json(data, display, **defaults)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise DataError(Problem("neither UTF-8 nor GB18030 text", file=display, code="encoding")) from None
+    return parse_cards_text(text, display, **defaults)

@@ -432,8 +432,9 @@ class Plan(_Frozen):
 
     @property
     def checked(self) -> date:
-        """How fresh the figures are: the newest date any of the plan's sources was read."""
-        return max(s.retrieved for s in self.sources)
+        """How fresh the figures are: the oldest date any of the plan's sources was read (or captured),
+        so every figure of the plan is at least this fresh."""
+        return min(s.retrieved for s in self.sources)
 
     def on_sale(self, day: date) -> bool:
         """Whether the plan can be ordered on ``day``: status on-sale and ``day`` in ``[valid_from, valid_to)``."""

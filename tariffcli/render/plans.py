@@ -7,16 +7,20 @@ import io
 import json
 from typing import TYPE_CHECKING, Any
 
+from tariffcli.model.provinces import is_nationwide
 from tariffcli.model.units import format_kb
 from tariffcli.render.common import JSON_VERSION, md_escape, safe_cell, source_dicts
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import RenderableType
 
+    from tariffcli.inputs.cards import ImportReport
     from tariffcli.model.plan import Plan
 
 
-_PLAN_COLUMNS = ("id", "operator", "name", "province", "monthly_fee", "voice", "sms", "data", "tags", "confidence", "retrieved")
+_PLAN_COLUMNS = ("id", "operator", "name", "province", "monthly_fee", "voice", "sms", "data", "tags", "status",
+                 "filing_number", "confidence", "checked", "retrieved")
+_STATUS_WORDS = {"on-sale": "on sale", "withdrawn": "withdrawn", "historical": "historical"}
 
 
 def _allowance_text(value: object, kind: str) -> str:
@@ -42,8 +46,11 @@ def plan_summary(p: Plan) -> dict[str, str]:
         "sms": _allowance_text(a.sms, "sms"),
         "data": _allowance_text(a.data, "data"),
         "tags": ", ".join(p.tags),
+        "status": p.status.value,
+        "filing_number": p.filing_number or "",
         "confidence": p.confidence.value,
-        "retrieved": max(s.retrieved for s in p.sources).isoformat(),
+        "checked": p.checked.isoformat(),
+        "retrieved": p.checked.isoformat(),
     }
 
 
@@ -51,18 +58,23 @@ def plans_table(plans: tuple[Plan, ...]) -> RenderableType:
     """The plan list for a terminal: the columns that fit in 80; the rest is in --format json/csv."""
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=f"{len(plans)} plans", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
                   padding=(0, 1), collapse_padding=True)
-    table.add_column("id", no_wrap=True)
-    table.add_column("name", overflow="fold", min_width=8)
+    table.add_column("plan", overflow="fold", min_width=30)
     table.add_column("fee", justify="right", no_wrap=True)
     table.add_column("min", justify="right", no_wrap=True)
     table.add_column("data", justify="right", no_wrap=True)
-    table.add_column("confidence", no_wrap=True, min_width=10)
+    table.add_column("status", no_wrap=True, min_width=7)
+    table.add_column("checked", no_wrap=True, min_width=7)
     for p in plans:
         r = plan_summary(p)
-        table.add_row(r["id"], r["name"], r["monthly_fee"], r["voice"], r["data"], r["confidence"])
+        plan = Text(r["name"])
+        plan.append(f"\n{r['operator']} · {r['id']}", style="dim")
+        if not is_nationwide(p.province):
+            plan.append(f" · {r['province']}", style="dim")
+        table.add_row(plan, r["monthly_fee"], r["voice"], r["data"], _STATUS_WORDS[r["status"]], r["checked"][:7])
     return table
 
 
@@ -112,4 +124,29 @@ def show_plan(p: Plan, *, json_format: bool = False) -> str:
 
     body = yaml.safe_dump(with_units(p.model_dump(mode="json", exclude_none=True, exclude_defaults=True)),
                           allow_unicode=True, sort_keys=False, width=100)
-    return f"# {p.name} ({p.id})\n# file: {p.origin}\n{body}"
+    status = _STATUS_WORDS[p.status.value] + (f", last seen on sale {p.last_seen}" if p.last_seen else "")
+    filing = f" · filing number {p.filing_number}" if p.filing_number else ""
+    return (f"# {p.name} ({p.id})\n# file: {p.origin}\n"
+            f"# status: {status}{filing} · figures checked {p.checked} · confidence {p.confidence.value}\n{body}")
+
+
+def import_report(report: ImportReport, fmt: str, *, folder: str, written: bool) -> str:
+    """What ``plans import`` did: plan files written (or that would be, with ``--dry-run``), cards skipped and why."""
+    plans = [{"id": f.plan_id, "path": f"{folder}/{f.path}", "kind": f.kind.value, "name": f.card.name,
+              "filing_number": f.card.filing_number} for f in report.plans]
+    skipped = [{"name": s.card.name, "filing_number": s.card.filing_number, "kind": s.kind.value,
+                "reason": s.reason, "file": s.card.source, "line": s.card.line} for s in report.skipped]
+    if fmt == "json":
+        doc = {"version": JSON_VERSION, "written": written, "folder": folder, "kinds": dict(report.kinds),
+               "plans": plans, "skipped": skipped}
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    verb = "wrote" if written else "would write"
+    lines = [report.summary(), ""]
+    lines += [f"{verb} {p['path']}  {p['name']}" + (f" ({p['filing_number']})" if p["filing_number"] else "")
+              for p in plans]
+    if skipped:
+        lines += ["", f"skipped {len(skipped)}:"]
+        lines += [f"  {s['file']}:{s['line']}: {s['name']}"
+                  + (f" ({s['filing_number']})" if s["filing_number"] else "") + f": [{s['kind']}] {s['reason']}"
+                  for s in skipped]
+    return "\n".join(lines) + "\n"
