@@ -7,6 +7,8 @@ The core is imported when the command runs, so ``tariffcli --help`` stays fast.
 
 # No "from __future__ import annotations": typer reads the command's annotations.
 import sys
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -53,6 +55,23 @@ def read_history(path: Path) -> "UsageHistory":
     for w in getattr(history, "warnings", ()):
         print(f"Warning: {w}", file=sys.stderr)
     return history
+
+
+STALE_AFTER_MONTHS = 6
+"""``compare`` warns once when the newest figure in the catalogue was checked longer ago than this."""
+
+
+def warn_if_stale(plans: "Sequence[Plan]", today: date, language: str) -> None:
+    """On stderr, once: the catalogue's newest figure is more than :data:`STALE_AFTER_MONTHS` months old."""
+    from tariffcli.texts import label
+
+    if not plans:
+        return
+    newest = max(p.checked for p in plans)
+    months = (today.year - newest.year) * 12 + today.month - newest.month
+    if months > STALE_AFTER_MONTHS or (months == STALE_AFTER_MONTHS and today.day > newest.day):
+        print(label("stale_catalogue", language, newest=newest.isoformat(), months=STALE_AFTER_MONTHS),
+              file=sys.stderr)
 
 
 MAX_IDS_SHOWN = 5
@@ -136,6 +155,7 @@ def compare(
         out.check_chart()
         first = timing.first_month(now)
         plans = catalogue.load()
+        warn_if_stale(plans, now, out.language)
         cur = current_plan(current, current_since, plans)
         chosen = catalogue.select(plans)
         history = read_history(usage)

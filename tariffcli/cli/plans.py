@@ -121,16 +121,22 @@ def plans_schema() -> None:
 @with_groups
 def plans_diff(
     old: Annotated[Path, typer.Argument(exists=True, help="The old catalogue: a plan file or directory.")],
-    new: Annotated[Path, typer.Argument(exists=True, help="The new catalogue: a plan file or directory.")],
+    new: Annotated[Path | None, typer.Argument(
+        exists=True, help="The new catalogue; with one argument, the old one is the bundled catalogue.")] = None,
     out: Annotated[Output, output_options("format", "output", "lang")] = DEFAULT_OUTPUT,
 ) -> None:
-    """What changed between two catalogue versions: plans added, removed, and changed fields."""
+    """What changed between two catalogue versions: plans added, withdrawn, and changed fields.
+
+    Plans are matched by filing number (方案编号) where they have one, else by id.
+    Example: tariffcli plans diff my-plans/   (against the bundled catalogue)
+    """
 
     def body() -> None:
         from tariffcli.compare.catalogue_filter import diff_catalogues
         from tariffcli.inputs.files import load_plans
 
-        d = diff_catalogues(load_plans([old]), load_plans([new]))
+        before, after = (load_plans(None), load_plans([old])) if new is None else (load_plans([old]), load_plans([new]))
+        d = diff_catalogues(before, after)
         emit_result(out, {}, every=lambda name: render_diff(d, name, out.language))
 
     guard(body, json_errors=out.json_errors)

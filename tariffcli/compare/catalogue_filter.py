@@ -175,10 +175,19 @@ def diff_plans(old: Plan, new: Plan) -> tuple[FieldChange, ...]:
     return tuple(changes)
 
 
+def catalogue_key(plan: Plan) -> str:
+    """What identifies a tariff across catalogue versions: its filing number (方案编号), else its id."""
+    return f"filing:{plan.filing_number}" if plan.filing_number else f"id:{plan.id}"
+
+
 def diff_catalogues(old: Iterable[Plan], new: Iterable[Plan]) -> CatalogueDiff:
-    """Plans added, removed and changed from ``old`` to ``new`` (matched by id)."""
-    a = {p.id: p for p in old}
-    b = {p.id: p for p in new}
+    """Plans added, removed (withdrawn, or no longer listed) and changed from ``old`` to ``new``.
+
+    Plans are matched by filing number where they have one (so a renamed file or id is still the same
+    tariff), else by id.
+    """
+    a = {catalogue_key(p): p for p in old}
+    b = {catalogue_key(p): p for p in new}
     changed: list[PlanChange] = []
     same = 0
     for pid in sorted(set(a) & set(b)):
@@ -188,8 +197,8 @@ def diff_catalogues(old: Iterable[Plan], new: Iterable[Plan]) -> CatalogueDiff:
         else:
             same += 1
     return CatalogueDiff(
-        added=tuple(b[i] for i in sorted(set(b) - set(a))),
-        removed=tuple(a[i] for i in sorted(set(a) - set(b))),
+        added=tuple(sorted((b[i] for i in set(b) - set(a)), key=lambda p: p.id)),
+        removed=tuple(sorted((a[i] for i in set(a) - set(b)), key=lambda p: p.id)),
         changed=tuple(changed),
         unchanged=same,
     )
@@ -197,5 +206,5 @@ def diff_catalogues(old: Iterable[Plan], new: Iterable[Plan]) -> CatalogueDiff:
 
 __all__ = [
     "CatalogueDiff", "FieldChange", "PlanChange", "Selection",
-    "diff_catalogues", "diff_plans", "filter_plans", "plan_fields", "province_matches",
+    "catalogue_key", "diff_catalogues", "diff_plans", "filter_plans", "plan_fields", "province_matches",
 ]

@@ -32,6 +32,11 @@ LABELS: Table = {
     "excluded_suspended_line": {"en": "{n} suspended-line plan(s) (停机保号: no calls, SMS or data) left out: {ids}",
                                 "zh": "{n} 个停机保号套餐（不能通话、短信、上网）已排除：{ids}"},
     "no_plans": {"en": "No plan matches.", "zh": "没有符合条件的套餐。"},
+    "stale_catalogue": {"en": "Warning: the newest figure in the catalogue was checked on {newest}, more than "
+                              "{months} months ago; prices may have changed (check the operator's tariff zone, "
+                              "资费公示, or update the catalogue).",
+                        "zh": "警告：目录中最新的资费核对于 {newest}，已超过 {months} 个月，价格可能已变化"
+                              "（请查看运营商资费公示，或更新目录）。"},
     "nationwide_first": {"en": "#1 is the cheapest plan sold nationwide; cheaper plans sold in one province only "
                                 "follow in cost order. Give --province (or set TARIFFCLI_PROVINCE) to rank the "
                                 "plans of your province.",
