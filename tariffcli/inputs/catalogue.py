@@ -9,6 +9,7 @@ suggestion when they are a near miss of a real one.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -78,8 +79,13 @@ def check_plan(plan: Plan, located: Located, source: str) -> list[Problem]:
     return problems
 
 
+@lru_cache(maxsize=4096)
 def parse_plan(text: str, source: str) -> Plan:
-    """Parse and validate one plan from YAML ``text``; ``source`` names it in errors."""
+    """Parse and validate one plan from YAML ``text``; ``source`` names it in errors.
+
+    Plans are immutable, so a text already parsed under the same name is not parsed again
+    (a process that compares many times, a notebook or the test suite, reads the catalogue once).
+    """
     located = load_yaml(text, source)
     if not isinstance(located.data, dict):
         raise DataError(Problem("a plan file must be a mapping of keys to values", file=source, line=1))
