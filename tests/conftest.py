@@ -59,6 +59,12 @@ PLANS_DIR = REPO / "plans"
 PLAN_FILES = sorted(p for p in PLANS_DIR.rglob("*.yaml") if "standard-rates" not in p.parts)
 """Every bundled plan file (the standard-rates files beside them are not plans)."""
 
+FIXTURE_CATALOGUE = REPO / "tests" / "fixtures" / "catalogue"
+"""A frozen test catalogue: the 16 plan files of the bundled catalogue as they were before issue 11
+(commit 1665298), each marked ``status: on-sale``. Tests of a mechanism (ranking order, suspended lines,
+footnotes, add-on search, break-even, batch against compare, offers) run on it, so their expected
+figures do not move when the bundled catalogue is updated. Not current tariffs: never advice."""
+
 KB = 1
 MB = 1024
 GB = 1024 * 1024

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import fen, make_plan
+from conftest import FIXTURE_CATALOGUE, fen, make_plan
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -40,6 +40,9 @@ GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 SCHEMA = json.loads((ROOT / "tariffcli" / "schemas" / "analysis.schema.json").read_text("utf-8"))
 UPDATE = os.environ.get("TARIFFCLI_UPDATE_GOLDEN") == "1"
 CATALOGUE = load_plans()
+FROZEN = load_plans([FIXTURE_CATALOGUE])
+"""The frozen test catalogue: the household sample's bill was written from these plans' terms."""
+FROZEN_BY_ID = {p.id: p for p in FROZEN}
 BY_ID = {p.id: p for p in CATALOGUE}
 
 
@@ -65,8 +68,9 @@ def seed002(**kw):
 
 def household(**kw):
     args = dict(records=records("household-records.csv"), bill=bill("household-bill.csv"),
-                plans={"13800000001": BY_ID["cmcc-5g-128"], "13800000002": BY_ID["cmcc-8yuan-shenzhen-voice"]},
-                since={"13800000001": "2025-06", "13800000002": "2023-03"}, catalogue=CATALOGUE,
+                plans={"13800000001": FROZEN_BY_ID["cmcc-5g-128"],
+                       "13800000002": FROZEN_BY_ID["cmcc-8yuan-shenzhen-voice"]},
+                since={"13800000001": "2025-06", "13800000002": "2023-03"}, catalogue=FROZEN,
                 today=date(2026, 5, 10))
     args.update(kw)
     return analyze(**args)
@@ -275,6 +279,26 @@ def test_cheaper_plan_only_when_there_is_one() -> None:
     assert f.params["current"] == 12 * fen("8.00")
 
 
+def test_cheaper_plan_never_names_a_plan_not_on_sale() -> None:
+    # the bundled catalogue holds withdrawn and historical plans; the household's own plans are two of them
+    status = {p.id: p.status.value for p in CATALOGUE}
+    assert status["cmcc-5g-128"] != "on-sale" and status["cmcc-8yuan-shenzhen-voice"] != "on-sale"
+    bundled = {"13800000001": BY_ID["cmcc-5g-128"], "13800000002": BY_ID["cmcc-8yuan-shenzhen-voice"]}
+    named = [f.params["plan_id"] for r in (seed002(), elderly(), household(plans=bundled, catalogue=CATALOGUE))
+             for f in r.findings if f.code == "cheaper_plan" and f.params["kind"] == "catalogue"]
+    assert named and all(status[i] == "on-sale" for i in named)
+    # a withdrawn and a historical plan cheaper than the only plan on sale: the plan on sale is named
+    big = {"voice": "5000 min", "sms": "1000", "data": "100 GB"}
+    gone = make_plan(id="gone-cheap", monthly_fee="1", allowances=big, status="historical", last_seen="2009-01-01")
+    stopped = make_plan(id="stopped-cheaper", monthly_fee="0.50", allowances=big, status="withdrawn")
+    sold = make_plan(id="sold-dearer", monthly_fee="2", allowances=big)
+    f = next(f for f in seed002(catalogue=[gone, stopped, sold]).findings
+             if f.code == "cheaper_plan" and f.params["kind"] == "catalogue")
+    assert f.params["plan_id"] == "sold-dearer"
+    assert [f.params["kind"] for f in seed002(catalogue=[gone, stopped]).findings if f.code == "cheaper_plan"] == [
+        "addon"]  # nothing on sale in the catalogue: only the plan's own pack is suggested
+
+
 # ---------------------------------------------------------------- lines and inputs
 
 
@@ -289,7 +313,7 @@ def test_lines_without_a_column_are_matched_or_refused() -> None:
 
 def test_plan_for_an_unknown_line_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="no line 13900000000"):
-        household(plans={"13900000000": BY_ID["cmcc-5g-128"]})
+        household(plans={"13900000000": FROZEN_BY_ID["cmcc-5g-128"]})
 
 
 def test_a_bill_alone_still_finds_topups_and_services() -> None:
@@ -543,7 +567,7 @@ def test_a_bill_and_a_plan_without_usage_count_only_fees() -> None:
 
 
 def test_checks_not_run_name_their_lines() -> None:
-    r = household(plans={"13800000001": BY_ID["cmcc-5g-128"]}, since={"13800000001": "2025-06"})
+    r = household(plans={"13800000001": FROZEN_BY_ID["cmcc-5g-128"]}, since={"13800000001": "2025-06"})
     skipped = {(s.check, s.reason): s.lines for s in r.skipped}
     assert skipped[("cheaper_plan", "no_plan")] == ("13800000002",)
     from tariffcli.render.analyze import render_text_footer

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 import pytest
-from conftest import GB, MB, make_history, make_plan
+from conftest import FIXTURE_CATALOGUE, GB, MB, make_history, make_plan
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import DATA_KB, first_months, plan_dicts
@@ -34,9 +34,12 @@ from tariffcli.inputs.files import load_plans
 from tariffcli.inputs.usage import UsageHistory
 from tariffcli.model.errors import DataError
 from tariffcli.model.months import add_months, days_in, month_range, parse_month
+from tariffcli.model.provinces import is_nationwide
 
 CATALOGUE = load_plans()
 START = "2027-01"
+FROZEN = ("--plans", str(FIXTURE_CATALOGUE))
+"""The command tests below check formats and sums against figures worked on the frozen test catalogue."""
 
 
 def run(*args: str) -> object:
@@ -123,20 +126,29 @@ def test_a_subscribers_batch_result_equals_compare():
             assert row["saving"] == cmp.current.total - cmp.rows[0].total
 
 
-def test_batch_of_a_sample_bill_equals_compare(tmp_path):
-    # the keep-number sample through both commands: the best plan and its total agree to the fen
+@pytest.mark.parametrize("province", [None, "河北", "shanghai"])
+def test_batch_of_a_sample_bill_equals_compare(tmp_path, province):
+    # the keep-number sample through both commands: the best plan and its total agree to the fen, with the
+    # same province rule (without a province the first plan is one sold nationwide)
     history = make_history(voice_min=[35, 41, 28, 60], sms=[12, 9, 3, 0], data_kb=[820 * MB, 1229 * MB, 0, 40 * MB],
                            n=4, start="2026-01")
     lines = ["subscriber,month,voice_min,sms,data_kb"]
     lines += [f"x,{m},{v},{s},{d}" for m, v, s, d in
               zip(history.months, history.voice_min, history.sms, history.data_kb, strict=True)]
     src = write_csv(tmp_path / "one.csv", "\n".join(lines) + "\n")
-    r = run("batch", str(src), "--start", START, "--out", str(tmp_path / "best.jsonl"), "-q", "-f", "json")
+    where = ("--province", province) if province else ()
+    r = run("batch", str(src), "--start", START, "--out", str(tmp_path / "best.jsonl"), "-q", "-f", "json", *where)
     assert r.exit_code == 0, r.stderr
     (row,) = [json.loads(x) for x in (tmp_path / "best.jsonl").read_text("utf-8").splitlines()]
-    best = compare(CATALOGUE, history, start=START, horizon=12).rows[0]
+    canonical = {None: None, "河北": "Hebei", "shanghai": "Shanghai"}[province]
+    best = compare(CATALOGUE, history, start=START, horizon=12, province=canonical).rows[0]
     assert row["plan_1"] == best.plan.id
     assert Decimal(row["cost_1"]) == Decimal(best.total) / 100
+    assert best.plan.status.value == "on-sale"
+    if province is None:
+        assert is_nationwide(best.plan.province)
+    else:
+        assert is_nationwide(best.plan.province) or best.plan.province == canonical
 
 
 # ---------------------------------------------------------------- the projection rule
@@ -248,7 +260,7 @@ def test_a_subscriber_whose_rows_are_apart_is_an_error(tmp_path):
 def test_batch_csv_to_csv_with_top_2(tmp_path):
     src = write_csv(tmp_path / "subs.csv", SMALL)
     out = tmp_path / "best.csv"
-    r = run("batch", str(src), "--start", START, "--out", str(out), "--top", "2", "-q")
+    r = run("batch", str(src), "--start", START, "--out", str(out), "--top", "2", "-q", *FROZEN)
     assert r.exit_code == 0, r.stderr
     assert out.read_text("utf-8").splitlines() == [
         '"subscriber","months","current_plan","current_cost","plan_1","cost_1","plan_2","cost_2","saving"',
@@ -265,7 +277,7 @@ def test_batch_parquet_in_and_out_and_json_summary(tmp_path):
     src = write_csv(tmp_path / "subs.csv", SMALL)
     pq.write_table(pcsv.read_csv(src), tmp_path / "subs.parquet")
     r = run("batch", str(tmp_path / "subs.parquet"), "--start", START, "--out", str(tmp_path / "best.parquet"),
-            "-f", "json", "-q")
+            "-f", "json", "-q", *FROZEN)
     assert r.exit_code == 0, r.stderr
     doc = json.loads(r.stdout)
     assert doc["subscribers"] == 3 and doc["rows"] == 6 and doc["with_current"] == 2 and doc["would_save"] == 2
@@ -279,7 +291,7 @@ def test_batch_parquet_in_and_out_and_json_summary(tmp_path):
 
 def test_batch_jsonl_amounts_are_strings(tmp_path):
     src = write_csv(tmp_path / "subs.csv", SMALL)
-    r = run("batch", str(src), "--start", START, "--out", str(tmp_path / "best.jsonl"), "-q")
+    r = run("batch", str(src), "--start", START, "--out", str(tmp_path / "best.jsonl"), "-q", *FROZEN)
     assert r.exit_code == 0, r.stderr
     first = json.loads((tmp_path / "best.jsonl").read_text("utf-8").splitlines()[0])
     assert first == {"subscriber": "a", "months": 2, "current_plan": "cmcc-8yuan-shenzhen-voice",
@@ -324,7 +336,7 @@ def test_progress_bar_and_glob_of_files(tmp_path):
     lines = SMALL.splitlines()
     write_csv(tmp_path / "part-1.csv", "\n".join(lines[:4]) + "\n")  # b's rows go on in the next file
     write_csv(tmp_path / "part-2.csv", "\n".join([lines[0], *lines[4:]]) + "\n")
-    r = run("batch", str(tmp_path / "part-*.csv"), "--start", START, "-f", "json")
+    r = run("batch", str(tmp_path / "part-*.csv"), "--start", START, "-f", "json", *FROZEN)
     assert r.exit_code == 0, r.stderr
     assert json.loads(r.stdout)["total_saving"] == "1253.90"
     assert "rows" in r.stderr  # the progress bar and the closing line

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import FIXTURE_CATALOGUE
 from typer.testing import CliRunner
 
 from tariffcli.cli.app import app
@@ -86,7 +87,9 @@ def test_json_totals_are_sums_of_lines() -> None:
 def test_ranking_is_by_total_then_id_and_uncovered_usage_last() -> None:
     from decimal import Decimal
 
-    r = run("compare", str(SAMPLES / "heavy-data.csv"), "--start", "2027-01", "--format", "json")
+    # the mechanism, on the frozen test catalogue (its 腾讯大王卡 stops data at 40 GB)
+    r = run("compare", str(SAMPLES / "heavy-data.csv"), "--start", "2027-01", "--format", "json",
+            "--plans", str(FIXTURE_CATALOGUE))
     plans = json.loads(r.stdout)["plans"]
     stopped = [any(n["code"] == "data_stopped" for n in p["notes"]) for p in plans]
     keys = [(s, Decimal(p["total"]), p["id"]) for s, p in zip(stopped, plans, strict=True)]
@@ -196,13 +199,20 @@ def test_current_plan_from_file_and_since(tmp_path: Path) -> None:
 
 
 def test_plans_list_formats() -> None:
-    r = run("plans", "list", "--format", "json")
-    doc = json.loads(r.stdout)
-    assert len(doc["plans"]) >= 15
-    ops = {p["operator"] for p in doc["plans"]}
+    # --all: every plan, on sale or not; each operator has a keep-number option (some no longer sold)
+    r = run("plans", "list", "--all", "--format", "json")
+    everything = json.loads(r.stdout)["plans"]
+    assert len(everything) >= 40
+    ops = {p["operator"] for p in everything}
     assert ops == {"China Mobile", "China Unicom", "China Telecom"}
     for op in ops:
-        assert any("keep-number" in p["tags"] for p in doc["plans"] if p["operator"] == op)
+        assert any("keep-number" in p["tags"] for p in everything if p["operator"] == op)
+    # without --all: only the plans on sale, a part of the above
+    r = run("plans", "list", "--format", "json")
+    on_sale = json.loads(r.stdout)["plans"]
+    assert len(on_sale) >= 30
+    assert {p["status"] for p in on_sale} == {"on-sale"}
+    assert {p["id"] for p in on_sale} < {p["id"] for p in everything}
     r = run("plans", "list", "--format", "csv", "--operator", "China Unicom")
     assert all(line.split(",")[1] == "China Unicom" for line in r.stdout.splitlines()[1:])
 
@@ -334,14 +344,15 @@ def test_plans_validate_reports_every_bad_file(tmp_path: Path) -> None:
 def test_same_plan_file_given_twice_is_read_once(tmp_path: Path) -> None:
     d = tmp_path / "mine"
     d.mkdir()
-    (d / "p.yaml").write_text((ROOT / "plans" / "cmcc" / "8yuan-shenzhen-voice.yaml").read_text("utf-8"), "utf-8")
+    (d / "p.yaml").write_text((FIXTURE_CATALOGUE / "cmcc" / "8yuan-shenzhen-voice.yaml").read_text("utf-8"), "utf-8")
     r = run("plans", "list", "--plans", str(d), "--plans", str(d / "p.yaml"), "--format", "json")
     assert r.exit_code == 0, r.stderr
     assert len(json.loads(r.stdout)["plans"]) == 1
 
 
 def test_suspended_line_plans_are_left_out_and_said() -> None:
-    r = run("compare", str(SAMPLES / "keep-number-abroad.csv"), "--start", "2027-01", "--format", "json")
+    r = run("compare", str(SAMPLES / "keep-number-abroad.csv"), "--start", "2027-01", "--format", "json",
+            "--plans", str(FIXTURE_CATALOGUE))
     doc = json.loads(r.stdout)
     assert "telecom-shanghai-tingji-baohao" not in [p["id"] for p in doc["plans"]]
     assert {"id": "telecom-shanghai-tingji-baohao", "reason": "suspended_line"}.items() <= next(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import GB, MB, fen, make_history, make_plan, make_usage
+from conftest import FIXTURE_CATALOGUE, GB, MB, fen, make_history, make_plan, make_usage
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -203,8 +203,9 @@ def test_keep_number_user_abroad_sees_cheapest_package_and_yearly_saving(tmp_pat
     usage = write_usage(tmp_path / "abroad.csv", voice=5, sms=20, data_mb=0)
     current = tmp_path / "my-58.yaml"
     current.write_text(PLAN_58, encoding="utf-8")
+    # the frozen test catalogue (its figures are the ones worked below)
     args = ["compare", str(usage), "--start", "2027-01", "--tag", "keep-number", "--with-addons",
-            "--current", str(current)]
+            "--current", str(current), "--plans", str(FIXTURE_CATALOGUE)]
     r = run(*args)
     assert r.exit_code == 0, r.stderr
     out = flat(r.stdout)
@@ -253,11 +254,38 @@ def test_keep_number_plan_with_a_pack_when_the_usage_needs_one(tmp_path: Path) -
     assert "Cheapest way to keep the number: 58元套餐: 696.00 a year" in flat(r.stdout)
 
 
-def test_with_addons_on_the_bundled_catalogue_changes_nothing_without_packs() -> None:
+def test_with_addons_changes_nothing_on_a_catalogue_without_packs() -> None:
+    # the frozen test catalogue has no optional packs: --with-addons only adds an empty "addons" to each row
     sample = str(ROOT / "sample_bills" / "heavy-data.csv")
-    plain = json.loads(run("compare", sample, "--start", "2027-01", "--format", "json").stdout)
-    packs = json.loads(run("compare", sample, "--start", "2027-01", "--format", "json", "--with-addons").stdout)
+    base = ["compare", sample, "--start", "2027-01", "--format", "json", "--plans", str(FIXTURE_CATALOGUE)]
+    plain = json.loads(run(*base).stdout)
+    packs = json.loads(run(*base, "--with-addons").stdout)
     jsonschema.validate(packs, SCHEMA)
     assert [p["total"] for p in packs["plans"]] == [p["total"] for p in plain["plans"]]
     assert all(p.pop("addons") == [] for p in packs["plans"])
     assert packs == plain
+
+
+def test_with_addons_on_the_bundled_catalogue_only_lowers_totals_with_the_plans_own_packs() -> None:
+    from decimal import Decimal
+
+    from tariffcli.inputs.files import load_plans
+
+    optional = {p.id: {a.id for a in p.addons} for p in load_plans()}
+    sample = str(ROOT / "sample_bills" / "heavy-data.csv")
+    base = ["compare", sample, "--start", "2027-01", "--format", "json"]
+    plain = {p["id"]: p for p in json.loads(run(*base).stdout)["plans"]}
+    packs = json.loads(run(*base, "--with-addons").stdout)
+    jsonschema.validate(packs, SCHEMA)
+    assert sorted(p["id"] for p in packs["plans"]) == sorted(plain)
+    changed = 0
+    for p in packs["plans"]:
+        assert p["status"] == "on-sale"
+        chosen = {a["id"] for a in p["addons"]}
+        assert chosen <= optional[p["id"]], p["id"]  # only the plan's own packs
+        if chosen:
+            changed += 1
+            assert Decimal(p["total"]) < Decimal(plain[p["id"]]["total"]), p["id"]  # a pack only when it saves
+        else:
+            assert p["total"] == plain[p["id"]]["total"], p["id"]
+    assert changed  # the heavy-data user is better off with at least one of the catalogue's data packs

@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURE_CATALOGUE
 from typer.testing import CliRunner
 
 from tariffcli.cli.app import app
@@ -182,7 +183,8 @@ def test_affordability_is_price_over_monthly_gni(plan_dir: Path) -> None:
 
 
 def test_suspended_lines_are_left_out() -> None:
-    report = bk.price_baskets(load_plans(), [bk.builtin("itu-2024-voice")], day=DAY)
+    # the frozen test catalogue, where the 停机保号 plan is on sale (so only its suspension can leave it out)
+    report = bk.price_baskets(load_plans([FIXTURE_CATALOGUE]), [bk.builtin("itu-2024-voice")], day=DAY)
     assert ("telecom-shanghai-tingji-baohao", "suspended_line") in [(p.id, why) for p, why in report.excluded]
     assert all(r.cheapest is None or "suspension" not in r.cheapest.plan.tags for r in report.rows)
 
@@ -262,14 +264,16 @@ def test_cli_markdown_cite_from_inline_plans(plan_dir: Path, tmp_path: Path) -> 
 
 
 def test_every_footnote_is_defined_and_used() -> None:
-    r = run("baskets", "--format", "markdown", "--cite", "--date", "2027-01-01")
+    # the frozen test catalogue: three operators, every plan on sale
+    r = run("baskets", "--format", "markdown", "--cite", "--date", "2027-01-01", "--plans", str(FIXTURE_CATALOGUE))
     assert r.exit_code == 0, r.stderr
     body, _, notes = r.stdout.partition("**Sources**")
     used = set(re.findall(r"\[\^(\d+)\]", body))
     defined = set(re.findall(r"^\[\^(\d+)\]:", notes, re.M))
     assert used == defined and used
     table = [line for line in body.splitlines() if line.startswith("| ITU")]
-    operators = {p.operator for p in load_plans() if "suspension" not in p.tags}
+    operators = {p.operator for p in load_plans([FIXTURE_CATALOGUE]) if "suspension" not in p.tags}
+    assert len(operators) == 3
     assert len(table) == len(bk.DEFAULT_BASKETS) * len(operators)
 
 

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from conftest import FIXTURE_CATALOGUE
 from typer.testing import CliRunner
 
 from tariffcli.cli.app import app
@@ -57,8 +58,12 @@ def test_province_matches_prefix_and_national() -> None:
     sz = p("sz", province="Guangdong (Shenzhen)")
     assert province_matches(sz, "guangdong") and province_matches(sz, "Guangdong (Shenzhen)")
     assert not province_matches(sz, "Guang") and not province_matches(sz, "Shanghai")
+    assert province_matches(sz, "广东") and province_matches(sz, "广东省") and province_matches(sz, "GUANGDONG")
     assert province_matches(p("nat"), "Shanghai")
-    assert not province_matches(p("un", province="unspecified"), "Shanghai")
+    sh = p("sh", province="上海")
+    assert province_matches(sh, "shanghai") and province_matches(sh, "上海市") and not province_matches(sh, "河北")
+    # 'unspecified': the sources do not limit where the plan is sold, so it is offered everywhere like a national one
+    assert province_matches(p("un", province="unspecified"), "Shanghai")
 
 
 def test_filters_and_validity_window() -> None:
@@ -82,9 +87,16 @@ def test_plans_list_filters_and_reports_plans_not_on_sale() -> None:
     for plan in load_plans():
         if plan.id in ids:
             assert plan.monthly_fee <= 40 and plan.province.startswith(("Guangdong", "national"))
-    # cmcc-5g-128 went on sale on 2019-11-01
-    r = run("plans", "list", "--format", "csv", "--date", "2019-01-01", "--operator", "China Mobile")
-    assert "cmcc-5g-128 (not on sale on 2019-01-01)" in r.stderr and "cmcc-5g-128" not in r.stdout
+    # the validity window, on the frozen test catalogue (every plan on sale): cmcc-5g-128 went on sale on 2019-11-01
+    frozen = ("--plans", str(FIXTURE_CATALOGUE), "--operator", "China Mobile", "--format", "csv")
+    r = run("plans", "list", *frozen, "--date", "2019-01-01")
+    assert r.stderr.startswith("1 plan(s) left out: cmcc-5g-128 (not on sale on 2019-01-01)")
+    assert "cmcc-5g-128" not in r.stdout and "cmcc-quanqiutong-288" in r.stdout
+    r = run("plans", "list", *frozen, "--date", "2019-11-01")
+    assert "cmcc-5g-128" in r.stdout and r.stderr == ""
+    # the bundled catalogue: the plan is historical now, listed only with --all
+    r = run("plans", "list", "--format", "csv", "--operator", "China Mobile", "--date", "2027-01-01")
+    assert "cmcc-5g-128" not in r.stdout and "cmcc-5g-128 (not on sale on 2027-01-01)" in r.stderr
     r = run("plans", "list", "--format", "csv", "--all", "--operator", "China Mobile")
     assert "cmcc-5g-128" in r.stdout and r.stderr == ""
 
@@ -185,7 +197,8 @@ def test_compare_csv_cite_and_excel(tmp_path: Path) -> None:
 
 
 def test_compare_bars() -> None:
-    r = run(*COMPARE, "--bars", "--top", "4", "--lang", "zh")
+    # the frozen test catalogue, where the cheapest plan is nationwide, so rank order is cost order
+    r = run(*COMPARE, "--plans", str(FIXTURE_CATALOGUE), "--bars", "--top", "4", "--lang", "zh")
     assert r.exit_code == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0] == "自 2027-01 起 12 个月合计（CNY）"

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import GB, fen, make_history, make_plan
+from conftest import FIXTURE_CATALOGUE, GB, fen, make_history, make_plan
 from typer.testing import CliRunner
 
 from tariffcli.cli.app import app
@@ -196,19 +196,20 @@ def test_guide_steps_and_rules_depend_on_the_operators() -> None:
 
 
 def test_explain_on_the_command_line() -> None:
-    sample = str(ROOT / "sample_bills" / "keep-number-abroad.csv")
-    r = run("compare", sample, "--start", "2027-01", "--explain", "--current", "cmcc-5g-128", "--top", "3")
+    # the frozen test catalogue, whose cheapest plan for this user is 无忧卡 5元
+    sample = (str(ROOT / "sample_bills" / "keep-number-abroad.csv"), "--plans", str(FIXTURE_CATALOGUE))
+    r = run("compare", *sample, "--start", "2027-01", "--explain", "--current", "cmcc-5g-128", "--top", "3")
     assert r.exit_code == 0, r.stderr
     out = flat(r.stdout)
     assert "How to switch to 无忧卡（201905）5元" in out
     assert "keep your number by number portability (携号转网)" in out
     assert "Rules you may cite" in out
     assert "news.fjsen.com/2019-11/11/content_30051976.htm (B, in force 2019-12-01)" in out
-    r = run("compare", sample, "--start", "2027-01", "--explain", "--format", "json")
+    r = run("compare", *sample, "--start", "2027-01", "--explain", "--format", "json")
     doc = json.loads(r.stdout)
     assert doc["explain"]["plan"] == doc["plans"][0]["id"]
     assert all(rule["url"].startswith("https://") for rule in doc["explain"]["rules"])
-    r = run("compare", sample, "--start", "2027-01", "--explain", "--format", "markdown", "--lang", "zh")
+    r = run("compare", *sample, "--start", "2027-01", "--explain", "--format", "markdown", "--lang", "zh")
     assert "**如何改用 无忧卡（201905）5元**" in r.stdout and "可引用的规定" in r.stdout
 
 

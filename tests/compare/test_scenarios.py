@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import GB, MB, make_history, make_plan
+from conftest import FIXTURE_CATALOGUE, GB, MB, make_history, make_plan
 from typer.testing import CliRunner
 
 from tariffcli.cli.app import app
@@ -99,7 +99,7 @@ def test_break_even_above_and_below() -> None:
 def test_scenario_on_the_command_line(tmp_path: Path) -> None:
     plans = tmp_path / "plans"
     plans.mkdir()
-    base = (ROOT / "plans" / "cmcc" / "5g-128.yaml").read_text("utf-8")
+    base = (FIXTURE_CATALOGUE / "cmcc" / "5g-128.yaml").read_text("utf-8")  # the frozen plan, rates edited below
     for spec in (SMALL, LARGE):
         text = base.replace("id: cmcc-5g-128", f"id: {spec['id']}").replace(
             "monthly_fee: 128.00", f"monthly_fee: {spec['monthly_fee']}.00").replace(
@@ -156,12 +156,13 @@ def test_eligible_keeps_only_plans_whose_conditions_are_met() -> None:
 
 
 def test_eligible_on_the_command_line() -> None:
-    sample = str(ROOT / "sample_bills" / "keep-number-abroad.csv")
-    r = run("compare", sample, "--start", "2027-01", "--tag", "keep-number", "--format", "json")
+    # the frozen test catalogue: every plan on sale, so only conditions and suspension leave plans out
+    sample = (str(ROOT / "sample_bills" / "keep-number-abroad.csv"), "--plans", str(FIXTURE_CATALOGUE))
+    r = run("compare", *sample, "--start", "2027-01", "--tag", "keep-number", "--format", "json")
     shown = {p["id"] for p in json.loads(r.stdout)["plans"]}
     assert "cmcc-8yuan-shenzhen-voice" in shown  # restricted, shown, marked
     assert "telecom-shanghai-tingji-baohao" not in shown  # a suspended line (停机保号) is never a plan to use
-    r = run("compare", sample, "--start", "2027-01", "--tag", "keep-number", "--format", "json", "--eligible", "student")
+    r = run("compare", *sample, "--start", "2027-01", "--tag", "keep-number", "--format", "json", "--eligible", "student")
     doc = json.loads(r.stdout)
     jsonschema.validate(doc, SCHEMA)
     assert {p["id"] for p in doc["plans"]} == {"telecom-wuyouka-5", "unicom-liuliangwang-8-data",
@@ -172,7 +173,7 @@ def test_eligible_on_the_command_line() -> None:
         "not-on-a-contract-plan", "not-in-a-broadband-bundle", "not-a-premium-number"]
     assert left["telecom-shanghai-tingji-baohao"]["reason"] == "suspended_line"
     assert "2 plan(s) left out, conditions not given with --eligible" in r.stderr
-    r = run("compare", sample, "--start", "2027-01", "--tag", "keep-number", "--format", "csv",
+    r = run("compare", *sample, "--start", "2027-01", "--tag", "keep-number", "--format", "csv",
             "--eligible", "not-on-a-contract-plan,not-in-a-broadband-bundle", "--eligible", "not-a-premium-number")
     assert "cmcc-8yuan-shenzhen-voice" in r.stdout and "tingji" not in r.stdout
 
@@ -210,7 +211,7 @@ def test_break_even_with_the_tencent_card_stopped_at_40_gb() -> None:
     """heavy-data.csv: 腾讯大王卡 is cut off at 40 GB; it was said to 'stay cheaper from 0 to 237.2 GB'."""
     from tariffcli.inputs.files import load_plans, read_usage
 
-    plans = {p.id: p for p in load_plans()}
+    plans = {p.id: p for p in load_plans([FIXTURE_CATALOGUE])}  # the frozen test catalogue
     history = read_usage(ROOT / "sample_bills" / "heavy-data.csv")
     tencent, other = plans["unicom-tencent-dawangka-19"], plans["telecom-5g-changxiang-199"]
     for level in ("p50", "p90"):
@@ -218,10 +219,11 @@ def test_break_even_with_the_tencent_card_stopped_at_40_gb() -> None:
         data = break_even(tencent, other, u, "data", history_max=max(history.data_kb))
         assert data.direction == "above" and data.level is not None, level
         assert 40 * GB < data.stopped <= 40 * GB + MB and data.level <= data.stopped
-    r = run("compare", str(ROOT / "sample_bills" / "heavy-data.csv"), "--start", "2027-01", "--scenario", "p50")
+    frozen = ("--plans", str(FIXTURE_CATALOGUE))
+    r = run("compare", str(ROOT / "sample_bills" / "heavy-data.csv"), *frozen, "--start", "2027-01", "--scenario", "p50")
     assert r.exit_code == 0, r.stderr
     out = flat(r.stdout)
     assert "stays cheaper" not in out
     assert "wins above about 40.0 GB of data a month (you: 38.9 GB of data); below that, 腾讯大王卡" in out
-    r = run("compare", str(ROOT / "sample_bills" / "heavy-data.csv"), "--start", "2027-01", "--scenario", "p90")
+    r = run("compare", str(ROOT / "sample_bills" / "heavy-data.csv"), *frozen, "--start", "2027-01", "--scenario", "p90")
     assert r.exit_code == 0 and "腾讯大王卡 (unicom-tencent-dawangka-19) stays cheaper" not in flat(r.stdout)
