@@ -36,6 +36,10 @@ from tariffcli.inputs.yaml_located import Located
 from tariffcli.model.months import days_in, month_range
 from tariffcli.model.plan import Plan
 
+os.environ.setdefault("TARIFFCLI_TODAY", "2026-12-01")
+"""Every command in the tests runs on this day unless a test says otherwise (the catalogue's freshness
+warning and "next month" defaults would otherwise change with the calendar)."""
+
 PROFILE = os.environ.get("TARIFFCLI_HYPOTHESIS", "quick")
 _SCALE = {"quick": (1, 4), "full": (1, 1), "long": (20, 1)}
 if PROFILE not in _SCALE:

@@ -104,7 +104,7 @@ class Analyser:
         except ValueError as exc:
             raise UsageError(str(exc), field="start") from None
         day: date = first_day(start)
-        ordered = sorted(plans, key=lambda p: p.id)
+        ordered = sorted(plans, key=lambda p: (bool(p.eligibility), p.id))  # ties: no conditions, then id
         def usable(p: Plan) -> bool:
             return p.on_sale(day) and (province is None or applies_in(p.province, province))
 
@@ -192,7 +192,8 @@ class Analyser:
     def best(self, totals: I64) -> npt.NDArray[np.intp]:
         """Shape (top, N): the candidates ranked first to ``top``-th per subscriber, as compare ranks them.
 
-        Cheapest first, ties to the lowest id (the candidates are in id order); when the user's province
+        Cheapest first, ties to plans without conditions, then the lowest id (the candidates are in that order);
+        when the user's province
         is not known, the first place goes to the cheapest plan sold nationwide.
         """
         nationwide_first = self.province is None and not self.nationwide.all() and self.nationwide.any()

@@ -155,7 +155,6 @@ def compare(
         out.check_chart()
         first = timing.first_month(now)
         plans = catalogue.load()
-        warn_if_stale(plans, now, out.language)
         cur = current_plan(current, current_since, plans)
         chosen = catalogue.select(plans)
         history = read_history(usage)
@@ -167,6 +166,8 @@ def compare(
                              province=catalogue.province_name())
         say_left_out(result, first, out.language)
         emit_result(out, comparison_views(result, out, top, bars))
+        if catalogue.plans is None:  # the bundled catalogue: the user cannot know how old it is
+            warn_if_stale(plans, now, out.language)
         if out.chart is not None:
             write_chart(out.chart, "compare", result, out.language, top=top)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
@@ -62,10 +63,20 @@ class Scenario(StrEnum):
 # --- parsers of option values ---------------------------------------------------------------
 
 
+TODAY_VARIABLE = "TARIFFCLI_TODAY"
+"""An environment variable that pretends today is another day (YYYY-MM-DD), for reproducible runs and tests."""
+
+
 def parse_day(text: str | None, option: str = "date") -> date:
-    """``--date YYYY-MM-DD``, or today (the CLI is the only place that reads the clock)."""
+    """``--date YYYY-MM-DD``, else ``$TARIFFCLI_TODAY``, else today (the CLI is the only place that reads the clock)."""
     if text is None:
-        return date.today()
+        pretend = os.environ.get(TODAY_VARIABLE)
+        if not pretend:
+            return date.today()
+        try:
+            return date.fromisoformat(pretend)
+        except ValueError:
+            raise UsageError(f"${TODAY_VARIABLE}: {pretend!r} is not a date YYYY-MM-DD", field=option) from None
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -273,7 +284,7 @@ class CatalogueChoice:
 
         name = canonical_province(self.province)
         if name is None:
-            raise UsageError(f"--province: {self.province!r} is not a province of China "
+            raise UsageError(f"--province (or $TARIFFCLI_PROVINCE): {self.province!r} is not a province of China "
                              "(write it in Chinese or pinyin, e.g. 广东, Guangdong or guangdong)", field="province")
         return name
 

@@ -237,7 +237,7 @@ def compare(
 ) -> Comparison:
     """Simulate every plan from ``start`` for ``horizon`` months and rank them by total.
 
-    Ties are broken by plan id; plans whose data would be stopped at a volume
+    Ties go to plans without eligibility conditions, then by plan id; plans whose data would be stopped at a volume
     cap (the usage is not covered) rank after every plan that covers it.
     Plans not on sale on the first day of ``start``, and suspended-line plans
     (停机保号), are left out and listed in ``excluded``. The current plan, if given, is simulated from ``current_since``
@@ -251,8 +251,7 @@ def compare(
     between the first two plans. ``eligible`` leaves out plans with a
     condition the user did not give (listed in ``excluded`` as 'not_eligible');
     without it, restricted plans stay in and their conditions are noted.
-    ``keep_number`` asks for the keep-number view and ``explain`` for the
-    switching guide of the first plan (:mod:`tariffcli.compare.switching`).
+    ``keep_number`` asks for the keep-number view, ``explain`` the first plan's switching guide.
 
     ``province`` (a name :func:`~tariffcli.model.provinces.canonical_province`
     knows) keeps national plans and that province's plans; the others are left
@@ -280,10 +279,8 @@ def compare(
         from tariffcli.compare.scenarios import months_over
 
         past_over = months_over(simulate(run.billed, projected, first))
-    rows, cur_row, order = _rank(on_sale, everyone, run, past_over, start, horizon, current,
-                                 province_known=province is not None)
-    moved = bool(rows) and len(order) > 1 and order[0] != min(
-        range(len(order)), key=lambda i: (bool(run.res.data_stopped[i].any()), int(run.res.totals[i]), on_sale[i].id))
+    rows, cur_row, order, moved = _rank(on_sale, everyone, run, past_over, start, horizon, current,
+                                        province_known=province is not None)
     evens: tuple[BreakEven, ...] = ()
     if scenario is not None and len(order) >= 2:
         from tariffcli.compare.scenarios import break_evens
@@ -395,8 +392,10 @@ def _simulate(on_sale: list[Plan], everyone: list[Plan], usage: Usage, first: li
 
 
 def _rank(on_sale: list[Plan], everyone: list[Plan], run: _Run, past_over: Any, start: str, horizon: int,
-          current: Plan | None, *, province_known: bool = True) -> tuple[tuple[Row, ...], Row | None, list[int]]:
-    """The ranked rows, the current plan's row, and the positions (in ``on_sale``) in rank order.
+          current: Plan | None, *,
+          province_known: bool = True) -> tuple[tuple[Row, ...], Row | None, list[int], bool]:
+    """The ranked rows, the current plan's row, the positions (in ``on_sale``) in rank order, and whether a
+    nationwide plan was moved to the first place.
 
     Plans that cannot carry the usage (data stopped at a cap) rank after those that can. When the
     user's province is not known, the first place goes to the cheapest plan sold nationwide.
@@ -419,14 +418,17 @@ def _rank(on_sale: list[Plan], everyone: list[Plan], run: _Run, past_over: Any, 
 
     n = len(on_sale)
     stopped = np.asarray(res.data_stopped.any(axis=1))
-    order = sorted(range(n), key=lambda i: (bool(stopped[i]), int(totals[i]), on_sale[i].id))
+    order = sorted(range(n), key=lambda i: (bool(stopped[i]), int(totals[i]), bool(on_sale[i].eligibility),
+                                            on_sale[i].id))
+    moved = False
     if not province_known and order and not is_nationwide(on_sale[order[0]].province):
         national = [i for i in order if is_nationwide(on_sale[i].province) and not stopped[i]]
         if national:
             order.remove(national[0])
             order.insert(0, national[0])
+            moved = True
     rows = tuple(row(i, r + 1, current is not None and on_sale[i].id == current.id) for r, i in enumerate(order))
-    return rows, (row(n, None, True) if current is not None else None), order
+    return rows, (row(n, None, True) if current is not None else None), order, moved
 
 
 __all__ = [

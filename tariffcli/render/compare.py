@@ -293,6 +293,8 @@ def render_bars(cmp: Comparison, *, lang: str = "en", top: int | None = None, wi
         lines.append(f"{fit_cells(n, name_w)} {a:>{amount_w}} {bar}".rstrip())
     if cmp.current is not None:
         lines += ["", "* " + label("current", lang)]
+    if cmp.nationwide_first:
+        lines += ["", label("nationwide_first", lang)]
     return "\n".join(lines) + "\n"
 
 

@@ -42,9 +42,11 @@ def compare_json(sample: Path, *extra: str, env: dict[str, str] | None = None) -
     return doc
 
 
-def order_key(row: dict) -> tuple[bool, Decimal, str]:
-    """The ranking order among plans of equal standing: data not stopped first, then total, then id."""
-    return any(n["code"] == "data_stopped" for n in row["notes"]), Decimal(row["total"]), row["id"]
+def order_key(row: dict) -> tuple[bool, Decimal, bool, str]:
+    """The ranking order among plans of equal standing: data not stopped first, then total, then plans
+    without eligibility conditions, then id."""
+    stopped = any(n["code"] == "data_stopped" for n in row["notes"])
+    return stopped, Decimal(row["total"]), bool(row["eligibility"]), row["id"]
 
 
 def test_the_bundled_catalogue_has_plans_not_on_sale_and_province_only_plans() -> None:
@@ -115,12 +117,15 @@ def test_a_hebei_plan_can_come_first_when_the_user_lives_there() -> None:
     # and 5 MB a month, 7 SMS in the year (Feb 2, Mar 1, Jun 1, Sep 2, Dec 1).
     # cmcc-hebei-fangxinxiang-10 (Hebei): 10.00 a month, 30 min and 500 MB included, SMS 0 included at 0.10:
     #   12 x 10.00 + 7 x 0.10 = 120.70
-    # cmcc-25jt206517 (national, the cheapest nationwide plan): 19.00 a month, 100 min and 1 GB included,
+    # cmcc-huanxiaoka-2024-19 (national, no conditions) ties with cmcc-25jt206517 (national, a channel condition)
+    # as the cheapest nationwide plan; the tie goes to the plan without conditions.
+    # Each: 19.00 a month, 100 min and 1-2 GB included,
     #   SMS 0 included at 0.10:  12 x 19.00 + 7 x 0.10 = 228.70
     sample = ROOT / "sample_bills" / "keep-number-abroad.csv"
     nowhere = compare_json(sample)["plans"]
     hebei = compare_json(sample, "--province", "河北")["plans"]
-    assert (nowhere[0]["id"], nowhere[0]["total"]) == ("cmcc-25jt206517", "228.70")
+    assert (nowhere[0]["id"], nowhere[0]["total"]) == ("cmcc-huanxiaoka-2024-19", "228.70")
+    assert ("cmcc-25jt206517", "228.70") in [(p["id"], p["total"]) for p in nowhere]
     assert (hebei[0]["id"], hebei[0]["total"]) == ("cmcc-hebei-fangxinxiang-10", "120.70")
     assert hebei[0]["id"] in [p["id"] for p in nowhere]  # shown without a province too, just not first
 
