@@ -95,7 +95,8 @@ def baskets(
         amount = parse_amount(gni, "gni")
         selection = filter_plans(catalogue.load(), operators=catalogue.operators, tags=catalogue.tags,
                                  provinces=tuple(p for p in [catalogue.province_name()] if p))
-        report = bk.price_baskets(selection.plans, chosen, day=day, gni=amount, gni_source=gni_source)
+        report = bk.price_baskets(selection.plans, chosen, day=day, gni=amount, gni_source=gni_source,
+                                  province_known=catalogue.province_name() is not None)
         left_out = rb.excluded_line(report, language)
         if left_out:
             print(left_out, file=sys.stderr)

@@ -45,6 +45,7 @@ from tariffcli.inputs.baskets import (
 )
 from tariffcli.model.errors import UsageError
 from tariffcli.model.plan import Plan
+from tariffcli.model.provinces import is_nationwide
 
 # ---------------------------------------------------------------- pricing
 
@@ -138,6 +139,8 @@ def _notes(plan: Plan, res: Any, i: int) -> tuple[Note, ...]:
     if bool(res.throttled[i, 0]):
         notes.append(Note("basket_throttled"))
     notes += [Note("eligibility", {"who": w}) for w in plan.eligibility]
+    if not is_nationwide(plan.province):
+        notes.append(Note("province_only", {"province": plan.province}))
     if plan.confidence.value == "example":
         notes.append(Note("example_figures"))
     return tuple(notes)
@@ -147,9 +150,12 @@ def _notes(plan: Plan, res: Any, i: int) -> tuple[Note, ...]:
 
 def price_baskets(
     plans: Sequence[Plan], baskets: Sequence[Basket], *, day: date,
-    gni: Decimal | None = None, gni_source: str | None = None,
+    gni: Decimal | None = None, gni_source: str | None = None, province_known: bool = True,
 ) -> BasketReport:
     """Price every basket on every plan on sale on ``day``; keep the cheapest two per operator.
+
+    Without ``province_known`` (the plans were not narrowed to one province), an operator's cheapest
+    plan is the cheapest it sells nationwide when it has one; plans sold in one province follow.
 
     Plans are simulated on their standard terms (promotions excluded, as ITU
     rules require) in a month after their first, so first-month rules and
@@ -184,7 +190,12 @@ def price_baskets(
             lines = {name: int(v) for name, v in zip(LINES, res.lines[i, 0], strict=True)}
             priced[key].append(Priced(p, lines["total"], lines, over, _notes(p, res, i)))
         for key in sorted(operators, key=lambda k: (operators[k].casefold(), operators[k])):
-            ranked = sorted(priced[key], key=lambda x: (x.price, x.out_of_bundle, x.plan.id))
+            ranked = sorted(priced[key], key=lambda x: (x.price, x.out_of_bundle, bool(x.plan.eligibility),
+                                                        x.plan.id))
+            national = [x for x in ranked if is_nationwide(x.plan.province)]
+            if not province_known and national and ranked[0] is not national[0]:
+                ranked.remove(national[0])
+                ranked.insert(0, national[0])
             cheapest = ranked[0] if ranked else None
             rows.append(BasketRow(
                 basket=basket, operator=operators[key], considered=counts[key], cheapest=cheapest,
