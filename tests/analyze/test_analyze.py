@@ -17,8 +17,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import FIXTURE_CATALOGUE, fen, make_plan
-from hypothesis import HealthCheck, given, settings
+from conftest import FIXTURE_CATALOGUE, examples, fen, make_plan
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -246,7 +246,7 @@ def test_a_bill_computed_by_the_engine_never_mismatches() -> None:
     items = {"fee": "套餐月费", "addons": "GPRS套餐费", "voice": "语音通话费", "sms": "短信费", "data": "上网流量费",
              "topup": "不足最低消费补收"}
 
-    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=examples(25))
     @given(st.lists(st.tuples(st.integers(0, 900), st.integers(0, 300), st.integers(0, 60_000)),
                     min_size=1, max_size=5))
     def check(months: list[tuple[int, int, int]]) -> None:

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 import pytest
-from conftest import FIXTURE_CATALOGUE, GB, MB, make_history, make_plan
+from conftest import FIXTURE_CATALOGUE, GB, MB, examples, make_history, make_plan
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import DATA_KB, first_months, plan_dicts
@@ -168,7 +168,7 @@ def histories(draw: st.DrawFn) -> UsageHistory:
                                   data_days=days)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150))
 @given(st.lists(histories(), min_size=1, max_size=4), st.integers(0, 30), st.integers(1, 30))
 def test_projection_matches_project_usage(hs, start_offset, horizon):
     months = month_range(add_months("2024-06", start_offset), horizon)
@@ -193,7 +193,7 @@ def test_projection_matches_project_usage(hs, start_offset, horizon):
 # ---------------------------------------------------------------- the kernel for many subscribers
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150))
 @given(st.lists(plan_dicts(), min_size=1, max_size=4), st.integers(1, 4), st.integers(1, 5), st.data())
 def test_totals_for_many_subscribers_equal_simulate(dicts, H, N, data):
     ps = [make_plan(**{**d, "id": f"plan-{i}"}) for i, d in enumerate(dicts)]

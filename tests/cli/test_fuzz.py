@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from conftest import examples
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -38,7 +39,7 @@ SAMPLE_HISTORY = parse_usage_csv((ROOT / "sample_bills" / "heavy-data.csv").read
 
 LONG = "TARIFFCLI_FUZZ_EXAMPLES" in os.environ
 FUZZ = settings(
-    max_examples=int(os.environ.get("TARIFFCLI_FUZZ_EXAMPLES", "300")),
+    max_examples=int(os.environ["TARIFFCLI_FUZZ_EXAMPLES"]) if LONG else examples(300),
     deadline=None,
     derandomize=not LONG,  # the suite sees the same examples every run; a long run explores
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],

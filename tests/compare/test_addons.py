@@ -8,8 +8,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import FIXTURE_CATALOGUE, GB, MB, fen, make_history, make_plan, make_usage
-from hypothesis import HealthCheck, given, settings
+from conftest import FIXTURE_CATALOGUE, GB, MB, examples, fen, make_history, make_plan, make_usage
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -113,7 +113,7 @@ def test_packs_that_are_not_optional_are_never_chosen() -> None:
     assert best_packs(plan, make_usage(data_kb=GB, n=1)).packs == ()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60))
 @given(
     specs=st.lists(st.tuples(st.integers(1, 40), st.integers(0, 4), st.sampled_from([0, 0, 50, 200]),
                              st.integers(1, 3)), min_size=1, max_size=4),

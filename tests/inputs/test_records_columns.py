@@ -15,7 +15,7 @@ import subprocess
 import sys
 from datetime import datetime, timedelta
 
-from conftest import REPO
+from conftest import REPO, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -181,7 +181,7 @@ def record_files(draw: st.DrawFn, regular: bool = True) -> tuple[bytes, str]:
     return text.encode(encoding), encoding
 
 
-@settings(SETTINGS, max_examples=300)
+@settings(SETTINGS, max_examples=examples(300))
 @given(record_files())
 def test_column_by_column_reading_equals_the_row_by_row_reading(file: tuple[bytes, str]) -> None:
     data, _ = file
@@ -192,7 +192,7 @@ def test_column_by_column_reading_equals_the_row_by_row_reading(file: tuple[byte
     assert fast == careful
 
 
-@settings(SETTINGS, max_examples=150)
+@settings(SETTINGS, max_examples=examples(150))
 @given(record_files(regular=False), st.sampled_from([1, 30, 60, 300]))
 def test_irregular_files_give_the_same_result_either_way(file: tuple[bytes, str], increment: int) -> None:
     data, _ = file
@@ -213,7 +213,7 @@ def outcome(data: bytes) -> object:
         return [str(p) for p in exc.problems]
 
 
-@settings(SETTINGS, max_examples=150)
+@settings(SETTINGS, max_examples=examples(150))
 @given(record_files(), st.data())
 def test_a_bad_cell_gives_the_same_messages_either_way(file: tuple[bytes, str], data: st.DataObject) -> None:
     raw, encoding = file

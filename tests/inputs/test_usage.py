@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -127,7 +128,7 @@ def _mixed_encodings_line_by_line(data: bytes) -> tuple[int, int] | None:
 _LINE_PIECES = st.lists(st.sampled_from(["a", ",", "1", " ", "\r", "通话", "短信", "é", "ß", "\ufeff", "😀"]), max_size=6).map("".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300))
 @given(st.lists(st.one_of(
     st.tuples(_LINE_PIECES, st.sampled_from(["utf-8", "gb18030"])).map(lambda t: t[0].encode(t[1])),
     st.binary(max_size=4).filter(lambda b: b"\n" not in b),
@@ -644,7 +645,7 @@ def usage_rows(draw):
     return rows
 
 
-@settings(deadline=None, max_examples=150)
+@settings(max_examples=examples(150))
 @given(
     rows=usage_rows(),
     header_style=st.sampled_from(sorted(HEADER_STYLES)),
