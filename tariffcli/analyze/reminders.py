@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from tariffcli.model.months import add_months, first_day
 from tariffcli.model.plan import Phase, Plan
+from tariffcli.model.sanitise import one_line
 from tariffcli.texts import analyze_text
 
 __all__ = ["MONTH_BEFORE", "WEEK_BEFORE", "Reminder", "phase_span", "phase_what", "reminders_for", "to_ical"]
@@ -118,11 +119,15 @@ def reminders_for(
 
 
 def reminder_text(r: Reminder, lang: str) -> tuple[str, str]:
-    """(summary, description) of a reminder in ``lang``."""
-    summary = analyze_text("reminder.summary", lang, what=r.what, ends=r.ends.isoformat())
-    parts = [analyze_text("reminder.plan", lang, plan=r.plan_name, plan_id=r.plan_id)]
+    """(summary, description) of a reminder in ``lang``.
+
+    Text from the plan or the bill (what ends, the plan's name, the line) has its control and bidi characters
+    escaped (:func:`tariffcli.model.sanitise.one_line`): a calendar shows it, and icalendar only escapes its own
+    syntax."""
+    summary = analyze_text("reminder.summary", lang, what=one_line(r.what), ends=r.ends.isoformat())
+    parts = [analyze_text("reminder.plan", lang, plan=one_line(r.plan_name), plan_id=r.plan_id)]
     if r.line:
-        parts.append(analyze_text("reminder.line", lang, line=r.line))
+        parts.append(analyze_text("reminder.line", lang, line=one_line(r.line)))
     if r.monthly_change is not None:
         parts.append(analyze_text("reminder.change", lang, monthly_change=r.monthly_change))
     parts.append(analyze_text("reminder.act", lang))

@@ -3,11 +3,18 @@
 A :class:`DataError` means the input data is wrong (exit code 1); a
 :class:`UsageError` means the command was called wrongly (exit code 2).
 Anything else escaping the core is a bug and keeps its traceback.
+
+A problem printed as text (``str(problem)``, the ``Error:`` lines on stderr) has the
+control and bidi characters of its parts escaped (:func:`tariffcli.model.sanitise.one_line`):
+a message quoting a plan's text cannot drive the terminal. :meth:`Problem.to_dict`
+(the JSON error) keeps the raw text.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from tariffcli.model.sanitise import one_line
 
 
 @dataclass(frozen=True)
@@ -28,12 +35,12 @@ class Problem:
     def __str__(self) -> str:
         where = ""
         if self.file:
-            where = self.file
+            where = one_line(str(self.file))
             if self.line is not None:
                 where += f":{self.line}"
             where += ": "
-        what = f"{self.field}: " if self.field and self.field not in self.message else ""
-        return f"{where}{what}{self.message}"
+        what = f"{one_line(self.field)}: " if self.field and self.field not in self.message else ""
+        return f"{where}{what}{one_line(self.message)}"
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from tariffcli.model.money import format_fen
 from tariffcli.model.months import add_months
-from tariffcli.render.common import md_escape, safe_cell
+from tariffcli.render.common import md_escape, rich_text, safe_cell, shown, shown_params, shown_text
 from tariffcli.texts import ANALYZE_MONEY, analyze_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -43,7 +43,7 @@ def months_text(months: tuple[str, ...] | list[str]) -> str:
 
 
 def _line_name(line: str, lang: str) -> str:
-    return line or analyze_text("an_single_line", lang)
+    return shown(line) if line else analyze_text("an_single_line", lang)
 
 
 def _sep(lang: str) -> str:
@@ -51,13 +51,13 @@ def _sep(lang: str) -> str:
 
 
 def _item_text(item: dict[str, Any], source: str | None) -> str:
-    where = f"{source}:{item['row']}" if source else f"line {item['row']}"
-    return f"{where} {item['item']} {format_fen(item['amount'])}"
+    where = f"{shown(source)}:{item['row']}" if source else f"line {item['row']}"
+    return f"{where} {shown(item['item'])} {format_fen(item['amount'])}"
 
 
 def finding_texts(f: Finding, lang: str) -> tuple[str, str]:
-    """(what happened, what to do) for a finding, in ``lang``."""
-    p = f.params
+    """(what happened, what to do) for a finding, in ``lang`` (file text in it :func:`shown`)."""
+    p = shown_params(f.params)
     t = analyze_text
     sep = _sep(lang)
     months = months_text(f.months)
@@ -121,7 +121,7 @@ def reminder_line(r: Reminder, lang: str) -> str:
 
     summary, _ = reminder_text(r, lang)
     return analyze_text("an_reminder_line", lang, day=r.day.isoformat(), kind=analyze_text(f"reminder.{r.kind}", lang),
-                        who=f" {r.line}" if r.line else "", summary=summary)
+                        who=f" {shown(r.line)}" if r.line else "", summary=summary)
 
 
 def _money_params(value: Any, key: str = "") -> Any:
@@ -209,7 +209,7 @@ def render_csv(report: Report, *, lang: str = "en") -> str:
         text, advice = finding_texts(f, lang)
         w.writerow([f.code, safe_cell(f.line), months_text(f.months), format_fen(f.amount), report.currency,
                     safe_cell(text), safe_cell(advice), safe_cell(" ".join(f.refs))])
-    return out.getvalue()
+    return shown_text(out.getvalue())
 
 
 def _summary_lines(report: Report, lang: str) -> list[str]:
@@ -245,7 +245,8 @@ def _footer_lines(report: Report, lang: str) -> list[str]:
         out.append(analyze_text("an_reminders", lang))
         out += [f"  {reminder_line(r, lang)}" for r in report.reminders]
     if report.unmapped:
-        items = "; ".join(f"{report.bill_source}:{b.row} {b.item} {format_fen(b.amount)}" for b in report.unmapped)
+        items = "; ".join(f"{shown(str(report.bill_source))}:{b.row} {shown(b.item)} {format_fen(b.amount)}"
+                          for b in report.unmapped)
         out.append(analyze_text("an_unmapped", lang, items=items))
     if report.skipped:
         every = len(report.lines)
@@ -260,14 +261,16 @@ def _footer_lines(report: Report, lang: str) -> list[str]:
 
 
 def render_text_footer(report: Report, *, lang: str = "en") -> str:
-    """Lines printed under the table: reminders, unmapped bill items, checks not run."""
-    return "\n".join(_footer_lines(report, lang))
+    """Lines printed under the table: reminders, unmapped bill items, checks not run (rich markup escaped)."""
+    from rich.markup import escape
+
+    return escape(shown_text("\n".join(_footer_lines(report, lang))))
 
 
 def render_markdown(report: Report, *, lang: str = "en") -> str:
     t = analyze_text
     lines = [f"**{_title(report, lang)}**", ""]
-    lines += [f"- {s}" for s in _summary_lines(report, lang)]
+    lines += [f"- {md_escape(s)}" for s in _summary_lines(report, lang)]
     lines.append("")
     if report.findings:
         headers = [t("an_amount", lang)] + ([t("an_line", lang)] if report.household else []) + [
@@ -284,8 +287,8 @@ def render_markdown(report: Report, *, lang: str = "en") -> str:
     footer = _footer_lines(report, lang)
     if footer:
         lines.append("")
-        lines += [f"- {ln.strip()}" if ln.startswith("  ") else ln for ln in footer]
-    return "\n".join(lines) + "\n"
+        lines += [f"- {md_escape(ln.strip())}" if ln.startswith("  ") else md_escape(ln) for ln in footer]
+    return shown_text("\n".join(lines) + "\n")
 
 
 def build_table(report: Report, *, lang: str = "en") -> RenderableType:
@@ -309,8 +312,8 @@ def build_table(report: Report, *, lang: str = "en") -> RenderableType:
         text, advice = finding_texts(f, lang)
         cell = f"[bold]{escape(text)}[/]\n{escape(advice)}\n[dim]{f.code}"
         if f.refs:
-            cell += " · " + escape(", ".join(f.refs[:4]) + (" ..." if len(f.refs) > 4 else ""))
+            cell += " · " + rich_text(", ".join(f.refs[:4]) + (" ..." if len(f.refs) > 4 else ""))
         cell += "[/]"
-        row = [format_fen(f.amount)] + ([_line_name(f.line, lang)] if report.household else []) + [cell]
+        row = [format_fen(f.amount)] + ([rich_text(_line_name(f.line, lang))] if report.household else []) + [cell]
         table.add_row(*row)
     return Group(summary, table)

@@ -2,7 +2,8 @@
 
 Nothing here prices anything: every number comes from the report. Money is
 written as decimal strings; Markdown with ``cite`` footnotes every plan and
-basket with its sources; CSV cells are neutralised against formulas.
+basket with its sources; CSV cells are neutralised against formulas. Text from plan
+and basket files is shown escaped (:mod:`tariffcli.render.common`); JSON keeps it raw.
 """
 
 from __future__ import annotations
@@ -13,9 +14,20 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from tariffcli.model.money import format_fen
+from tariffcli.model.sanitise import md_link
 from tariffcli.model.units import format_kb
-from tariffcli.render.common import JSON_VERSION, Footnotes, md_escape, safe_cell, source_text
-from tariffcli.texts import label, note_text
+from tariffcli.render.common import (
+    JSON_VERSION,
+    Footnotes,
+    md_escape,
+    note_sentence,
+    rich_text,
+    safe_cell,
+    shown,
+    shown_text,
+    source_text,
+)
+from tariffcli.texts import label
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import RenderableType
@@ -41,14 +53,15 @@ def volumes_text(b: Basket, lang: str) -> str:
 
 
 def citation_text(c: Citation, lang: str, *, markdown: bool = False) -> str:
-    """'title: url (retrieved ...) - note'."""
-    text = c.title
+    """'title: url (retrieved ...) - note', file text :func:`shown`; as Markdown escaped, only an http(s) url a link."""
+    esc = md_escape if markdown else shown
+    text = esc(c.title)
     if c.url:
-        text += ": " + (f"<{c.url}>" if markdown else c.url)
+        text += ": " + (md_link(c.url) if markdown else shown(c.url))
     if c.retrieved:
-        text += f" ({label('retrieved', lang, date=c.retrieved.isoformat())})"
+        text += esc(f" ({label('retrieved', lang, date=c.retrieved.isoformat())})")
     if c.note:
-        text += f"; {c.note}"
+        text += esc(f"; {c.note}")
     return text
 
 
@@ -64,7 +77,7 @@ def _ambiguous(report: BasketReport) -> set[str]:
 
 def plan_name(p: Priced, ambiguous: set[str]) -> str:
     """The plan's name as the operator writes it, with its id when another plan has the same name."""
-    return f"{p.plan.name} ({p.plan.id})" if p.plan.name in ambiguous else p.plan.name
+    return f"{shown(p.plan.name)} ({p.plan.id})" if p.plan.name in ambiguous else shown(p.plan.name)
 
 
 def _money(fen: int, report: BasketReport, currency: str) -> str:
@@ -82,7 +95,7 @@ def _oob(row: BasketRow, report: BasketReport, lang: str, ambiguous: set[str]) -
 
 
 def _notes(p: Priced | None, lang: str) -> str:
-    return "" if p is None else "; ".join(note_text(n.code, n.params, lang) for n in p.notes)
+    return "" if p is None else "; ".join(note_sentence(n.code, n.params, lang) for n in p.notes)
 
 
 def _excluded_items(report: BasketReport, lang: str) -> str:
@@ -150,7 +163,7 @@ def render_markdown(report: BasketReport, *, lang: str = "en", cite: bool = Fals
         lines += ["", md_escape(excluded_line(report, lang))]
     if notes is not None:
         lines += notes.lines(lang)
-    return "\n".join(lines) + "\n"
+    return shown_text("\n".join(lines) + "\n")
 
 
 _CSV_COLUMNS = [
@@ -188,7 +201,7 @@ def render_csv(report: BasketReport, *, lang: str = "en", cite: bool = False) ->
                 safe_cell(citation_text(b.source, lang)) if b.source else "",
             ]
         w.writerow(cells)
-    return out.getvalue()
+    return shown_text(out.getvalue())
 
 
 def _citation_dict(c: Citation | None) -> dict[str, Any] | None:
@@ -220,7 +233,7 @@ def _priced_dict(p: Priced | None, lang: str) -> dict[str, Any] | None:
     notes = []
     for n in p.notes:
         params = {k: (format_fen(v) if k == "amount" else v) for k, v in n.params.items()}
-        notes.append({"code": n.code, "text": note_text(n.code, n.params, lang), "params": params})
+        notes.append({"code": n.code, "text": note_sentence(n.code, n.params, lang), "params": params})
     return {
         "id": plan.id,
         "name": plan.name,
@@ -286,7 +299,7 @@ def build_table(report: BasketReport, *, lang: str = "en") -> RenderableType:
     ambiguous = _ambiguous(report)
     parts: list[RenderableType] = [Text(label("baskets_title", lang, **_title(report, lang)), style="bold")]
     for basket in report.baskets:
-        table = Table(title=f"{escape(basket.display_name(lang))}\n[dim]{escape(volumes_text(basket, lang))}[/]",
+        table = Table(title=f"{rich_text(basket.display_name(lang))}\n[dim]{escape(volumes_text(basket, lang))}[/]",
                       title_justify="left", box=box.SIMPLE_HEAD, show_lines=True, expand=True, pad_edge=False)
         table.add_column(label("operator", lang), overflow="fold", ratio=1)
         table.add_column(label("cheapest", lang), overflow="fold", ratio=3)
@@ -297,14 +310,14 @@ def build_table(report: BasketReport, *, lang: str = "en") -> RenderableType:
         for row in (r for r in report.rows if r.basket is basket):
             c, r = row.cheapest, row.runner_up
             if c is None:
-                cells = [escape(row.operator), escape(label("no_cover", lang)), "", ""]
+                cells = [rich_text(row.operator), escape(label("no_cover", lang)), "", ""]
             else:
-                cell = f"{escape(c.plan.name)}\n[dim]{escape(c.plan.id)}[/]"
+                cell = f"{rich_text(c.plan.name)}\n[dim]{escape(c.plan.id)}[/]"
                 cell += f"\n• {escape(label('out_of_bundle', lang))}: {escape(_oob(row, report, lang, ambiguous))}"
                 for n in c.notes:
-                    cell += f"\n• {escape(note_text(n.code, n.params, lang))}"
+                    cell += f"\n• {escape(note_sentence(n.code, n.params, lang))}"
                 runner = "" if r is None else f"{_money(r.price, report, r.plan.currency)}\n[dim]{escape(r.plan.id)}[/]"
-                cells = [escape(row.operator), cell, _money(c.price, report, c.plan.currency), runner]
+                cells = [rich_text(row.operator), cell, _money(c.price, report, c.plan.currency), runner]
             if report.gni is not None:
                 cells.append("" if row.affordability is None else f"{row.affordability}%")
             table.add_row(*cells)
@@ -331,11 +344,11 @@ def basket_list(baskets: tuple[Basket, ...], fmt: str, *, lang: str = "en") -> s
         w.writerow(["id", "name", "usage", "period", "experimental"])
         w.writerows([[safe_cell(c) for c in r[:4]] + ["yes" if b.experimental else "no"]
                      for r, b in zip(rows, baskets, strict=True)])
-        return out.getvalue()
+        return shown_text(out.getvalue())
     if fmt == "markdown":
         lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
         lines += ["| " + " | ".join(md_escape(c) for c in r) + " |" for r in rows]
-        return "\n".join(lines) + "\n"
+        return shown_text("\n".join(lines) + "\n")
     lines = [label("basket_list_title", lang)]
-    lines += ["  ".join([r[0].ljust(18), r[2], f"({r[3]})" if r[3] else "", r[4]]).rstrip() for r in rows]
-    return "\n".join(lines) + "\n"
+    lines += ["  ".join([shown(r[0]).ljust(18), r[2], f"({shown(r[3])})" if r[3] else "", r[4]]).rstrip() for r in rows]
+    return shown_text("\n".join(lines) + "\n")

@@ -115,6 +115,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str, xlabel: str, fmt: str, font: s
     from matplotlib.figure import Figure
 
     problems: list[str] = []
+    bars = [Bar(_chart_text(b.label), b.fen, _chart_text(b.group)) for b in bars]
     texts = [title, xlabel] + [b.label for b in bars] + [b.group for b in bars]
     family = font or (find_cjk_font() if find_font else None)
     missing = family is None and has_cjk(texts)
@@ -153,6 +154,13 @@ def bar_chart(bars: Sequence[Bar], *, title: str, xlabel: str, fmt: str, font: s
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}
         fig.savefig(buf, format=fmt, dpi=150, metadata=metadata)
     return buf.getvalue(), problems
+
+
+def _chart_text(text: str) -> str:
+    """File text for a chart: control and bidi characters escaped, ``$`` escaped so it never starts mathtext."""
+    from tariffcli.model.sanitise import one_line
+
+    return one_line(text).replace("$", r"\$")
 
 
 def compare_bars(cmp: Comparison, *, lang: str = "en", top: int | None = None) -> list[Bar]:

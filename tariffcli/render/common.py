@@ -1,6 +1,10 @@
 """What every renderer shares: the JSON version, the CSV and Markdown cell guards, plan names and citations.
 
-Pure functions and small value helpers only; nothing here computes a tariff.
+Pure functions and small value helpers only; nothing here computes a tariff. Text
+from a file is shown through :mod:`tariffcli.model.sanitise` (docs/hardening.md,
+"Nothing injected"): :func:`shown` for one line of text, :func:`rich_text` for a
+rich cell, :func:`md_escape` for Markdown, :func:`shown_text` over a whole text,
+CSV or Markdown output. JSON keeps the raw text.
 """
 
 from __future__ import annotations
@@ -8,7 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tariffcli.model.cells import neutralise_formula
-from tariffcli.texts import label
+from tariffcli.model.sanitise import md_link, md_text, one_line, text_block
+from tariffcli.texts import label, note_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
@@ -27,8 +32,44 @@ def safe_cell(value: object) -> str:
 
 
 def md_escape(text: str) -> str:
-    """``text`` as one Markdown table cell: backslashes and pipes escaped, line breaks as spaces."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """``text`` as one Markdown table cell: ``\\ | [ ]`` escaped, ``& < >`` as entities, line breaks as spaces,
+    control characters escaped (:func:`tariffcli.model.sanitise.md_text`)."""
+    return md_text(text)
+
+
+def shown(text: str) -> str:
+    """File text for one line of terminal or plain-text output: control and bidi characters escaped."""
+    return one_line(text)
+
+
+def shown_text(text: str) -> str:
+    """A whole rendered text, CSV or Markdown document: control and bidi characters escaped, newline and tab kept.
+
+    Every non-JSON renderer passes its result through this last, so no file text can reach the output raw."""
+    return text_block(text)
+
+
+def rich_text(text: str) -> str:
+    """File text for a rich cell: control characters escaped, then rich markup (``[bold]``) escaped."""
+    from rich.markup import escape
+
+    return escape(one_line(text))
+
+
+def shown_params(params: Any) -> Any:
+    """Note or finding parameters with every string made :func:`shown` (for the sentences built from them)."""
+    if isinstance(params, str):
+        return one_line(params)
+    if isinstance(params, dict):
+        return {k: shown_params(v) for k, v in params.items()}
+    if isinstance(params, list | tuple):
+        return type(params)(shown_params(v) for v in params)
+    return params
+
+
+def note_sentence(code: str, params: dict[str, Any], lang: str) -> str:
+    """A note as a sentence, with the file text in its parameters escaped (:func:`shown_params`)."""
+    return note_text(code, shown_params(params), lang)
 
 
 def source_dicts(sources: Iterable[Source]) -> list[dict[str, Any]]:
@@ -45,15 +86,15 @@ def visible_rows(cmp: Comparison, top: int | None) -> tuple[Row, ...]:
 
 
 def packs_text(packs: Iterable[tuple[Addon, int]], lang: str = "en") -> str:
-    """'1GB流量包' or '2 × 1GB流量包 + 短信包' for chosen optional packs."""
-    return label("plus", lang).join(a.name if k == 1 else f"{k} × {a.name}" for a, k in packs)
+    """'1GB流量包' or '2 × 1GB流量包 + 短信包' for chosen optional packs (names :func:`shown`)."""
+    return label("plus", lang).join(one_line(a.name) if k == 1 else f"{k} × {one_line(a.name)}" for a, k in packs)
 
 
 def plan_label(row: Row, lang: str = "en") -> str:
-    """The plan's name, with the packs it is ranked with: '8元套餐 + 1GB流量包'."""
+    """The plan's name, with the packs it is ranked with: '8元套餐 + 1GB流量包' (file text :func:`shown`)."""
     if not row.packs:
-        return row.plan.name
-    return row.plan.name + label("plus", lang) + packs_text(row.packs, lang)
+        return one_line(row.plan.name)
+    return one_line(row.plan.name) + label("plus", lang) + packs_text(row.packs, lang)
 
 
 def display_name(row: Row, cmp: Comparison, lang: str = "en") -> str:
@@ -67,21 +108,25 @@ def display_name(row: Row, cmp: Comparison, lang: str = "en") -> str:
 
 
 def source_text(plan: Plan, lang: str = "en", *, markdown: bool = False) -> str:
-    """Every source of a plan: 'url (retrieved 2026-11-21, tag C); ...' (``<url>`` links in Markdown)."""
+    """Every source of a plan: 'url (retrieved 2026-11-21, tag C); ...'.
+
+    As Markdown (``markdown``) the text is escaped and only an http(s) address is a ``<url>`` link; else the url is
+    :func:`shown`."""
     parts = []
     for s in plan.sources:
         meta = [label("retrieved", lang, date=s.retrieved.isoformat())]
         if s.tag:
             meta.append(label("source_tag", lang, tag=s.tag))
-        url = f"<{s.url}>" if markdown else s.url
-        parts.append(f"{url} ({', '.join(meta)})")
+        url = md_link(s.url) if markdown else one_line(s.url)
+        parts.append(f"{url} ({md_escape(', '.join(meta)) if markdown else ', '.join(meta)})")
     return "; ".join(parts)
 
 
 def plan_citation(plan: Plan, lang: str = "en") -> str:
-    """A footnote for a plan: name, id, province and confidence, then its sources."""
+    """A footnote for a plan, as Markdown: name, id, province and confidence, then its sources."""
     what = label(f"confidence_{plan.confidence.value}", lang)
-    return f"{plan.name} ({plan.id}; {plan.operator}, {plan.province}; {what}): {source_text(plan, lang, markdown=True)}"
+    head = md_escape(f"{plan.name} ({plan.id}; {plan.operator}, {plan.province}; {what})")
+    return f"{head}: {source_text(plan, lang, markdown=True)}"
 
 
 class Footnotes:
@@ -92,7 +137,8 @@ class Footnotes:
         self._texts: list[str] = []
 
     def ref(self, key: str, text: str) -> str:
-        """The marker for ``key`` (numbered on first use; ``text`` is its footnote)."""
+        """The marker for ``key`` (numbered on first use; ``text``, Markdown with its file text escaped, is its
+        footnote)."""
         if key not in self._numbers:
             self._texts.append(text)
             self._numbers[key] = len(self._texts)
@@ -106,7 +152,7 @@ class Footnotes:
         if not self._texts:
             return []
         out = ["", f"**{label('sources', lang)}**", ""]
-        out += [f"[^{i}]: {md_escape(t)}" for i, t in enumerate(self._texts, 1)]
+        out += [f"[^{i}]: {t}" for i, t in enumerate(self._texts, 1)]
         return out
 
 

@@ -24,14 +24,18 @@ from tariffcli.render.common import (
     display_name,
     fit_cells,
     md_escape,
+    note_sentence,
     plan_label,
+    rich_text,
     safe_cell,
+    shown,
+    shown_text,
     source_dicts,
     source_text,
     visible_rows,
 )
 from tariffcli.render.sections import explain_dict, extra_sections, keep_number_dict, scenario_dict
-from tariffcli.texts import label, note_text
+from tariffcli.texts import label
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import RenderableType
@@ -44,7 +48,7 @@ _MONEY_PARAMS = ("delta", "amount", "exit_fee")
 
 
 def _notes(row: Row, lang: str) -> list[str]:
-    return [note_text(n.code, n.params, lang) for n in row.notes]
+    return [note_sentence(n.code, n.params, lang) for n in row.notes]
 
 
 def _row_dict(row: Row, cmp: Comparison, lang: str) -> dict[str, Any]:
@@ -52,7 +56,7 @@ def _row_dict(row: Row, cmp: Comparison, lang: str) -> dict[str, Any]:
     notes = []
     for n in row.notes:
         params = {k: (format_fen(v) if k in _MONEY_PARAMS and v is not None else v) for k, v in n.params.items()}
-        notes.append({"code": n.code, "text": note_text(n.code, n.params, lang), "params": params})
+        notes.append({"code": n.code, "text": note_sentence(n.code, n.params, lang), "params": params})
     months = []
     for m, line in zip(cmp.months, row.lines, strict=True):
         entry: dict[str, Any] = {"month": m}
@@ -150,7 +154,7 @@ def render_csv(cmp: Comparison, *, lang: str = "en", top: int | None = None, cit
             p.confidence.value, safe_cell(p.sources[0].url), p.sources[0].retrieved.isoformat(),
             safe_cell("; ".join(_notes(r, lang))),
         ] + ([safe_cell(source_text(p, lang))] if cite else []))
-    return out.getvalue()
+    return shown_text(out.getvalue())
 
 
 def _usage_line(cmp: Comparison, lang: str) -> str:
@@ -181,7 +185,7 @@ def _headers(cmp: Comparison, lang: str) -> list[str]:
 def _cells(r: Row, cmp: Comparison, lang: str) -> list[str]:
     rank = str(r.rank) if r.rank is not None else label("current", lang)
     name = display_name(r, cmp, lang) + (f" ({label('current', lang)})" if r.is_current and r.rank is not None else "")
-    cells = [rank, r.plan.operator, name, format_fen(r.total), format_fen(r.average), format_fen(r.after_promotions)]
+    cells = [rank, shown(r.plan.operator), name, format_fen(r.total), format_fen(r.average), format_fen(r.after_promotions)]
     if cmp.current is not None:
         cells.append("" if r.saving is None else format_fen(r.saving))
     cells.append("; ".join(_notes(r, lang)))
@@ -211,7 +215,7 @@ def render_markdown(cmp: Comparison, *, lang: str = "en", top: int | None = None
     lines += extra_sections(cmp, lang=lang, top=top, markdown=True)
     if notes is not None:
         lines += notes.lines(lang)
-    return "\n".join(lines) + "\n"
+    return shown_text("\n".join(lines) + "\n")
 
 
 def build_table(cmp: Comparison, *, lang: str = "en", top: int | None = None) -> RenderableType:
@@ -243,7 +247,7 @@ def build_table(cmp: Comparison, *, lang: str = "en", top: int | None = None) ->
         title = escape(plan_label(r, lang))
         if r.is_current:
             title += f" ({label('current', lang)})"
-        cell = f"[bold]{title}[/]\n[dim]{escape(r.plan.operator)} · {escape(r.plan.id)}[/]"
+        cell = f"[bold]{title}[/]\n[dim]{rich_text(r.plan.operator)} · {rich_text(r.plan.id)}[/]"
         for n in _notes(r, lang):
             cell += f"\n• {escape(n)}"
         cells = [rank, cell, format_fen(r.total), format_fen(r.average), format_fen(r.after_promotions)]
@@ -266,7 +270,7 @@ def render_text_footer(cmp: Comparison, *, lang: str = "en", top: int | None = N
     if cmp.nationwide_first:
         lines.append(label("nationwide_first", lang))
     extra = extra_sections(cmp, lang=lang, top=top)
-    return escape("\n".join(lines + extra).rstrip("\n"))
+    return escape(shown_text("\n".join(lines + extra).rstrip("\n")))
 
 
 # ---------------------------------------------------------------- bars (--bars)
@@ -295,7 +299,7 @@ def render_bars(cmp: Comparison, *, lang: str = "en", top: int | None = None, wi
         lines += ["", "* " + label("current", lang)]
     if cmp.nationwide_first:
         lines += ["", label("nationwide_first", lang)]
-    return "\n".join(lines) + "\n"
+    return shown_text("\n".join(lines) + "\n")
 
 
 # ---------------------------------------------------------------- eligibility (--eligible) and the optional JSON parts
@@ -306,7 +310,7 @@ def not_eligible_line(cmp: Comparison, lang: str = "en") -> str:
     left = _not_eligible(cmp)
     if not left:
         return ""
-    items = ", ".join(f"{p.id} ({'; '.join(u)})" for p, u in left)
+    items = ", ".join(f"{p.id} ({'; '.join(shown(c) for c in u)})" for p, u in left)
     return label("excluded_eligible", lang, n=len(left), items=items)
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from tariffcli.engine import LINES
 from tariffcli.model.money import format_fen
 from tariffcli.model.units import format_kb
-from tariffcli.render.common import JSON_VERSION, plan_label
+from tariffcli.render.common import JSON_VERSION, plan_label, shown, shown_params, shown_text
 from tariffcli.texts import NOTES, label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def mismatch_text(m: Mismatch, lang: str) -> str:
     """What does not fit the user's usage, as a sentence in ``lang`` (data amounts with units, money as decimals)."""
-    p = dict(m.params)
+    p = shown_params(dict(m.params))
     service = m.code.split("_")[0]
     code = m.code
     for k in ("allowance", "usage", "most"):
@@ -41,7 +41,7 @@ def offer_lines(v: OfferVerdict, *, lang: str = "en", borrowed_from: str | None 
     cmp = v.comparison
     row = v.offer
     p = row.plan
-    out = [label("offer_title", lang, name=p.name, id=p.id, term=v.term, start=cmp.start),
+    out = [label("offer_title", lang, name=shown(p.name), id=p.id, term=v.term, start=cmp.start),
            label("offer_total", lang, term=v.term, total=format_fen(row.total), average=format_fen(row.average))]
     if not v.price_changes:
         out.append(label("offer_price_flat", lang, price=format_fen(v.price[0])))
@@ -89,7 +89,7 @@ def offer_lines(v: OfferVerdict, *, lang: str = "en", borrowed_from: str | None 
 
 def render_offer_text(v: OfferVerdict, *, lang: str = "en", borrowed_from: str | None = None) -> str:
     """The verdict as text, one sentence a line."""
-    return "\n".join(offer_lines(v, lang=lang, borrowed_from=borrowed_from)) + "\n"
+    return shown_text("\n".join(offer_lines(v, lang=lang, borrowed_from=borrowed_from)) + "\n")
 
 
 def offer_dict(v: OfferVerdict, *, lang: str = "en", borrowed_from: str | None = None) -> dict[str, Any]:

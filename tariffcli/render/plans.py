@@ -1,4 +1,8 @@
-"""Renderers for the catalogue: the plan list (tariffcli plans list) and one plan in full (tariffcli plans show)."""
+"""Renderers for the catalogue: the plan list (tariffcli plans list), one plan in full (tariffcli plans show),
+what changed between two catalogues (tariffcli plans diff) and the report of tariffcli plans import.
+
+File text is shown through :mod:`tariffcli.render.common`'s guards (control characters escaped, Markdown escaped);
+JSON keeps it raw."""
 
 from __future__ import annotations
 
@@ -8,12 +12,14 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from tariffcli.model.provinces import is_nationwide
+from tariffcli.model.sanitise import escape_controls
 from tariffcli.model.units import format_kb
-from tariffcli.render.common import JSON_VERSION, md_escape, safe_cell, source_dicts
+from tariffcli.render.common import JSON_VERSION, md_escape, safe_cell, shown, shown_text, source_dicts
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import RenderableType
 
+    from tariffcli.compare.catalogue_filter import CatalogueDiff
     from tariffcli.inputs.cards import ImportReport
     from tariffcli.model.plan import Plan
 
@@ -70,10 +76,10 @@ def plans_table(plans: tuple[Plan, ...]) -> RenderableType:
     table.add_column("checked", no_wrap=True, min_width=7)
     for p in plans:
         r = plan_summary(p)
-        plan = Text(r["name"])
-        plan.append(f"\n{r['operator']} · {r['id']}", style="dim")
+        plan = Text(shown(r["name"]))
+        plan.append(f"\n{shown(r['operator'])} · {r['id']}", style="dim")
         if not is_nationwide(p.province):
-            plan.append(f" · {r['province']}", style="dim")
+            plan.append(f" · {shown(r['province'])}", style="dim")
         table.add_row(plan, r["monthly_fee"], r["voice"], r["data"], _STATUS_WORDS[r["status"]], r["checked"][:7])
     return table
 
@@ -92,10 +98,10 @@ def plans_text(plans: tuple[Plan, ...], fmt: str) -> str:
         w.writerow(_PLAN_COLUMNS)
         for r in rows:
             w.writerow([safe_cell(r[c]) for c in _PLAN_COLUMNS])
-        return out.getvalue()
+        return shown_text(out.getvalue())
     lines = ["| " + " | ".join(_PLAN_COLUMNS) + " |", "|" + "|".join("---" for _ in _PLAN_COLUMNS) + "|"]
     lines += ["| " + " | ".join(md_escape(r[c]) for c in _PLAN_COLUMNS) + " |" for r in rows]
-    return "\n".join(lines) + "\n"
+    return shown_text("\n".join(lines) + "\n")
 
 
 _DATA_KEYS = {"data", "app_data", "block", "up_to", "volume_cap", "throttle_after"}
@@ -120,14 +126,28 @@ def show_plan(p: Plan, *, json_format: bool = False) -> str:
     if json_format:
         doc = {"version": JSON_VERSION, "file": p.origin, "plan": p.model_dump(mode="json", exclude_none=True)}
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-    import yaml
-
-    body = yaml.safe_dump(with_units(p.model_dump(mode="json", exclude_none=True, exclude_defaults=True)),
-                          allow_unicode=True, sort_keys=False, width=100)
+    body = _yaml_text(with_units(p.model_dump(mode="json", exclude_none=True, exclude_defaults=True)))
     status = _STATUS_WORDS[p.status.value] + (f", last seen on sale {p.last_seen}" if p.last_seen else "")
     filing = f" · filing number {p.filing_number}" if p.filing_number else ""
-    return (f"# {p.name} ({p.id})\n# file: {p.origin}\n"
-            f"# status: {status}{filing} · figures checked {p.checked} · confidence {p.confidence.value}\n{body}")
+    return shown_text(f"# {shown(p.name)} ({p.id})\n# file: {shown(str(p.origin))}\n"
+                      f"# status: {status}{filing} · figures checked {p.checked} · confidence {p.confidence.value}\n"
+                      f"{body}")
+
+
+def _yaml_text(doc: Any) -> str:
+    """``doc`` as YAML for reading; a string holding a control or bidi character is written double-quoted, so the
+    escapes (``\\e``, ``\\u202e``) are YAML's own and the text still reads back as the same string."""
+    import yaml
+
+    class ShowDumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+        style = '"' if escape_controls(value, keep="\n") != value else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    ShowDumper.add_representer(str, text)
+    return yaml.dump(doc, Dumper=ShowDumper, allow_unicode=True, sort_keys=False, width=100)
 
 
 def import_report(report: ImportReport, fmt: str, *, folder: str, written: bool) -> str:
@@ -142,11 +162,56 @@ def import_report(report: ImportReport, fmt: str, *, folder: str, written: bool)
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     verb = "wrote" if written else "would write"
     lines = [report.summary(), ""]
-    lines += [f"{verb} {p['path']}  {p['name']}" + (f" ({p['filing_number']})" if p["filing_number"] else "")
+    lines += [f"{verb} {shown(str(p['path']))}  {shown(str(p['name']))}" + (f" ({p['filing_number']})" if p["filing_number"] else "")
               for p in plans]
     if skipped:
         lines += ["", f"skipped {len(skipped)}:"]
-        lines += [f"  {s['file']}:{s['line']}: {s['name']}"
-                  + (f" ({s['filing_number']})" if s["filing_number"] else "") + f": [{s['kind']}] {s['reason']}"
-                  for s in skipped]
-    return "\n".join(lines) + "\n"
+        lines += [f"  {shown(str(s['file']))}:{s['line']}: {shown(str(s['name']))}"
+                  + (f" ({shown(str(s['filing_number']))})" if s["filing_number"] else "") + f": [{s['kind']}] "
+                  + shown(str(s["reason"])) for s in skipped]
+    return shown_text("\n".join(lines) + "\n")
+
+
+def diff_text(d: CatalogueDiff, fmt: str, lang: str = "en") -> str:
+    """A catalogue diff as text, json, csv or markdown (one line per added, removed or changed field)."""
+    from tariffcli.texts import label
+
+    rows: list[tuple[str, str, str, str, str]] = []  # change, id, field, old, new
+    rows += [("added", p.id, "", "", f"{p.name} ({p.operator}, {p.monthly_fee})") for p in d.added]
+    rows += [("removed", p.id, "", f"{p.name} ({p.operator}, {p.monthly_fee})", "") for p in d.removed]
+    for c in d.changed:
+        rows += [("changed", c.new.id, f.field, f.old or "", f.new or "") for f in c.fields]
+    if fmt == "json":
+        doc = {
+            "version": JSON_VERSION,
+            "added": [{"id": p.id, "name": p.name, "operator": p.operator, "file": p.origin} for p in d.added],
+            "removed": [{"id": p.id, "name": p.name, "operator": p.operator, "file": p.origin} for p in d.removed],
+            "changed": [{"id": c.new.id, "name": c.new.name, "operator": c.new.operator,
+                         "fields": [{"field": f.field, "old": f.old, "new": f.new} for f in c.fields]}
+                        for c in d.changed],
+            "unchanged": d.unchanged,
+        }
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(["change", "id", "field", "old", "new"])
+        w.writerows([[safe_cell(c) for c in r] for r in rows])
+        return shown_text(out.getvalue())
+    summary = label("diff_summary", lang, added=len(d.added), removed=len(d.removed), changed=len(d.changed),
+                    unchanged=d.unchanged)
+    none = label("diff_none", lang)
+    if fmt == "markdown":
+        lines = [f"**{summary}**", "", "| change | id | field | old | new |", "|---|---|---|---|---|"]
+        lines += ["| " + " | ".join(md_escape(c) for c in r) + " |" for r in rows]
+        return shown_text("\n".join(lines) + "\n")
+    lines = [summary]
+    for p in d.added:
+        lines.append(f"+ {p.id}: {shown(p.name)} ({shown(p.operator)}, {p.monthly_fee})")
+    for p in d.removed:
+        lines.append(f"- {p.id}: {shown(p.name)} ({shown(p.operator)}, {p.monthly_fee})")
+    for c in d.changed:
+        lines.append(f"~ {c.new.id}: {shown(c.new.name)}")
+        lines += [f"    {shown(f.field)}: {none if f.old is None else shown(f.old)} -> {none if f.new is None else shown(f.new)}"
+                  for f in c.fields]
+    return shown_text("\n".join(lines) + "\n")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from tariffcli.model.money import format_fen
 from tariffcli.model.units import format_kb
-from tariffcli.render.common import md_escape, plan_label, source_dicts, visible_rows
+from tariffcli.render.common import md_escape, plan_label, shown, source_dicts, visible_rows
 from tariffcli.texts import label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -123,14 +123,14 @@ def abroad_lines(row: Row, cmp: Comparison, lang: str = "en") -> list[str]:
     else:
         out.append(label("kn_calls_unknown", lang))
     if r.as_of:
-        out.append(label("kn_as_of", lang, as_of=r.as_of, url=r.sources[0].url))
+        out.append(label("kn_as_of", lang, as_of=r.as_of, url=shown(r.sources[0].url)))
     return out
 
 
 def _conditions_text(plan: Plan, lang: str) -> str:
     if not plan.eligibility:
         return label("kn_no_conditions", lang)
-    return label("kn_conditions", lang, items="; ".join(plan.eligibility))
+    return label("kn_conditions", lang, items="; ".join(shown(c) for c in plan.eligibility))
 
 
 def keep_number_lines(cmp: Comparison, lang: str = "en", top: int | None = None) -> list[str]:
@@ -152,9 +152,9 @@ def keep_number_lines(cmp: Comparison, lang: str = "en", top: int | None = None)
         items = [_conditions_text(r.plan, lang)]
         if r.packs:
             items.append(label("kn_packs", lang, items="; ".join(
-                f"{a.name} × {k}, {format_fen(int(a.fee * 100) * k)}" for a, k in r.packs)))
-        items.append(label("kn_apply", lang, text=" ".join(r.plan.apply.split())) if r.plan.apply
-                     else label("kn_apply_unknown", lang, operator=r.plan.operator))
+                f"{shown(a.name)} × {k}, {format_fen(int(a.fee * 100) * k)}" for a, k in r.packs)))
+        items.append(label("kn_apply", lang, text=shown(" ".join(r.plan.apply.split()))) if r.plan.apply
+                     else label("kn_apply_unknown", lang, operator=shown(r.plan.operator)))
         items += abroad_lines(r, cmp, lang)
         out += [f"   {x}" for x in items]
     return out
@@ -190,20 +190,20 @@ def keep_number_dict(cmp: Comparison, lang: str, top: int | None) -> dict[str, A
 
 
 def _step_text(step: Step, lang: str) -> list[str]:
-    p = dict(step.params)
+    p: dict[str, Any] = {k: v if k == "apply" or not isinstance(v, str) else shown(v) for k, v in dict(step.params).items()}
     code = step.code
     if code == "conditions":
-        return [label("step_conditions", lang, items="; ".join(p["conditions"]))]
+        return [label("step_conditions", lang, items="; ".join(shown(c) for c in p["conditions"]))]
     if code == "check_figures":
         return [label("step_check_figures", lang, confidence=label(f"confidence_word_{p['confidence']}", lang),
                       url=p["url"], tag=p["tag"] or "-", retrieved=p["retrieved"])]
     if code == "order":
         out = [label("step_order", lang, operator=p["operator"], name=p["name"])]
         if p["apply"]:
-            out.append(label("step_order_apply", lang, text=" ".join(p["apply"].split())))
+            out.append(label("step_order_apply", lang, text=shown(" ".join(p["apply"].split()))))
         return out
     if code == "order_packs":
-        items = "; ".join(f"{name} × {k} ({format_fen(fee * k)})" for name, k, fee in p["packs"])
+        items = "; ".join(f"{shown(name)} × {k} ({format_fen(fee * k)})" for name, k, fee in p["packs"])
         return [label("step_order_packs", lang, items=items)]
     if code == "commitment":
         if p["exit_fee"] is not None:
@@ -280,15 +280,15 @@ def _md_block(lines: list[str]) -> list[str]:
     out: list[str] = []
     for line in lines:
         if line.startswith("   "):
-            out.append("   - " + line.strip())
+            out.append("   - " + md_escape(line.strip()))
         elif line.startswith("  "):
-            out.append("  " + line.strip())  # continues the list item above
+            out.append("  " + md_escape(line.strip()))  # continues the list item above
         elif not line or re.match(r"^(\d+\. |- )", line):
-            out.append(line)
+            out.append(md_escape(line))
         else:  # a sentence or a sub-heading: its own paragraph
             if out and out[-1] != "":
                 out.append("")
-            out += [line, ""]
+            out += [md_escape(line), ""]
     while out and out[-1] == "":
         out.pop()
     return out
