@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError
 
-from tariffcli.inputs.validation import validation_problems
+from tariffcli.inputs.validation import capped, validation_problems
 from tariffcli.inputs.yaml_located import load_yaml
 from tariffcli.model.errors import DataError, Problem, UsageError
 from tariffcli.model.plan import Count, DataQty
@@ -235,7 +235,7 @@ def parse_baskets(text: str, source: str) -> tuple[Basket, ...]:
                                     file=source, field="id", code="duplicate_id"))
         seen[b.id] = b
     if problems:
-        raise DataError(sorted(problems, key=lambda p: p.line or 0))
+        raise DataError(capped(sorted(problems, key=lambda p: p.line or 0), source))
     return tuple(baskets)
 
 

@@ -14,11 +14,35 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from tariffcli.inputs.validation import validation_problems
+from tariffcli.inputs.validation import capped, validation_problems
 from tariffcli.inputs.yaml_located import Located, load_yaml
 from tariffcli.model import units
 from tariffcli.model.errors import DataError, Problem
-from tariffcli.model.plan import Plan, plan_limits_problem, unlimited_word
+from tariffcli.model.limits import (
+    MAX_ADDONS,
+    MAX_ELIGIBILITY,
+    MAX_OVERLAPS_SHOWN,
+    MAX_PHASE_ADDONS,
+    MAX_PHASES,
+    MAX_ROAMING_CALLS,
+    MAX_SOURCES,
+    MAX_TAGS,
+    MAX_TIERS,
+)
+from tariffcli.model.plan import Phase, Plan, plan_limits_problem, unlimited_word
+
+_LIST_LIMITS: tuple[tuple[tuple[str, ...], int, str], ...] = (
+    (("promotions",), MAX_PHASES, "promotion phases"),
+    (("promotions", "*", "addons"), MAX_PHASE_ADDONS, "add-ons in one phase"),
+    (("addons",), MAX_ADDONS, "add-ons"),
+    (("overage", "data", "tiers"), MAX_TIERS, "data tiers"),
+    (("eligibility",), MAX_ELIGIBILITY, "eligibility entries"),
+    (("tags",), MAX_TAGS, "tags"),
+    (("sources",), MAX_SOURCES, "sources"),
+    (("roaming", "calls"), MAX_ROAMING_CALLS, "roaming call zones"),
+    (("roaming", "sources"), MAX_SOURCES, "roaming sources"),
+)
+"""The lists of a plan file and how many items each may hold (:mod:`tariffcli.model.limits`)."""
 
 
 def normalise(data: Any) -> Any:
@@ -28,6 +52,52 @@ def normalise(data: Any) -> Any:
     if isinstance(data, list):
         return [normalise(v) for v in data]
     return data
+
+
+def _lists_at(data: Any, path: tuple[str, ...], at: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...], list[Any]]]:
+    """The lists found at ``path`` in raw YAML data (``*`` walks every item of a list)."""
+    if not path:
+        return [(at, data)] if isinstance(data, list) else []
+    head, rest = path[0], path[1:]
+    if head == "*":
+        if not isinstance(data, list):
+            return []
+        return [hit for i, item in enumerate(data) for hit in _lists_at(item, rest, at + (i,))]
+    if not isinstance(data, dict) or head not in data:
+        return []
+    return _lists_at(data[head], rest, at + (head,))
+
+
+def list_limit_problems(data: Any, located: Located, source: str) -> list[Problem]:
+    """Lists longer than their limit in a plan's raw data: checked before the plan is validated or checked."""
+    problems = []
+    for path, limit, what in _LIST_LIMITS:
+        for at, items in _lists_at(data, path):
+            if len(items) > limit:
+                problems.append(Problem(
+                    f"{len(items):,} items: a plan may have at most {limit:,} {what}",
+                    file=source, line=located.line_of(at), field=".".join(map(str, at)), code="too_many",
+                ))
+    return problems
+
+
+def overlapping_phases(phases: tuple[Phase, ...]) -> list[tuple[int, int]]:
+    """(later, earlier) indexes of phases that overlap, at most one pair per phase, in O(n log n).
+
+    Phases are swept in order of their first month, each compared with the one reaching furthest so far;
+    a phase that ends before it starts is left out (it is reported on its own).
+    """
+    pairs: list[tuple[int, int]] = []
+    reach: int | None = None  # the phase seen so far that reaches furthest
+    for i in sorted(range(len(phases)), key=lambda k: (phases[k].from_month, k)):
+        ph = phases[i]
+        if ph.to_month < ph.from_month:
+            continue
+        if reach is not None and ph.from_month <= phases[reach].to_month:
+            pairs.append((max(i, reach), min(i, reach)))
+        if reach is None or ph.to_month > phases[reach].to_month:
+            reach = i
+    return sorted(pairs)
 
 
 def check_plan(plan: Plan, located: Located, source: str) -> list[Problem]:
@@ -59,11 +129,11 @@ def check_plan(plan: Plan, located: Located, source: str) -> list[Problem]:
         add(("overage", "data"), limit, "out_of_range")
     if plan.valid_from and plan.valid_to and plan.valid_to <= plan.valid_from:
         add(("valid_to",), "valid_to must be after valid_from")
-    ids = [a.id for a in plan.addons]
+    ids: set[str] = set()
     for i, a in enumerate(plan.addons):
-        if ids.index(a.id) != i:
+        if a.id in ids:
             add(("addons", i, "id"), f"add-on id '{a.id}' is used twice")
-    spans: list[tuple[int, int, int]] = []
+        ids.add(a.id)
     for i, ph in enumerate(plan.promotions):
         if ph.to_month < ph.from_month:
             add(("promotions", i, "to_month"), "to_month must not be before from_month")
@@ -72,10 +142,12 @@ def check_plan(plan: Plan, located: Located, source: str) -> list[Problem]:
         for j, aid in enumerate(ph.addons):
             if aid not in ids:
                 add(("promotions", i, "addons", j), f"no add-on '{aid}' in this plan's 'addons'")
-        for (lo, hi, k) in spans:
-            if ph.from_month <= hi and lo <= ph.to_month:
-                add(("promotions", i), f"phase overlaps phase {k + 1} (months {lo}-{hi})", "overlap")
-        spans.append((ph.from_month, ph.to_month, i))
+    pairs = overlapping_phases(plan.promotions)
+    for i, k in pairs[:MAX_OVERLAPS_SHOWN]:
+        lo, hi = plan.promotions[k].from_month, plan.promotions[k].to_month
+        add(("promotions", i), f"phase overlaps phase {k + 1} (months {lo}-{hi})", "overlap")
+    if len(pairs) > MAX_OVERLAPS_SHOWN:
+        add(("promotions",), f"... and {len(pairs) - MAX_OVERLAPS_SHOWN:,} more phases overlap another one", "overlap")
     return problems
 
 
@@ -89,14 +161,17 @@ def parse_plan(text: str, source: str) -> Plan:
     located = load_yaml(text, source)
     if not isinstance(located.data, dict):
         raise DataError(Problem("a plan file must be a mapping of keys to values", file=source, line=1))
+    too_many = list_limit_problems(located.data, located, source)
+    if too_many:
+        raise DataError(too_many)
     data = normalise(located.data)
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
-        raise DataError(validation_problems(exc, located, source, Plan)) from None
+        raise DataError(capped(validation_problems(exc, located, source, Plan), source)) from None
     problems = check_plan(plan, located, source)
     if problems:
-        raise DataError(problems)
+        raise DataError(capped(problems, source))
     plan._origin = source
     return plan
 

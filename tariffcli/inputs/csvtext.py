@@ -30,13 +30,15 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from tariffcli.model.errors import DataError, Problem
+from tariffcli.model.limits import MAX_COLUMNS as MAX_COLUMNS
+from tariffcli.model.limits import MAX_WARNINGS as MAX_WARNINGS
+from tariffcli.model.limits import MAX_YEAR as MAX_YEAR
+from tariffcli.model.limits import MIN_YEAR as MIN_YEAR
 
 MAX_PROBLEMS = 20
 """At most this many problems are reported; the rest are counted."""
 _MAX_MAGNITUDE = 12
 """Numbers of 10**13 and above, or below 10**-12 (other than 0), are refused before any arithmetic."""
-MIN_YEAR, MAX_YEAR = 1990, 2100
-"""Years outside this range are refused in months and dates."""
 
 MINUTE_UNITS = {"min", "mins", "minute", "minutes", "分钟", "分"}
 """Units (normalised) that mean minutes."""
@@ -59,7 +61,7 @@ _MONTH_PATTERNS = (
     re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})"),
     re.compile(r"(?P<y>\d{4})(?P<m>\d{2})"),
     re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月份?"),
-    re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"),
+    re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?:[ T](?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?)?"),
     re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
 )
 _MONTH_FORMATS = "2025-03, 2025/03, 202503, 2025年3月 or 2025-03-01"
@@ -223,6 +225,8 @@ def split_records(text: str, source: str) -> list[tuple[int, list[str]]]:
         for cells in reader:
             start = previous + 1
             previous = reader.line_num
+            if len(cells) > MAX_COLUMNS:
+                raise too_many_columns(len(cells), source, start)
             if any(c.strip() for c in cells):
                 records.append((start, cells))
     except csv.Error as exc:
@@ -233,6 +237,23 @@ def split_records(text: str, source: str) -> list[tuple[int, list[str]]]:
             code="not_csv",
         ) from None
     return records
+
+
+def too_many_columns(count: int, source: str, line: int) -> DataError:
+    """The error of a row of ``count`` cells, more than :data:`MAX_COLUMNS` (raised before any cell is read)."""
+    return DataError(
+        f"the row has {count:,} cells; at most {MAX_COLUMNS} columns are read: "
+        "is this the right file, or is the separator wrong?",
+        file=source, line=line, code="too_many_columns",
+    )
+
+
+def cap_warnings(warnings: list[str], source: str) -> list[str]:
+    """The first :data:`MAX_WARNINGS` warnings, then one line counting the rest."""
+    if len(warnings) <= MAX_WARNINGS:
+        return warnings
+    more = len(warnings) - MAX_WARNINGS
+    return warnings[:MAX_WARNINGS] + [f"{source}: ... and {more:,} more warnings"]
 
 
 # ---------------------------------------------------------------- headers
@@ -250,7 +271,7 @@ def word_key(text: str) -> str:
 
 def split_header(label: str, aliases: Mapping[str, tuple[str, ...]]) -> tuple[str | None, str | None]:
     """(field, unit) of a header such as ``流量(KB)`` or ``duration_s``; field None when unknown."""
-    field_of = {word_key(norm(a)): name for name, words in aliases.items() for a in words}
+    field_of = _field_index(aliases)
     normal = norm(label)
     whole = field_of.get(word_key(normal))
     if whole:
@@ -262,6 +283,21 @@ def split_header(label: str, aliases: Mapping[str, tuple[str, ...]]) -> tuple[st
             if name:
                 return name, m.group("unit").strip()
     return None, None
+
+
+_INDEXES: dict[int, tuple[Mapping[str, tuple[str, ...]], dict[str, str]]] = {}
+"""Lookup tables of alias tables, by ``id`` (alias tables are module constants: built once, not once per header)."""
+
+
+def _field_index(aliases: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """``word_key(norm(alias)) -> field`` for an alias table."""
+    hit = _INDEXES.get(id(aliases))
+    if hit is not None and hit[0] is aliases:
+        return hit[1]
+    index = {word_key(norm(a)): name for name, words in aliases.items() for a in words}
+    if len(_INDEXES) < 64:
+        _INDEXES[id(aliases)] = (aliases, index)
+    return index
 
 
 @dataclass(frozen=True)
@@ -287,8 +323,10 @@ def read_header(
             continue
         name, unit = split_header(label, aliases)
         if name is None:
-            close = difflib.get_close_matches(word_key(norm(label)), every, n=1, cutoff=0.75)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = ""
+            if len(warnings) < MAX_WARNINGS:  # a suggestion costs time: only for the warnings shown
+                close = difflib.get_close_matches(word_key(norm(label)), every, n=1, cutoff=0.75)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
             warnings.append(f"{source}:{line}: column {label!r} is not {what} column and was ignored{hint}")
             continue
         if name in columns:
@@ -298,7 +336,7 @@ def read_header(
             ))
             continue
         columns[name] = Column(index, label, unit)
-    return columns, problems, warnings
+    return columns, problems, cap_warnings(warnings, source)
 
 
 def missing_column(name: str, aliases: Mapping[str, tuple[str, ...]], header: Sequence[str], line: int,
@@ -372,6 +410,10 @@ def parse_month_cell(text: str) -> int:
                 date(year, month, int(m.group("d")))
             except ValueError:
                 raise CellError(f"{t!r} is not a valid date", "bad_month") from None
+        if m.groupdict().get("h") is not None and not (
+            int(m.group("h")) <= 23 and int(m.group("mi")) <= 59 and int(m.group("s") or 0) <= 59
+        ):
+            raise CellError(f"{t!r} has a time that does not exist; write e.g. 2025-03-01 or 2025-03", "bad_month")
         return year * 12 + month - 1
     if norm(t) in TOTAL_WORDS:
         raise CellError(f"{t!r} looks like a total row; delete it and keep one row per month", "bad_month")

@@ -29,6 +29,7 @@ from tariffcli.inputs.validation import validation_problems
 from tariffcli.inputs.yaml_located import load_yaml
 from tariffcli.model import units
 from tariffcli.model.errors import DataError, Problem
+from tariffcli.model.limits import MAX_YEAR, MIN_YEAR
 from tariffcli.model.plan import Confidence, Overage, Source
 
 FOLDER = "standard-rates"
@@ -314,12 +315,17 @@ def parse_date(text: str | None) -> date | None:
     if not text or not text.strip() or text.strip() in ("-", "—"):
         return None
     m = re.match(r"^(\d{4})(?:年|-|/)?(\d{1,2})(?:月|-|/)?(\d{1,2})日?$", text.strip())
-    try:
-        if m:
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        pass
-    raise CardError("date", f"cannot read the date '{text}'")
+    day = None
+    if m:
+        try:
+            day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            day = None
+    if day is None:
+        raise CardError("date", f"cannot read the date '{text}'")
+    if not MIN_YEAR <= day.year <= MAX_YEAR:  # 99991231 would overflow the day after (valid_to)
+        raise CardError("date", f"the date '{text}' is not between {MIN_YEAR} and {MAX_YEAR}")
+    return day
 
 
 def fill_overage(stated_text: str | None, op: str, std: StandardRates | None) -> tuple[dict[str, Any], list[str], list[dict[str, Any]]]:

@@ -56,10 +56,12 @@ from typing import TYPE_CHECKING
 
 from tariffcli.inputs.csvtext import (
     MAX_PROBLEMS,
+    MAX_WARNINGS,
     MINUTE_UNITS,
     SECOND_UNITS,
     CellError,
     Column,
+    cap_warnings,
     cell_message,
     decode,
     month_text,
@@ -323,7 +325,7 @@ def _read_header(header: list[str], line: int, source: str) -> tuple[dict[str, C
         name, unit = split_header(label, _ALIASES)
         if name is None:
             unknown.append(label)
-            hint = _suggest(norm(label))
+            hint = _suggest(norm(label)) if len(warnings) < MAX_WARNINGS else ""  # only for the warnings shown
             warnings.append(f"{source}:{line}: column {label!r} is not a usage column and was ignored{hint}")
             continue
         seen.add(name)
@@ -364,7 +366,7 @@ def _read_header(header: list[str], line: int, source: str) -> tuple[dict[str, C
                 code="missing_column",
             )
         )
-    return columns, problems, warnings
+    return columns, problems, cap_warnings(warnings, source)
 
 
 def _suggest(normal: str, only: str | None = None) -> str:

@@ -13,6 +13,17 @@ from pydantic import BaseModel, ValidationError
 
 from tariffcli.inputs.yaml_located import Located
 from tariffcli.model.errors import Problem
+from tariffcli.model.limits import MAX_PROBLEMS_PER_FILE
+
+
+def capped(problems: list[Problem], source: str) -> list[Problem]:
+    """The first :data:`MAX_PROBLEMS_PER_FILE` problems of one file, then one counting the rest."""
+    if len(problems) <= MAX_PROBLEMS_PER_FILE:
+        return problems
+    more = len(problems) - MAX_PROBLEMS_PER_FILE
+    return problems[:MAX_PROBLEMS_PER_FILE] + [
+        Problem(f"... and {more:,} more problems in this file", file=source, code="truncated")
+    ]
 
 
 def _model_at(root: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
@@ -52,7 +63,10 @@ def validation_problems(
     node: Any = located.data
     for part in prefix:
         node = node[part]
-    errors = [(err, prefix + _user_loc(err["loc"], node)) for err in exc.errors(include_url=False)]
+    raw = exc.errors(include_url=False)
+    errors = [(err, prefix + _user_loc(err["loc"], node)) for err in raw]
+    # parents of errors that are not about the 'unlimited' branch of a union (one pass, not one per error)
+    explained = {tuple(e["loc"][:k]) for e in raw if e["type"] != "literal_error" for k in range(len(e["loc"]) + 1)}
     suggested: set[tuple[Any, ...]] = set()  # keys an unknown key is suggested for: not reported missing too
     hints: dict[tuple[Any, ...], str] = {}
     for err, loc in errors:
@@ -78,11 +92,7 @@ def validation_problems(
             text = _FRIENDLY.get(err["type"], err["msg"])
             text = re.sub(r"^Value error, ", "", text)
             msg, code = text, "invalid_value"
-            if err["type"] == "literal_error" and any(
-                e["type"] != "literal_error" and e["loc"][: len(err["loc"]) - 1] == err["loc"][:-1]
-                for e in exc.errors(include_url=False)
-                if e is not err
-            ):
+            if err["type"] == "literal_error" and tuple(err["loc"][:-1]) in explained:
                 continue  # the 'unlimited' branch of a union: the other branch's message says more
             shown = err.get("input")
             if shown is not None and not isinstance(shown, (dict, list)) and "got" not in text:

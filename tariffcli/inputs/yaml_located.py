@@ -27,6 +27,8 @@ from tariffcli.model.errors import DataError, Problem
 
 MAX_NODES = 100_000
 MAX_DEPTH = 50
+MAX_ITEMS = 1_000
+"""Most items in one YAML list: composing stops at the next one (a plan has a few phases, tiers, sources)."""
 MAX_BYTES = 2_000_000
 
 Path = tuple[str | int, ...]
@@ -70,9 +72,11 @@ class _BoundedLoader(yaml.SafeLoader):
         self._nodes = 0
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        mark = self.peek_event().start_mark
+        if isinstance(index, int) and index >= MAX_ITEMS:  # the composer passes a list item's index
+            raise _Limit(mark, f"a list of more than {MAX_ITEMS:,} items: too long for this file", "yaml_too_large")
         if self.check_event(yaml.AliasEvent):  # an alias reuses a composed node: nothing new is built
             return super().compose_node(parent, index)
-        mark = self.peek_event().start_mark
         self._nodes += 1
         if self._nodes > MAX_NODES:
             raise _Limit(mark, f"document too large: more than {MAX_NODES} values", "yaml_too_large")

@@ -24,7 +24,7 @@ MICRO_PER_FEN = 10_000
 def to_decimal(value: object) -> Decimal:
     """Turn a YAML/CSV value into a Decimal without passing through float."""
     if isinstance(value, Decimal):
-        return value
+        return _no_negative_zero(value)
     if isinstance(value, bool):
         raise ValueError(f"expected a number, got {value!r}")
     if isinstance(value, int):
@@ -32,14 +32,19 @@ def to_decimal(value: object) -> Decimal:
     if isinstance(value, float):
         # YAML gave us a float: its repr is the shortest string that round-trips,
         # which is what the author wrote (9.99 -> '9.99').
-        return Decimal(repr(value))
+        return _no_negative_zero(Decimal(repr(value)))
     if isinstance(value, str):
         try:
             d = Decimal(value.strip())
         except InvalidOperation:
             raise ValueError(f"not a number: {value!r}") from None
-        return d
+        return _no_negative_zero(d)
     raise ValueError(f"expected a number, got {value!r}")
+
+
+def _no_negative_zero(d: Decimal) -> Decimal:
+    """``-0.00`` as ``0.00``: a zero keeps its places but never its sign (it would be printed)."""
+    return d.copy_abs() if d.is_zero() else d
 
 
 def quantize(amount: Decimal) -> Decimal:

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -22,7 +23,21 @@ from pydantic import (
 )
 
 from tariffcli.model import units
-from tariffcli.model.limits import INT64_SAFE, MAX_DATA_KB, MAX_PLAN_DATA_KB
+from tariffcli.model.limits import (
+    INT64_SAFE,
+    MAX_ADDONS,
+    MAX_DATA_KB,
+    MAX_ELIGIBILITY,
+    MAX_PHASE_ADDONS,
+    MAX_PHASES,
+    MAX_PLAN_DATA_KB,
+    MAX_ROAMING_CALLS,
+    MAX_SOURCES,
+    MAX_TAGS,
+    MAX_TIERS,
+    MAX_YEAR,
+    MIN_YEAR,
+)
 from tariffcli.model.money import to_decimal, to_micro
 
 # ---------------------------------------------------------------- field types
@@ -140,6 +155,12 @@ def _data_unit(value: object) -> str:
     return unit
 
 
+def _year_in_range(value: date) -> date:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"year {value.year} is not between {MIN_YEAR} and {MAX_YEAR}")
+    return value
+
+
 def unlimited_word(value: object) -> object:
     if units.is_unlimited(value):
         return "unlimited"
@@ -194,6 +215,7 @@ DataUnit = Annotated[
     BeforeValidator(_data_unit),
     WithJsonSchema({"enum": ["KB", "MB", "GB"], "description": "data unit"}),
 ]
+Day = Annotated[date, AfterValidator(_year_in_range)]
 Unlimited = Literal["unlimited"]
 UNLIMITED: Unlimited = "unlimited"
 
@@ -249,7 +271,7 @@ class Source(_Frozen):
     """Where the figures come from."""
 
     url: str = Field(description="address of the page the figures were read from")
-    retrieved: date = Field(description="date the figures were read (YYYY-MM-DD)")
+    retrieved: Day = Field(description="date the figures were read (YYYY-MM-DD)")
     tag: Literal["A", "A-", "B", "B-", "C"] | None = Field(
         default=None, description="reliability: A operator/regulator, B press, C secondary/user page"
     )
@@ -291,7 +313,7 @@ class DataRate(_Frozen):
     rate: Rate | None = Field(default=None, description="price per `per`")
     per: DataUnit = Field(default="MB", description="unit the rate is quoted per")
     increment: DataUnit = Field(default="KB", description="billing increment: each started unit is billed")
-    tiers: tuple[Tier, ...] | None = None
+    tiers: tuple[Tier, ...] | None = Field(default=None, max_length=MAX_TIERS)
     ramp: Ramp | None = None
     period: Literal["month", "day"] = Field(
         default="month", description="ramp/tier counting period; 'day' for daily-rate (日租) cards"
@@ -351,12 +373,14 @@ class Roaming(_Frozen):
     """What a user abroad pays (international roaming, 国际漫游); often only historical figures exist."""
 
     sms_received: Rate | None = Field(default=None, description="price of an SMS received abroad (0: free); absent: unknown")
-    calls: tuple[RoamingCall, ...] = Field(default=(), description="per-minute rates of calls abroad, by destination")
+    calls: tuple[RoamingCall, ...] = Field(default=(), max_length=MAX_ROAMING_CALLS, description="per-minute rates of calls abroad, by destination")
     as_of: str | None = Field(
         default=None, pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
         description="when the figures applied, YYYY[-MM[-DD]]; set it when they are historical",
     )
-    sources: tuple[Source, ...] = Field(min_length=1, description="where the roaming figures come from")
+    sources: tuple[Source, ...] = Field(
+        min_length=1, max_length=MAX_SOURCES, description="where the roaming figures come from"
+    )
     note: str | None = None
 
 
@@ -369,7 +393,9 @@ class Phase(_Frozen):
     discount: Percent | None = Field(default=None, description="percentage off the monthly fee")
     extra: Allowances = Field(default_factory=Allowances, description="allowance added during the phase")
     credit: Money | None = Field(default=None, description="monthly credit, e.g. a pre-deposit returned (预存返还)")
-    addons: tuple[str, ...] = Field(default=(), description="ids of this plan's add-ons bundled during the phase")
+    addons: tuple[str, ...] = Field(
+        default=(), max_length=MAX_PHASE_ADDONS, description="ids of this plan's add-ons bundled during the phase"
+    )
     note: str | None = None
 
 
@@ -398,13 +424,13 @@ class Plan(_Frozen):
     one_off_fee: Money = Field(
         default=Decimal("0"), description="charged once, in the plan's first month (e.g. a request or SIM fee)"
     )
-    promotions: tuple[Phase, ...] = ()
-    addons: tuple[Addon, ...] = ()
+    promotions: tuple[Phase, ...] = Field(default=(), max_length=MAX_PHASES)
+    addons: tuple[Addon, ...] = Field(default=(), max_length=MAX_ADDONS)
     commitment: Commitment | None = None
-    eligibility: tuple[str, ...] = Field(default=(), description="who may take the plan, e.g. student, elderly")
-    tags: tuple[str, ...] = Field(default=(), description="e.g. keep-number, 5g")
+    eligibility: tuple[str, ...] = Field(default=(), max_length=MAX_ELIGIBILITY, description="who may take the plan, e.g. student, elderly")
+    tags: tuple[str, ...] = Field(default=(), max_length=MAX_TAGS, description="e.g. keep-number, 5g")
     confidence: Confidence
-    sources: tuple[Source, ...] = Field(min_length=1)
+    sources: tuple[Source, ...] = Field(min_length=1, max_length=MAX_SOURCES)
     status: Status = Field(
         default=Status.ON_SALE,
         description="on-sale, withdrawn (停售) or historical (sale status unknown today); "
@@ -414,11 +440,11 @@ class Plan(_Frozen):
         default=None, pattern=r"^[0-9]{2}[A-Z]{2}[0-9A-Z]{3,12}$",
         description="the operator's filing number (方案编号) from its tariff zone, e.g. 25JT205410",
     )
-    last_seen: date | None = Field(
+    last_seen: Day | None = Field(
         default=None, description="for a historical plan: the last date a source shows it on sale"
     )
-    valid_from: date | None = Field(default=None, description="first day on sale (inclusive; 上线日期)")
-    valid_to: date | None = Field(default=None, description="first day no longer on sale (exclusive; 下线日期)")
+    valid_from: Day | None = Field(default=None, description="first day on sale (inclusive; 上线日期)")
+    valid_to: Day | None = Field(default=None, description="first day no longer on sale (exclusive; 下线日期)")
     apply: str | None = Field(default=None, description="how to order the plan")
     roaming: Roaming | None = Field(default=None, description="what a user abroad pays, where the sources say")
     notes: str | None = None

@@ -18,7 +18,15 @@ from tariffcli.inputs.records.cells import (
     parse_volume,
     parse_word,
 )
-from tariffcli.inputs.records.layout import TOTALS, Layout, assemble, left_out_warnings, read_layout
+from tariffcli.inputs.records.layout import (
+    TOTALS,
+    Layout,
+    assemble,
+    check_shape,
+    left_out_warnings,
+    read_layout,
+    too_many_lines,
+)
 from tariffcli.inputs.records.model import (
     CALL_TYPE_OF,
     DAYS,
@@ -32,7 +40,7 @@ from tariffcli.inputs.records.model import (
 )
 from tariffcli.model import units
 from tariffcli.model.errors import DataError, Problem
-from tariffcli.model.limits import MAX_DATA_KB
+from tariffcli.model.limits import MAX_DATA_KB, MAX_RECORD_LINES
 
 
 @dataclass
@@ -193,11 +201,16 @@ def parse_careful(text: str, source: str, call_increment_s: int) -> Records:
                         file=source, line=header_line, code="empty")
     reader = _RowReader(source, layout, len(header), problems)
     acc: dict[tuple[str, int], _Acc] = {}
+    numbers: set[str] = set()
     other = roaming = 0
     for line, cells in rows[1:]:
         record = reader.read(line, cells)
         if record is None:
             continue
+        if record.line_name not in numbers:
+            numbers.add(record.line_name)
+            if len(numbers) > MAX_RECORD_LINES:
+                raise too_many_lines(source, line, layout.columns["line"].header)
         day = record.day
         a = acc.setdefault((record.line_name, day.year * 12 + day.month - 1), _Acc())
         a.records += 1
@@ -223,6 +236,7 @@ def parse_careful(text: str, source: str, call_increment_s: int) -> Records:
     first = min(m for _, m in acc)
     last = max(m for _, m in acc)
     names = sorted({name for name, _ in acc})
+    check_shape(source, len(names), first, last)
     per = [[acc.get((name, m)) or _Acc() for m in range(first, last + 1)] for name in names]
     totals = {field: [[getattr(a, field) for a in row] for row in per] for field in TOTALS}
     return assemble(source, layout, first, names, totals, [[a.daily for a in row] for row in per])

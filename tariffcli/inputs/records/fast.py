@@ -20,6 +20,7 @@ from tariffcli.inputs.records.layout import (
     Head,
     Layout,
     assemble,
+    check_shape,
     left_out_warnings,
     physical_lines,
     read_head,
@@ -38,7 +39,7 @@ from tariffcli.inputs.records.model import (
 )
 from tariffcli.model import units
 from tariffcli.model.errors import DataError
-from tariffcli.model.limits import MAX_DATA_KB
+from tariffcli.model.limits import MAX_COLUMNS, MAX_DATA_KB, MAX_RECORD_LINES
 
 _CLOCK = r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?"
 _DAY_FORMATS = (
@@ -271,6 +272,8 @@ def _read_table(text: str, head: Head, layout: Layout) -> _Cells | None:
     if first is None:
         return None
     width, ncols = len(head.cells), len(next(csv.reader([first], delimiter=delimiter)))
+    if ncols > MAX_COLUMNS:
+        return None  # the row-by-row reading refuses it at its line
     names = [f"c{i}" for i in range(ncols)]
     body = pa.py_buffer(text.encode("utf-8")).slice(len(text[:head.end].encode("utf-8")))
     try:
@@ -336,6 +339,8 @@ def _lines(cells: _Cells) -> tuple[list[str], Any] | None:
     if "" in normalised:
         return None
     line_names = sorted(set(normalised))
+    if len(line_names) > MAX_RECORD_LINES:
+        return None  # the row-by-row reading refuses it at the row that brings one number too many
     rank = {name: i for i, name in enumerate(line_names)}
     return line_names, np.array([rank[v] for v in normalised], np.int32)[idx]
 
@@ -420,6 +425,7 @@ def _totals(rows: _Rows, source: str, layout: Layout, call_increment_s: int) -> 
     }
     if (sums["data_kb"] > MAX_DATA_KB).any():
         return None
+    check_shape(source, len(rows.line_names), first, last)  # before the per-day totals are built
     daily = _total(cell[billed_data].astype(np.int64) * DAYS + rows.day[billed_data] - 1, data_kb, size * DAYS)
     layout.warnings.extend(left_out_warnings(source, rows.assumed_out, int(other.sum()), int(roaming.sum())))
     shape = (len(rows.line_names), months)

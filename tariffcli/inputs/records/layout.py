@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from tariffcli.inputs.csvtext import (
+    MAX_COLUMNS,
     CellError,
     Column,
     cell_problem,
@@ -23,10 +24,12 @@ from tariffcli.inputs.csvtext import (
     read_header,
     split_header,
     split_records,
+    too_many_columns,
 )
 from tariffcli.inputs.records.cells import check_duration_unit, check_volume_unit
 from tariffcli.inputs.records.model import ALIASES, DAYS, LineRecords, Records
-from tariffcli.model.errors import Problem
+from tariffcli.model.errors import DataError, Problem
+from tariffcli.model.limits import MAX_RECORD_LINE_MONTHS, MAX_RECORD_LINES, MAX_RECORD_MONTHS
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,8 @@ def read_head(text: str, source: str) -> Head | None:
         for cells in reader:
             start = previous + 1
             previous = reader.line_num
+            if len(cells) > MAX_COLUMNS:
+                raise too_many_columns(len(cells), source, start)
             if any(c.strip() for c in cells):
                 return Head(delimiter, start, cells, consumed)
     except csv.Error:
@@ -142,6 +147,33 @@ def left_out_warnings(source: str, assumed_out: int, other: int, roaming: int) -
     if roaming:
         warnings.append(f"{source}: {roaming} roaming record(s) left out of the domestic totals")
     return warnings
+
+
+def too_many_lines(source: str, line: int, header: str) -> DataError:
+    """The error of a file with more than :data:`MAX_RECORD_LINES` numbers, at the row that brings one too many."""
+    return DataError(
+        f"more than {MAX_RECORD_LINES:,} different numbers in one records file (each is analysed on its own); "
+        "split the file, or use 'tariffcli batch' for many subscribers",
+        file=source, line=line, field=header, code="too_many_lines",
+    )
+
+
+def check_shape(source: str, lines: int, first: int, last: int) -> None:
+    """Refuse totals too large to build: a span over :data:`MAX_RECORD_MONTHS` months, or numbers x months over
+    :data:`MAX_RECORD_LINE_MONTHS` (checked before any per-day total is built)."""
+    months = last - first + 1
+    if months > MAX_RECORD_MONTHS:
+        raise DataError(
+            f"the records run from {month_text(first)} to {month_text(last)} ({months:,} months); "
+            f"at most {MAX_RECORD_MONTHS} months are read from one file: split it by year",
+            file=source, code="too_many_months",
+        )
+    if lines * months > MAX_RECORD_LINE_MONTHS:
+        raise DataError(
+            f"{lines:,} numbers over {months:,} months: at most {MAX_RECORD_LINE_MONTHS:,} number-months are read "
+            "from one file; split it by number or by year",
+            file=source, code="too_many_lines",
+        )
 
 
 TOTALS = ("voice_min", "sms", "data_kb", "records", "calls", "roaming")
