@@ -37,7 +37,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from tariffcli.batch.chunks import Chunk, ChunkProblems, ceil_units, month_index_of, read_numbers, whole_units
+from tariffcli.batch.chunks import (
+    Chunk,
+    ChunkProblems,
+    ceil_units,
+    cell_text,
+    month_index_of,
+    plain_ids,
+    read_numbers,
+    whole_units,
+)
 from tariffcli.batch.columns import money_columns, output_columns
 from tariffcli.batch.projection import project
 from tariffcli.engine import I64, CompiledPlans, UsageMatrix, compile_plans, simulate_totals
@@ -54,6 +63,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Analyser"]
 
+
+KERNEL_CELLS = 1_000_000
+"""Subscriber-months billed at once (see :attr:`Analyser.block_subscribers`): about 100 MB of working arrays."""
 
 _NO_COLUMN = -2
 """``_Rows.plan`` when the input has no current_plan column."""
@@ -80,6 +92,13 @@ class _Rows:
     """The current plan's own month number at the first simulated month."""
     plan_names: list[str]
 
+    def block(self, a: int, b: int) -> _Rows:
+        """The rows of subscribers ``a`` to ``b - 1`` (rows are sorted by subscriber: one slice)."""
+        lo, hi = (int(x) for x in np.searchsorted(self.codes, [a, b]))
+        cut = slice(lo, hi)
+        return _Rows(self.ids.slice(a, b - a), self.codes[cut] - a, self.month[cut], self.voice[cut], self.sms[cut],
+                     self.data[cut], self.app[cut], self.days[cut], self.plan[cut], self.first[cut], self.plan_names)
+
 
 class Analyser:
     """Bill every subscriber of a table on every plan; the one function both engines run per partition.
@@ -94,7 +113,8 @@ class Analyser:
 
     def __init__(self, plans: Sequence[Plan], *, start: str, horizon: int = 12, top: int = 1,
                  data_unit: str = "MB", app_data_unit: str | None = None, known: Sequence[Plan] | None = None,
-                 labels: dict[str, str] | None = None, province: str | None = None) -> None:
+                 labels: dict[str, str] | None = None, province: str | None = None,
+                 cells: int = KERNEL_CELLS) -> None:
         if horizon < 1 or horizon > 600:
             raise UsageError("--horizon must be between 1 and 600 months", field="horizon")
         if top < 1:
@@ -122,6 +142,7 @@ class Analyser:
         self.currency = currencies[0]
         self.known = {p.id: p for p in (known if known is not None else plans)}
         self.start, self.horizon, self.top = start, horizon, min(top, len(self.candidates))
+        self.cells = max(1, cells)
         self.data_unit, self.app_data_unit = data_unit, app_data_unit
         self.labels = dict(labels or {})
         self.months = month_range(start, horizon)
@@ -162,6 +183,26 @@ class Analyser:
         rows = self._read(chunk if isinstance(chunk, Chunk) else Chunk(chunk))
         if rows is None or check_only:
             return self._empty()
+        step, subscribers = self.block_subscribers, len(rows.ids)
+        if subscribers <= step:
+            return self._analyse_block(rows)
+        return pa.concat_tables([self._analyse_block(rows.block(a, min(a + step, subscribers)))
+                                 for a in range(0, subscribers, step)])
+
+    @property
+    def block_subscribers(self) -> int:
+        """Subscribers billed at once: the projected usage of a block has at most ``cells`` subscriber-months.
+
+        The kernel's working set grows with subscribers x horizon (the projection's
+        arrays are (horizon, subscribers)), so a long ``--horizon`` bills fewer
+        subscribers at once and memory stays bounded whatever the chunk size.
+        """
+        return max(1, self.cells // self.horizon)
+
+    def _analyse_block(self, rows: _Rows) -> pa.Table:
+        """The output rows of a block of whole subscribers (see :attr:`block_subscribers`)."""
+        import pyarrow as pa
+
         N = len(rows.ids)
         usage, _known = project(rows.codes, rows.month, {"voice_min": rows.voice, "sms": rows.sms,
                                                          "data_kb": rows.data, "app_data_kb": rows.app},
@@ -209,18 +250,17 @@ class Analyser:
 
     def _read(self, chunk: Chunk) -> _Rows | None:
         """The chunk's rows checked, in whole units, sorted by subscriber and month (None: no rows)."""
-        import pyarrow as pa
         import pyarrow.compute as pc
 
         t = chunk.table
         n = t.num_rows
         if n == 0:
             return None
-        ids_col = t.column("subscriber").combine_chunks()
-        if pa.types.is_dictionary(ids_col.type):
-            ids_col = ids_col.cast(ids_col.type.value_type)
         months_col = t.column("month")
-        problems = ChunkProblems(chunk, lambda i: f"{ids_col[i].as_py()!r}, month {months_col[i].as_py()}", self.labels)
+        shown = [t.column("subscriber")]
+        problems = ChunkProblems(chunk, lambda i: f"{cell_text(shown[0], i)!r}, month {cell_text(months_col, i)}",
+                                 self.labels)
+        ids_col = shown[0] = plain_ids(t.column("subscriber"), "subscriber", problems, numbers=True)
         problems.rows(ids_col.is_null().to_numpy(zero_copy_only=False), "subscriber",
                       lambda i: "the subscriber id is empty", "missing_value")
         enc = pc.dictionary_encode(ids_col)  # codes in order of first appearance
@@ -307,9 +347,7 @@ class Analyser:
 
         if "current_plan" not in t.column_names:
             return np.full(t.num_rows, _NO_COLUMN, np.int64), [], np.ones(t.num_rows, np.int64)
-        arr = t.column("current_plan").combine_chunks()
-        if pa.types.is_dictionary(arr.type):
-            arr = arr.cast(arr.type.value_type)
+        arr = plain_ids(t.column("current_plan"), "current_plan", problems, numbers=False)
         arr = pc.utf8_trim_whitespace(arr.cast(pa.string()))
         arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
         enc = pc.dictionary_encode(arr)
@@ -324,7 +362,7 @@ class Analyser:
                 close = difflib.get_close_matches(name, list(self.known), n=1, cutoff=0.6)
                 hint = f" (did you mean '{close[0]}'?)" if close else "; see 'tariffcli plans list', or add it with --plans"
                 problems.add(first_row, "current_plan",
-                             f"no plan with id '{name}' ({int(rows.sum())} row(s)){hint}", "unknown_plan")
+                             f"no plan with id {name!r} ({int(rows.sum())} row(s)){hint}", "unknown_plan")
             elif self.known[name].currency != self.currency:
                 problems.add(int(np.argmax(codes == k)), "current_plan",
                              f"plan '{name}' is in {self.known[name].currency}, the candidates in {self.currency}",

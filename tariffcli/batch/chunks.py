@@ -24,7 +24,8 @@ from tariffcli.model.errors import DataError, Problem
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
 
-__all__ = ["Chunk", "ChunkProblems", "ceil_units", "month_index_of", "read_numbers", "whole_units"]
+__all__ = ["Chunk", "ChunkProblems", "ceil_units", "cell_text", "month_index_of", "plain_ids", "read_numbers",
+           "whole_units"]
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,50 @@ class ChunkProblems:
 # ---------------------------------------------------------------- reading the columns of a chunk
 
 
+def cell_text(values: pa.Array | pa.ChunkedArray, i: int) -> object:
+    """Row ``i``'s value for a message (its text where Python cannot hold it, e.g. a timestamp in year 30000)."""
+    try:
+        return values[i].as_py()
+    except (ValueError, OverflowError):
+        return str(values[i])
+
+
+def plain_ids(values: pa.Array | pa.ChunkedArray, column: str, problems: ChunkProblems, *, numbers: bool
+              ) -> pa.Array:
+    """An id column (subscriber, current_plan) as plain text or integers; anything else is a problem per row.
+
+    Text may not hold a NUL byte (as in every other reader). Binary that is UTF-8 becomes text. With
+    ``numbers`` (subscriber ids) integers and floats are kept as they are; without (plan ids) integers
+    are read as text. A column of another type (a list, struct, map, date, boolean...) is reported on
+    each row and read as empty text, so the checks after this one do not fail on it.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary.take(arr.indices) if pa.types.is_nested(arr.type.value_type) else arr.cast(
+            arr.type.value_type)
+    if pa.types.is_null(arr.type):
+        return pa.nulls(len(arr), pa.string())
+    if pa.types.is_binary(arr.type) or pa.types.is_large_binary(arr.type):
+        try:
+            arr = arr.cast(pa.string())
+        except pa.ArrowInvalid:
+            problems.rows(np.ones(len(arr), np.bool_), column, lambda i: "the ids are bytes, not UTF-8 text")
+            return pa.array([""] * len(arr), pa.string())
+    if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+        nul = pc.fill_null(pc.match_substring(arr, "\x00"), False).to_numpy(zero_copy_only=False)
+        problems.rows(nul, column, lambda i: f"{arr[i].as_py()!r} holds a NUL byte", "bad_value")
+        return arr
+    if pa.types.is_integer(arr.type) or (numbers and pa.types.is_floating(arr.type)):
+        return arr if numbers else arr.cast(pa.string())
+    kind = arr.type
+    problems.rows(np.ones(len(arr), np.bool_), column,
+                  lambda i: f"{kind} values are not ids; store the column as text", "bad_type")
+    return pa.array([""] * len(arr), pa.string())
+
+
 def month_index_of(values: pa.Array | pa.ChunkedArray, column: str, problems: ChunkProblems) -> tuple[I64, npt.NDArray[np.bool_]]:
     """Months as year * 12 + month - 1 (and which rows are null), from strings, YYYYMM numbers or dates."""
     import pyarrow as pa
@@ -129,17 +174,22 @@ def month_index_of(values: pa.Array | pa.ChunkedArray, column: str, problems: Ch
     n = len(arr)
     out = np.zeros(n, np.int64)
     if pa.types.is_date(arr.type) or pa.types.is_timestamp(arr.type):
-        y = pc.year(arr).to_numpy(zero_copy_only=False)
-        m = pc.month(arr).to_numpy(zero_copy_only=False)
-        ok = ~null
-        out[ok] = y[ok].astype(np.int64) * 12 + m[ok].astype(np.int64) - 1
+        y = pc.fill_null(pc.year(arr), MIN_YEAR).to_numpy(zero_copy_only=False).astype(np.int64)
+        m = pc.fill_null(pc.month(arr), 1).to_numpy(zero_copy_only=False).astype(np.int64)
+        bad = ~null & ((y < MIN_YEAR) | (y > MAX_YEAR))
+        problems.rows(bad, column, lambda i: f"{y[i]:04d}-{m[i]:02d} has year {y[i]}; expected a year between "
+                                             f"{MIN_YEAR} and {MAX_YEAR}", "bad_month")
+        out[:] = np.where(bad | null, 0, y * 12 + m - 1)
         return out, null
     if pa.types.is_integer(arr.type):
-        v = pc.fill_null(arr, 0).to_numpy().astype(np.int64)
+        wide = ~null & _above(arr, MAX_YEAR * 100 + 12)
+        v = pc.fill_null(arr, 0).to_numpy().astype(np.int64)  # a uint64 past int64 wraps here: ``wide`` has it
+        v[wide] = MAX_YEAR * 100 + 13
         y, m = v // 100, v % 100
         bad = ~null & ((m < 1) | (m > 12) | (y < MIN_YEAR) | (y > MAX_YEAR))
-        problems.rows(bad, column, lambda i: f"{v[i]} is not a month; write YYYYMM or YYYY-MM", "bad_month")
-        out[:] = y * 12 + m - 1
+        problems.rows(bad, column, lambda i: f"{arr[i].as_py()} is not a month between {MIN_YEAR}-01 and {MAX_YEAR}-12; "
+                                             "write YYYYMM or YYYY-MM", "bad_month")
+        out[:] = np.where(bad, 0, y * 12 + m - 1)
         return out, null
     if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
         problems.rows(~null, column, lambda i: f"{arr.type} values are not months; write YYYY-MM", "bad_month")
@@ -162,7 +212,11 @@ def month_index_of(values: pa.Array | pa.ChunkedArray, column: str, problems: Ch
     return out, null
 
 
-_NUMBER = r"^\s*\+?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$"
+TOO_LARGE = 10**13
+"""Numbers above this are refused as far too large before they are cast to int64 (as the usage reader does)."""
+
+_NUMBER = r"^\+?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+"""A plain number (after trimming spaces), as Arrow's cast to float64 reads it."""
 
 
 def read_numbers(values: pa.Array | pa.ChunkedArray, column: str, problems: ChunkProblems, *, optional: bool
@@ -178,9 +232,10 @@ def read_numbers(values: pa.Array | pa.ChunkedArray, column: str, problems: Chun
         try:
             arr = pc.cast(arr, pa.float64())
         except pa.ArrowInvalid:  # find the cells that are not plain numbers
-            arr = pc.if_else(pc.equal(pc.utf8_trim_whitespace(arr), ""), pa.scalar(None, arr.type), arr)
-            ok = pc.fill_null(pc.match_substring_regex(arr, _NUMBER), True).to_numpy(zero_copy_only=False)
             texts = arr
+            arr = pc.utf8_trim_whitespace(arr)  # Arrow's cast takes no spaces around a number
+            arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+            ok = pc.fill_null(pc.match_substring_regex(arr, _NUMBER), True).to_numpy(zero_copy_only=False)
             problems.rows(~ok, column, lambda i: f"{texts[i].as_py()!r} is not a plain number "
                                                  "(give the unit in the header, e.g. data_mb, not in the cell)")
             arr = pc.if_else(pa.array(ok), arr, pa.scalar("0", arr.type)).cast(pa.float64())  # reported above
@@ -191,6 +246,11 @@ def read_numbers(values: pa.Array | pa.ChunkedArray, column: str, problems: Chun
     elif pa.types.is_decimal(arr.type):
         arr = arr.cast(pa.float64())
     null = np.asarray(arr.is_null().to_numpy(zero_copy_only=False), np.bool_)
+    if pa.types.is_integer(arr.type):  # before numpy's int64: a uint64 past 2**63 - 1 would wrap to negative
+        big = _above(arr, TOO_LARGE)
+        if big.any():
+            problems.rows(big, column, lambda i: f"{arr[i].as_py()} is far too large for a month's usage", "out_of_range")
+            arr = pc.if_else(pa.array(big), pa.scalar(0, arr.type), arr)
     if pa.types.is_floating(arr.type):
         v = pc.fill_null(arr, 0.0).to_numpy().astype(np.float64)
         nan = ~np.isfinite(v)
@@ -205,6 +265,17 @@ def read_numbers(values: pa.Array | pa.ChunkedArray, column: str, problems: Chun
     return v, null
 
 
+def _above(arr: pa.Array, limit: int) -> npt.NDArray[np.bool_]:
+    """Which values of an integer array exceed ``limit``, compared in the array's own type (no wrap)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if limit >= np.iinfo(arr.type.to_pandas_dtype()).max:
+        return np.zeros(len(arr), np.bool_)
+    return np.asarray(pc.fill_null(pc.greater(arr, pa.scalar(limit, arr.type)), False)
+                      .to_numpy(zero_copy_only=False), np.bool_)
+
+
 def _show(x: Any) -> str:
     """A value as the input wrote it: 3, not 3.0."""
     x = x.item() if hasattr(x, "item") else x
@@ -212,18 +283,21 @@ def _show(x: Any) -> str:
 
 
 def whole_units(v: npt.NDArray[Any], column: str, what: str, problems: ChunkProblems) -> I64:
+    """Whole units; a fraction is a problem, and so is a value past :data:`TOO_LARGE` (before the cast wraps)."""
     if v.dtype.kind == "f":
-        problems.rows(v != np.floor(v), column, lambda i: f"{_show(v[i])} is not a whole number of {what}")
-        v = np.floor(v)
+        big = v > TOO_LARGE
+        problems.rows(big, column, lambda i: f"{_show(v[i])} is far too large for a month's usage", "out_of_range")
+        problems.rows(~big & (v != np.floor(v)), column, lambda i: f"{_show(v[i])} is not a whole number of {what}")
+        v = np.floor(np.where(big | (v < 0), 0, v))  # negatives were reported by read_numbers
     return v.astype(np.int64)
 
 
 def ceil_units(v: npt.NDArray[Any], factor: int, limit: int, column: str, what: str, problems: ChunkProblems) -> I64:
     """Whole units, part units rounded up; values past ``limit`` (in units) are problems."""
     if v.dtype.kind == "f":
-        big = v * factor > limit
+        big = v > limit / factor  # not v * factor: 1e308 * 1024 overflows
         problems.rows(big, column, lambda i: f"{_show(v[i])} is {what}")
-        out = np.ceil(np.where(big, 0, v) * factor)  # exact: factor is a power of two (or 1)
+        out = np.ceil(np.where(big | (v < 0), 0, v) * factor)  # exact: factor is a power of two (or 1)
         return out.astype(np.int64)
     big = v > limit // factor
     problems.rows(big, column, lambda i: f"{_show(v[i])} is {what}")

@@ -56,7 +56,7 @@ def _read(spec: InputSpec, blocksize: str) -> Any:
     if spec.format == "parquet":
         frame = dd.read_parquet(files, columns=source)
     else:
-        frame = dd.read_csv(files, usecols=source, dtype=dict.fromkeys(source, "string"),
+        frame = dd.read_csv(files, usecols=source, dtype=dict.fromkeys(source, "string"), sep=spec.delimiter,
                             encoding="gb18030" if spec.encoding == "gb18030" else "utf-8-sig",
                             blocksize=blocksize, keep_default_na=False, na_values=[""])
     return frame.rename(columns=spec.columns.renames())

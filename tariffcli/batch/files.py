@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import glob
 import io
 import os
-import tempfile
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,8 +22,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tariffcli.batch import paths
 from tariffcli.batch.chunks import Chunk
 from tariffcli.batch.columns import InputColumns, money_columns, output_columns, resolve_columns
+from tariffcli.inputs.csvtext import decode
+from tariffcli.inputs.files import commit_temp, discard_temp, new_temp
 from tariffcli.model.cells import FORMULA_GUARD, FORMULA_START
 from tariffcli.model.errors import DataError, Problem, UsageError
 
@@ -36,6 +38,10 @@ __all__ = ["ChunkReader", "InputSpec", "OutputFile", "csv_safe", "fen_to_decimal
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
 CSV_SUFFIXES = (".csv", ".txt")
+HEAD_BYTES = 1 << 16
+"""A CSV's encoding and separator are told from its first 64 KiB; its header line must fit in them."""
+MAX_COLUMNS = 1_000
+"""Columns in a batch input (CSV header or Parquet schema) at most."""
 OUTPUT_FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl",
                   ".json": "jsonl"}
 
@@ -57,6 +63,8 @@ class InputSpec:
     """Total bytes."""
     encoding: str = "utf8"
     """CSV only: 'utf8' (with or without BOM) or 'gb18030'."""
+    delimiter: str = ","
+    """CSV only: ',', a tab or ';' (sniffed from the header line)."""
 
 
 def _format_of(path: Path) -> str | None:
@@ -69,46 +77,77 @@ def _format_of(path: Path) -> str | None:
 
 
 def input_files(pattern: str) -> tuple[Path, ...]:
-    """A file, every CSV/Parquet file in a directory, or the files a glob pattern matches, sorted."""
-    path = Path(pattern)
-    if any(ch in pattern for ch in "*?["):
-        files = [Path(p) for p in sorted(glob.glob(pattern, recursive=True)) if Path(p).is_file()]
-        if not files:
-            raise UsageError(f"no file matches {pattern!r}", field="input")
-    elif path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and _format_of(p))
-        if not files:
-            raise UsageError(f"no .csv or .parquet file in {pattern}", field="input")
-    elif path.is_file():
-        files = [path]
-    else:
-        raise UsageError(f"no such file or directory: {pattern}", field="input")
-    return tuple(files)
+    """A file, every CSV/Parquet file in a directory, or the files a glob pattern matches: sorted, each real
+    file once, symlink loops followed once (:func:`tariffcli.batch.paths.input_files`)."""
+    return paths.input_files(pattern, PARQUET_SUFFIXES + CSV_SUFFIXES)
 
 
-def _csv_header(path: Path) -> tuple[list[str], str]:
-    with path.open("rb") as fh:
-        head = fh.read(1 << 16)
-    if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise DataError("this looks like an Excel file, not CSV; save it as CSV (UTF-8) or Parquet", file=str(path))
-    if head.startswith(b"PAR1"):
-        raise DataError("this is a Parquet file; name it .parquet", file=str(path))
-    encoding = "utf8"
+def _sample(path: Path) -> bytes:
+    """The first whole lines of a CSV file, at most :data:`HEAD_BYTES` (the whole file when it is smaller)."""
     try:
-        text = head.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:
-            try:
-                text, encoding = head.decode("gb18030", errors="ignore"), "gb18030"
-            except UnicodeDecodeError:  # pragma: no cover - errors are ignored
-                text = ""
-        else:  # a character cut at the end of the sample
-            text = head[: exc.start].decode("utf-8-sig")
-    first = text.splitlines()[0] if text.strip() else ""
+        with path.open("rb") as fh:
+            head = fh.read(HEAD_BYTES + 1)
+    except OSError as exc:
+        raise DataError(f"cannot read file: {exc.strerror}", file=str(path), code="io") from None
+    if len(head) <= HEAD_BYTES:
+        return head
+    end = head.rfind(b"\n", 0, HEAD_BYTES)
+    if end < 0:
+        raise DataError(f"the first line is longer than {HEAD_BYTES:,} bytes; is this a CSV file?",
+                        file=str(path), line=1, code="not_csv")
+    return head[: end + 1]
+
+
+def _csv_header(path: Path) -> tuple[list[str], str, str]:
+    """(header cells, encoding, delimiter) of a CSV file, by the usage reader's rules.
+
+    The encoding is UTF-8 (with or without BOM) or GB18030/GBK, told from the
+    first :data:`HEAD_BYTES`; UTF-16, Excel, PDF, HTML, Parquet and binary files
+    are refused naming what they are (:func:`tariffcli.inputs.csvtext.decode`).
+    A NUL byte after the header line is left to the row checks, which name its
+    line. The delimiter is sniffed from the header line: a comma, else a tab,
+    else a semicolon.
+    """
+    head = _sample(path)
+    if head.startswith(b"PAR1"):
+        raise DataError("this is a Parquet file; name it .parquet", file=str(path), code="not_csv")
+    first_end = head.find(b"\n")
+    nul = head.find(b"\x00")
+    if nul >= 0 and 0 <= first_end < nul and head.count(b"\x00") * 16 < len(head):
+        head = head.replace(b"\x00", b" ")  # a NUL in a row (not UTF-16): reported with its line later
+    text = decode(head, str(path))  # every refusal names the encoding or the kind of file
+    try:
+        head.decode("utf-8-sig")
+        encoding = "utf8"
+    except UnicodeDecodeError:
+        encoding = "gb18030"
+    first = next((ln for ln in re.split(r"\r\n|\r|\n", text) if ln.strip()), "")
     if not first.strip():
         raise DataError("the file is empty; expected a header line such as "
                         "'subscriber,month,voice_min,sms,data_mb'", file=str(path), code="empty")
-    return next(csv.reader([first])), encoding
+    delimiter = ","
+    if "," not in first:
+        delimiter = "\t" if "\t" in first else ";" if ";" in first else ","
+    header = next(csv.reader([first.lstrip("\ufeff")], delimiter=delimiter))
+    if len(header) > MAX_COLUMNS:
+        raise DataError(f"{len(header):,} columns; a batch input has at most {MAX_COLUMNS:,}",
+                        file=str(path), line=1, code="too_many_columns")
+    return header, encoding, delimiter
+
+
+def _check_schema(schema: pa.Schema, names: list[str], source: str) -> None:
+    """Refuse a Parquet column that batch reads (``names``) whose type is nested: a list, struct, map or union."""
+    import pyarrow as pa
+
+    problems = []
+    for name in names:
+        t = schema.field(name).type
+        value = t.value_type if pa.types.is_dictionary(t) else t
+        if pa.types.is_nested(value):
+            problems.append(Problem(f"column '{name}' holds {value} values (a nested type); batch reads plain "
+                                    "values: text, numbers or dates", file=source, field=name, code="nested_type"))
+    if problems:
+        raise DataError(problems)
 
 
 def _parquet_errors() -> tuple[type[Exception], ...]:
@@ -118,18 +157,19 @@ def _parquet_errors() -> tuple[type[Exception], ...]:
     longer than the file); OSError (``pa.ArrowIOError`` is OSError): metadata or
     page headers that do not deserialize, pages that do not decompress, a file
     that cannot be opened; ArrowNotImplementedError: a type or encoding pyarrow
-    cannot read. Anything else is a bug and keeps its traceback.
+    cannot read; UnicodeDecodeError: column names in damaged metadata that are not
+    UTF-8. Anything else is a bug and keeps its traceback.
     """
     import pyarrow as pa
 
-    return (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError)
+    return (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError, UnicodeDecodeError)
 
 
-def open_input(pattern: str) -> InputSpec:
-    """Find the input files and read their header or schema; every file must have the same columns."""
+def open_input(pattern: str, files: tuple[Path, ...] | None = None) -> InputSpec:
+    """Find the input files (unless given) and read their header or schema; every file must have the same columns."""
     import pyarrow.parquet as pq
 
-    files = input_files(pattern)
+    files = input_files(pattern) if files is None else files
     formats: set[str] = set()
     for f in files:
         kind = _format_of(f)
@@ -140,7 +180,7 @@ def open_input(pattern: str) -> InputSpec:
         raise UsageError("the input mixes CSV and Parquet files; give one kind", field="input")
     fmt = formats.pop()
     rows: int | None = 0
-    encoding = "utf8"
+    encoding, delimiter = "utf8", ","
     columns: InputColumns | None = None
     for f in files:
         if fmt == "parquet":
@@ -149,18 +189,26 @@ def open_input(pattern: str) -> InputSpec:
                 header = meta.schema_arrow.names
             except _parquet_errors() as exc:
                 raise DataError(f"cannot read as Parquet: {exc}", file=str(f), code="not_parquet") from None
+            if len(header) > MAX_COLUMNS:
+                raise DataError(f"{len(header):,} columns; a batch input has at most {MAX_COLUMNS:,}",
+                                file=str(f), code="too_many_columns")
             rows = (rows or 0) + meta.metadata.num_rows
         else:
-            header, encoding = _csv_header(f)
-            rows = None
+            header, file_encoding, file_delimiter = _csv_header(f)
+            if f != files[0] and (file_encoding, file_delimiter) != (encoding, delimiter):
+                raise DataError(f"the encoding or separator differs from that of {files[0]}; save every file "
+                                "alike", file=str(f), code="columns_differ")
+            encoding, delimiter, rows = file_encoding, file_delimiter, None
         these = resolve_columns(header, str(f))
+        if fmt == "parquet":
+            _check_schema(meta.schema_arrow, these.source(), str(f))
         if columns is None:
             columns = these
         elif these.names != columns.names or these.data_unit != columns.data_unit:
             raise DataError(f"the columns differ from those of {files[0]}", file=str(f), code="columns_differ")
     if columns is None:  # pragma: no cover - input_files never returns no file
         raise UsageError("no input", field="input")
-    return InputSpec(files, fmt, columns, rows, sum(f.stat().st_size for f in files), encoding)
+    return InputSpec(files, fmt, columns, rows, sum(f.stat().st_size for f in files), encoding, delimiter)
 
 
 class _Counting(io.RawIOBase):
@@ -228,6 +276,7 @@ class ChunkReader:
             while True:  # the footer was read by open_input; a damaged page shows only here
                 try:
                     batch = next(batches)
+                    batch.validate(full=True)  # damaged pages can hold text that is not UTF-8 (no checksum)
                 except StopIteration:
                     return
                 except _parquet_errors() as exc:
@@ -240,21 +289,29 @@ class ChunkReader:
         convert = pcsv.ConvertOptions(include_columns=wanted, strings_can_be_null=True,
                                       column_types=dict.fromkeys(wanted, pa.string()))
         read = pcsv.ReadOptions(block_size=max(1 << 20, min(self.chunk_rows * 48, 1 << 26)), encoding=self.spec.encoding)
+        parse = pcsv.ParseOptions(delimiter=self.spec.delimiter)
         raw = _Counting(f.open("rb"), self._bytes)
         try:
-            reader = pcsv.open_csv(raw, read_options=read, convert_options=convert)
+            reader = pcsv.open_csv(raw, read_options=read, parse_options=parse, convert_options=convert)
             while True:
                 try:
                     batch = reader.read_next_batch()
                 except StopIteration:
                     break
-                except pa.ArrowInvalid as exc:
-                    raise DataError(Problem(f"cannot read the CSV: {exc}", file=str(f), code="bad_csv")) from None
                 yield batch
-        except pa.ArrowInvalid as exc:
-            raise DataError(Problem(f"cannot read the CSV: {exc}", file=str(f), code="bad_csv")) from None
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            raise _csv_error(exc, f, self.spec.encoding) from None
         finally:
             raw.close()
+
+
+def _csv_error(exc: Exception, f: Path, encoding: str) -> DataError:
+    """The error for a CSV that Arrow cannot read past its first 64 KiB (bad bytes, a broken row)."""
+    if isinstance(exc, UnicodeDecodeError) or "invalid UTF8" in str(exc):
+        name = "GB18030/GBK" if encoding == "gb18030" else "UTF-8"
+        return DataError(Problem(f"the file starts as {name} text but is not {name} throughout; save the whole "
+                                 "file as CSV in UTF-8", file=str(f), code="encoding"))
+    return DataError(Problem(f"cannot read the CSV: {exc}", file=str(f), code="bad_csv"))
 
 
 # ---------------------------------------------------------------- output
@@ -299,15 +356,28 @@ class OutputFile:
         directory = path.parent if str(path.parent) else Path(".")
         if not directory.is_dir():
             raise UsageError(f"--out {path}: no such directory {directory}", field="out")
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        try:
+            fd, self.tmp = new_temp(path)  # removed on SIGINT, SIGTERM and SIGHUP
+        except OSError as exc:
+            raise UsageError(f"--out {path}: cannot write there ({exc.strerror or exc})", field="out") from None
         os.close(fd)
-        self.tmp = Path(tmp)
         self._writer: Any = None
         self._schema: pa.Schema | None = None
         self._fh: Any = None
         self.rows = 0
 
     def write(self, table: pa.Table) -> None:
+        """Append ``table``'s rows; a write error (a full disk, ``ulimit -f``) is a :class:`UsageError`."""
+        try:
+            self._write(table)
+        except OSError as exc:
+            raise self._cannot(exc) from None
+
+    def _cannot(self, exc: OSError) -> UsageError:
+        why = os.strerror(exc.errno) if exc.errno else exc.strerror or str(exc)  # Arrow's own text is long
+        return UsageError(f"--out {self.path}: cannot write ({why})", field="out")
+
+    def _write(self, table: pa.Table) -> None:
         import pyarrow as pa
 
         out = for_files(table, self.top)
@@ -350,14 +420,14 @@ class OutputFile:
             self._fh = None
 
     def commit(self) -> None:
-        """Finish the file and put it in place."""
+        """Finish the file and put it in place (its mode: the existing target's, else 0666 less the umask)."""
         if self._writer is None and self._fh is None:
             self.write(_empty_output(self.top))
-        self._close()
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(self.tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
-        os.replace(self.tmp, self.path)
+        try:
+            self._close()
+            commit_temp(self.tmp, self.path)
+        except OSError as exc:
+            raise self._cannot(exc) from None
 
     def abort(self) -> None:
         """Drop the partial output; called only while another error is on its way out (``cli_batch``)."""
@@ -366,8 +436,7 @@ class OutputFile:
         # last flush, ...) would replace it, so it is dropped.
         with contextlib.suppress(Exception):
             self._close()
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self.tmp)
+        discard_temp(self.tmp)
 
 
 def csv_safe(table: pa.Table) -> pa.Table:

@@ -1,8 +1,9 @@
 """The local engine: an input's chunks analysed in order, in this process, each subscriber once.
 
 A subscriber's rows may straddle two chunks (the trailing run of one chunk is
-carried over to the next) but must come together; 64-bit hashes of the
-subscribers already written catch one that comes back later.
+carried over to the next, at most :data:`MAX_ROWS_PER_SUBSCRIBER` rows) but
+must come together; 64-bit hashes of the subscribers already written catch one
+that comes back later.
 """
 
 from __future__ import annotations
@@ -16,13 +17,18 @@ import numpy.typing as npt
 from tariffcli.batch.analyser import Analyser
 from tariffcli.batch.chunks import Chunk
 from tariffcli.batch.summary import Summary
-from tariffcli.inputs.csvtext import MAX_PROBLEMS
+from tariffcli.inputs.csvtext import MAX_PROBLEMS, MAX_YEAR, MIN_YEAR
 from tariffcli.model.errors import DataError, Problem
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
 
-__all__ = ["run_local"]
+__all__ = ["MAX_ROWS_PER_SUBSCRIBER", "run_local"]
+
+MAX_ROWS_PER_SUBSCRIBER = (MAX_YEAR - MIN_YEAR + 1) * 12
+"""One row per month from 1990-01 to 2100-12: a run of one subscriber's rows longer than this has a
+duplicate month, so the rows carried from chunk to chunk stay bounded (no input makes one subscriber's
+rows pile up in memory)."""
 
 
 class _Seen:
@@ -109,6 +115,9 @@ def run_local(chunks: Iterable[Chunk], analyser: Analyser, write: Callable[[pa.T
         if cut > 0:
             emit(whole.slice(0, cut))
         carry = whole.slice(cut, whole.rows)
+        if carry.rows > MAX_ROWS_PER_SUBSCRIBER:  # duplicate months for sure: reported now, not carried on
+            emit(carry)
+            carry = None
         if len(problems) >= MAX_PROBLEMS:
             break
     else:

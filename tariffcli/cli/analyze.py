@@ -26,10 +26,11 @@ from tariffcli.cli.options import (
     but,
     catalogue_options,
     output_options,
+    parse_month_option,
     timing_options,
     with_groups,
 )
-from tariffcli.cli.output import TableView, emit_result, guard
+from tariffcli.cli.output import TableView, check_outputs, emit_result, guard, print_warnings, write_file
 from tariffcli.model.errors import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -86,13 +87,9 @@ def read_inputs(
 def write_ics(path: Path, report: "Report", today: date, language: str) -> None:
     """The report's reminders as iCalendar, written atomically; a line on stderr says so."""
     from tariffcli.analyze.reminders import to_ical
-    from tariffcli.inputs.files import atomic_write
     from tariffcli.texts import analyze_text
 
-    try:
-        atomic_write(path, to_ical(report.reminders, today=today, lang=language).decode("utf-8"))
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror}", field="ics") from None
+    write_file(path, to_ical(report.reminders, today=today, lang=language), "ics")
     print(analyze_text("an_saved_ics", language, n=len(report.reminders), file=path), file=sys.stderr)
 
 
@@ -129,17 +126,18 @@ def analyze(
         if usage is None and bill is None:
             raise UsageError("nothing to analyse: give a usage or itemized-records file, or --bill FILE")
         plan_refs = split_line_option(plan, "plan")
-        since = split_line_option(plan_since, "plan-since")
+        since = {line: parse_month_option(month, "plan-since")
+                 for line, month in split_line_option(plan_since, "plan-since").items()}
         if since and not plan_refs:
             raise UsageError("--plan-since needs --plan", field="plan-since")
+        check_outputs(out, [usage, bill, *(catalogue.plans or ()), *map(Path, plan_refs.values())], ics=ics)
         plans = catalogue.load()
         chosen = {line: resolve_plan(ref, plans, option="plan") for line, ref in plan_refs.items()}
         records, history, bill_doc = read_inputs(usage, bill)
         report = run(records=records, usage=history, bill=bill_doc, plans=chosen, since=since,
                      catalogue=plans, today=now, horizon=timing.horizon, province=catalogue.province_name())
         language = out.language
-        for w in report.warnings:
-            print(f"Warning: {w}", file=sys.stderr)
+        print_warnings(report.warnings)
         if ics is not None:
             write_ics(ics, report, now, language)
         emit_result(out, {

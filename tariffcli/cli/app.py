@@ -91,4 +91,19 @@ def main(argv: list[str] | None = None) -> None:
             doc = {"version": "1", "error": {"exit_code": code, "problems": [problem]}}
             print(json.dumps(doc, ensure_ascii=False), file=sys.stderr)
         sys.exit(code)
-    sys.exit(rv if isinstance(rv, int) else 0)
+    sys.exit(_flushed(rv if isinstance(rv, int) else 0))
+
+
+def _flushed(code: int) -> int:
+    """``code``, after a last flush of stdout: a closed pipe is quiet, another write error (/dev/full) exits 2."""
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        from tariffcli.cli.output import quiet_stdout
+
+        quiet_stdout()
+        if isinstance(exc, BrokenPipeError):
+            return code
+        print(f"Error: cannot write to standard output: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    return code

@@ -5,6 +5,7 @@ Thin: parse options, call :mod:`tariffcli.compare.baskets`, hand the result to
 """
 
 # No "from __future__ import annotations": typer reads the command's annotations.
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -24,7 +25,7 @@ from tariffcli.cli.options import (
     timing_options,
     with_groups,
 )
-from tariffcli.cli.output import TableView, emit_result, guard, write_chart
+from tariffcli.cli.output import TableView, check_outputs, emit_result, guard, write_chart
 
 if TYPE_CHECKING:  # pragma: no cover
     from tariffcli.inputs.baskets import Basket
@@ -44,8 +45,8 @@ def resolve_baskets(refs: list[str] | None) -> tuple["Basket", ...]:
             out.append(found)
             continue
         path = Path(ref)
-        if path.suffix.lower() in (".yaml", ".yml") or path.exists():
-            if not path.is_file():
+        if path.suffix.lower() in (".yaml", ".yml") or os.path.lexists(path):
+            if not os.path.isfile(path):
                 from tariffcli.model.errors import UsageError
 
                 raise UsageError(f"--basket: no such basket file: {ref}", field="basket")
@@ -87,11 +88,13 @@ def baskets(
         language = out.language
         out.check_excel()
         if list_:
+            check_outputs(out, [])
             emit_result(out, {}, every=lambda name: rb.basket_list(bk.BUILTIN, name, lang=language))
             return
         out.check_chart()
-        chosen = resolve_baskets(basket)
         day = timing.day()
+        check_outputs(out, [*(catalogue.plans or ()), *map(Path, basket or ())])
+        chosen = resolve_baskets(basket)
         amount = parse_amount(gni, "gni")
         selection = filter_plans(catalogue.load(), operators=catalogue.operators, tags=catalogue.tags,
                                  provinces=tuple(p for p in [catalogue.province_name()] if p))

@@ -83,6 +83,8 @@ def summary_table(report: "SummaryReport") -> Any:
     from rich import box
     from rich.table import Table
 
+    from tariffcli.render.common import rich_text
+
     table = Table(title=f"{report.overall.subscribers:,} subscribers, {report.plans} plans over {report.horizon} "
                         f"months from {report.start} ({report.currency})", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("Current plan", overflow="fold")
@@ -90,7 +92,7 @@ def summary_table(report: "SummaryReport") -> Any:
         table.add_column(name, justify="right", no_wrap=True)
 
     def add(label: str, r: "SummaryRow", style: str | None = None) -> None:
-        table.add_row(label, f"{r.subscribers:,}", f"{r.would_save:,}", _amount(r.median_saving) or "-",
+        table.add_row(rich_text(label), f"{r.subscribers:,}", f"{r.would_save:,}", _amount(r.median_saving) or "-",
                       _amount(r.total_saving), style=style)
 
     add("all", report.overall, "bold")
@@ -103,16 +105,19 @@ def summary_table(report: "SummaryReport") -> Any:
 
 
 def prepare(source: str, catalogue: CatalogueChoice, timing: Timing, top: int,
-            now: date) -> tuple["InputSpec", "Analyser"]:
-    """The input's files and columns, and the analyser of the chosen plans; warnings go to stderr."""
+            now: date, files: tuple[Path, ...] | None = None) -> tuple["InputSpec", "Analyser"]:
+    """The input's files and columns, and the analyser of the chosen plans; warnings go to stderr.
+
+    ``files``: the input's files when already found (:func:`tariffcli.batch.files.input_files`)."""
     from tariffcli.batch import files as batch_io
     from tariffcli.batch.analyser import Analyser
+    from tariffcli.model.sanitise import one_line
 
     plans = catalogue.load()
     chosen = catalogue.select(plans)
-    spec = batch_io.open_input(source)
+    spec = batch_io.open_input(source, files)
     for name in spec.columns.ignored:
-        print(f"Warning: {spec.files[0]}: column '{name}' is not used", file=sys.stderr)
+        print(f"Warning: {spec.files[0]}: column '{one_line(name)}' is not used", file=sys.stderr)
     analyser = Analyser(chosen, known=plans, start=timing.first_month(now), horizon=timing.horizon, top=top,
                         data_unit=spec.columns.data_unit, app_data_unit=spec.columns.app_data_unit,
                         labels=spec.columns.names, province=catalogue.province_name())
@@ -211,9 +216,14 @@ def batch(
         if scheduler and engine is not Engine.dask:
             raise UsageError("--scheduler goes with --engine dask", field="scheduler")
         now = timing.day()
-        if out is not None:
-            batch_io.output_format(out)  # a wrong suffix fails before any work
-        spec, analyser = prepare(source, catalogue, timing, top, now)
+        files = None
+        if out is not None:  # a wrong suffix or target fails before any work
+            from tariffcli.inputs.files import check_output
+
+            batch_io.output_format(out)
+            files = batch_io.input_files(source)
+            check_output(out, [*files, *(catalogue.plans or ())], "out")
+        spec, analyser = prepare(source, catalogue, timing, top, now, files)
         t0 = time.perf_counter()
         summary = run_to_file(spec, analyser, out, Run(engine, scheduler, workers, chunk_rows, quiet))
         elapsed = time.perf_counter() - t0

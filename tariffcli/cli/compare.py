@@ -25,10 +25,11 @@ from tariffcli.cli.options import (
     Timing,
     catalogue_options,
     output_options,
+    parse_month_option,
     timing_options,
     with_groups,
 )
-from tariffcli.cli.output import TableView, View, emit_result, guard, write_chart
+from tariffcli.cli.output import TableView, View, check_outputs, emit_result, guard, print_warnings, write_chart
 from tariffcli.model.errors import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,10 +42,22 @@ def current_plan(current: str | None, current_since: str | None, catalogue: tupl
     """``--current`` (a catalogue id or a plan file); ``--current-since`` needs it."""
     from tariffcli.inputs.files import resolve_plan
 
+    if current_since is not None:
+        parse_month_option(current_since, "current-since")
     cur = resolve_plan(current, catalogue) if current else None
     if current_since and cur is None:
         raise UsageError("--current-since needs --current", field="current-since")
     return cur
+
+
+def since_month(current_since: str | None) -> str | None:
+    """``--current-since`` checked (YYYY-MM, 1990-2100) and written YYYY-MM; None when not given."""
+    return None if current_since is None else parse_month_option(current_since, "current-since")
+
+
+def plan_file_inputs(catalogue: CatalogueChoice, *refs: str | None) -> list[Path]:
+    """The command's plan inputs that are files or folders: ``--plans`` and plan references that name a file."""
+    return [*(catalogue.plans or ()), *(Path(r) for r in refs if r)]
 
 
 def read_history(path: Path) -> "UsageHistory":
@@ -52,8 +65,7 @@ def read_history(path: Path) -> "UsageHistory":
     from tariffcli.inputs.files import read_usage
 
     history = read_usage(path)
-    for w in getattr(history, "warnings", ()):
-        print(f"Warning: {w}", file=sys.stderr)
+    print_warnings(getattr(history, "warnings", ()))
     return history
 
 
@@ -154,12 +166,14 @@ def compare(
             raise UsageError("--bars is a terminal view: leave out --format (or use --format table)", field="bars")
         out.check_chart()
         first = timing.first_month(now)
+        since = since_month(current_since)
+        check_outputs(out, [usage, *plan_file_inputs(catalogue, current)])
         plans = catalogue.load()
         cur = current_plan(current, current_since, plans)
         chosen = catalogue.select(plans)
         history = read_history(usage)
         result = run_compare(chosen, history, start=first, horizon=timing.horizon, current=cur,
-                             current_since=current_since, with_addons=with_addons,
+                             current_since=since, with_addons=with_addons,
                              scenario=scenario.value if scenario else None,
                              eligible=None if eligible is None else parse_eligible(eligible),
                              keep_number=catalogue.keep_number, explain=explain,

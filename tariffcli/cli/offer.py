@@ -6,6 +6,7 @@ verdict's text to the console's width.
 """
 
 # No "from __future__ import annotations": typer reads the command's annotations.
+import os
 import re
 import shutil
 import unicodedata
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tariffcli.cli.compare import current_plan, read_history
+from tariffcli.cli.compare import current_plan, plan_file_inputs, read_history, since_month
 from tariffcli.cli.options import (
     DEFAULT_CATALOGUE,
     DEFAULT_OUTPUT,
@@ -35,7 +36,7 @@ from tariffcli.cli.options import (
     timing_options,
     with_groups,
 )
-from tariffcli.cli.output import emit_result, guard
+from tariffcli.cli.output import check_outputs, emit_result, guard
 from tariffcli.model.errors import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -126,7 +127,7 @@ def usage_file(args: list[str], terms: OfferTerms) -> Path:
     if len(args) == 1 and terms.fee is None:
         raise UsageError("give the offer: a plan file before USAGE, or --fee and friends", field="fee")
     usage_path = Path(args[-1])
-    if not usage_path.is_file():
+    if not os.path.isfile(usage_path):
         raise UsageError(f"USAGE: no such file: {usage_path}", field="USAGE")
     return usage_path
 
@@ -180,19 +181,21 @@ def offer(
 
         now = timing.day()
         usage_path = usage_file(args, terms)
+        first, since = timing.first_month(now), since_month(current_since)
+        check_outputs(out, [*map(Path, args), *plan_file_inputs(catalogue, current, terms.rates_from)])
         plans = catalogue.load()
         cur = current_plan(current, current_since, plans)
         offered, borrowed = offered_plan(args, terms, plans, cur, now)
         history = read_history(usage_path)
-        verdict = judge_offer(offered, history, plans, start=timing.first_month(now), term=term,
-                              current=cur, current_since=current_since,
+        verdict = judge_offer(offered, history, plans, start=first, term=term,
+                              current=cur, current_since=since,
                               eligible=None if eligible is None else parse_eligible(eligible),
                               province=catalogue.province_name())
         language = out.language
 
         def text() -> str:
             said = render.render_offer_text(verdict, lang=language, borrowed_from=borrowed)
-            if out.output is None:  # on the console: wrapped to its width (a file keeps one sentence a line)
+            if out.output is None or str(out.output) == "-":  # on the console: wrapped to its width (a file keeps one sentence a line)
                 said = wrap_text(said, shutil.get_terminal_size().columns, cjk=language == "zh")
             return said
 

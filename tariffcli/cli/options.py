@@ -67,20 +67,48 @@ TODAY_VARIABLE = "TARIFFCLI_TODAY"
 """An environment variable that pretends today is another day (YYYY-MM-DD), for reproducible runs and tests."""
 
 
+YEARS_NOTE = "a year between 1990 and 2100"
+"""What every date and month option says about its year (see :data:`tariffcli.model.months.MIN_YEAR`)."""
+
+
 def parse_day(text: str | None, option: str = "date") -> date:
-    """``--date YYYY-MM-DD``, else ``$TARIFFCLI_TODAY``, else today (the CLI is the only place that reads the clock)."""
+    """``--date YYYY-MM-DD``, else ``$TARIFFCLI_TODAY``, else today (the CLI is the only place that reads the clock).
+
+    A given day must fall in the years 1990-2100; anything else is a usage error naming the option.
+    """
     if text is None:
         pretend = os.environ.get(TODAY_VARIABLE)
         if not pretend:
             return date.today()
-        try:
-            return date.fromisoformat(pretend)
-        except ValueError:
-            raise UsageError(f"${TODAY_VARIABLE}: {pretend!r} is not a date YYYY-MM-DD", field=option) from None
+        return _day(pretend, f"${TODAY_VARIABLE}", option)
+    return _day(text, f"--{option}", option)
+
+
+def _day(text: str, name: str, option: str) -> date:
+    from tariffcli.model.months import in_years
+
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text.strip()) if len(text) <= 32 else None
     except ValueError:
-        raise UsageError(f"--{option}: {text!r} is not a date YYYY-MM-DD", field=option) from None
+        day = None
+    if day is None or not in_years(day.year):
+        raise UsageError(f"{name}: {text[:40]!r} is not a date YYYY-MM-DD with {YEARS_NOTE}", field=option)
+    return day
+
+
+def parse_month_option(text: str, option: str) -> str:
+    """A month option (``--start``, ``--current-since``, ``--plan-since``): 'YYYY-MM' in the years 1990-2100."""
+    from tariffcli.model.months import in_years, month_str, parse_month
+
+    try:
+        year, month = parse_month(text) if len(text) <= 32 else (0, 0)
+    except ValueError:
+        year, month = 0, 0
+    if month == 0:  # the wording of the engine's check before issue 15 (pinned by the corpus)
+        raise UsageError(f"{option}: {text[:40]!r} is not a month in the form YYYY-MM", field=option)
+    if not in_years(year):
+        raise UsageError(f"{option}: {text[:40]!r} has year {year}; expected {YEARS_NOTE}", field=option)
+    return month_str(year, month)
 
 
 def parse_amount(text: str | None, option: str) -> Decimal | None:
@@ -357,10 +385,12 @@ class Timing:
         return parse_day(self.today, self.today_option)
 
     def first_month(self, today: date) -> str:
-        """``--start``, else the month after ``today``."""
+        """``--start`` (checked: YYYY-MM, 1990-2100), else the month after ``today``."""
         from tariffcli.model.months import next_month
 
-        return self.start or next_month(today)
+        if self.start is not None:
+            return parse_month_option(self.start, "start")
+        return next_month(today)
 
 
 PRETEND_TODAY = "Pretend today is YYYY-MM-DD (for reproducible runs)."

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,30 +35,102 @@ def guard(fn: Callable[[], T], json_errors: bool = False) -> T:
         raise fail(exc, json_errors) from None
 
 
+MAX_WARNINGS = 20
+"""Warnings printed to stderr per command: the first this many, then one line with the count of the rest."""
+
+
+def print_warnings(warnings: Iterable[object], prefix: str = "Warning: ", limit: int = MAX_WARNINGS) -> None:
+    """Each warning on its own stderr line, at most ``limit`` of them, then "… and K more warnings"."""
+    shown = 0
+    for w in warnings:
+        if shown < limit:
+            print(f"{prefix}{w}", file=sys.stderr)
+        shown += 1
+    if shown > limit:
+        more = shown - limit
+        print(f"{prefix}… and {more:,} more warning{'s' if more != 1 else ''}", file=sys.stderr)
+
+
+def check_outputs(out: Output | None, inputs: Sequence[Path | None], **others: Path | None) -> None:
+    """Check every output target of a command before anything is written (see ``check_output``).
+
+    ``out``'s --output and --chart, plus ``others`` (option name -> path, e.g. ``ics=...``), are
+    refused when one is an input, a directory, a device, a FIFO or a socket, or two name the same file.
+    """
+    from tariffcli.inputs.files import check_output
+
+    targets: dict[str, Path | None] = {}
+    if out is not None:
+        targets |= {"output": out.output, "chart": out.chart}
+    targets |= others
+    seen: dict[Path, str] = {}
+    for option, path in targets.items():
+        real = check_output(path, inputs, option.replace("_", "-"))
+        if real is None:
+            continue
+        if real in seen:
+            raise UsageError(f"--{option} {path}: is also the file of --{seen[real]}; give two files", field=option)
+        seen[real] = option
+
+
+def quiet_stdout() -> None:
+    """Point stdout's descriptor at /dev/null, so that the interpreter's last flush does not fail again."""
+    import os
+
+    with contextlib.suppress(Exception):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def write_stdout(data: str | bytes) -> None:
+    """Write to stdout and flush: a closed pipe (EPIPE) ends the command quietly, another error is a usage error."""
+    try:
+        if isinstance(data, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(data)
+            sys.stdout.flush()
+    except BrokenPipeError:
+        quiet_stdout()
+        raise typer.Exit(0) from None
+    except OSError as exc:
+        quiet_stdout()
+        raise UsageError(f"cannot write to standard output: {exc.strerror or exc}", field="output") from None
+
+
+def write_file(path: Path, data: str | bytes, option: str) -> None:
+    """Write ``data`` atomically to ``path``; a write error (ENOSPC, EFBIG, EACCES) is a usage error naming ``option``."""
+    from tariffcli.inputs.files import atomic_write_bytes
+
+    try:
+        atomic_write_bytes(path, data.encode("utf-8") if isinstance(data, str) else data)
+    except OSError as exc:
+        raise UsageError(f"--{option}: cannot write {path}: {exc.strerror or exc}", field=option) from None
+
+
 def emit(text: str, output: Path | None, *, bom: bool = False) -> None:
-    """Write ``text`` to stdout or atomically to ``output``; ``bom`` starts it with a UTF-8 BOM (--excel)."""
+    """Write ``text`` to stdout (``output`` None or ``-``) or atomically to ``output``; ``bom``: a UTF-8 BOM first."""
+    if output is not None and str(output) == "-":
+        output = None
     if bom:
         text = "\ufeff" + text
         if output is None and hasattr(sys.stdout, "buffer"):
-            sys.stdout.flush()
-            sys.stdout.buffer.write(text.encode("utf-8"))  # UTF-8 whatever the console's encoding
-            sys.stdout.buffer.flush()
+            write_stdout(text.encode("utf-8"))  # UTF-8 whatever the console's encoding
             return
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        write_stdout(text)
         return
-    from tariffcli.inputs.files import atomic_write
-
-    try:
-        atomic_write(output, text)
-    except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror}", field="output") from None
+    write_file(output, text, "output")
 
 
 def emit_table(renderable: Any, footer: str, output: Path | None) -> None:
     from rich.console import Console
 
+    if output is not None and str(output) == "-":
+        output = None
     if output is None and sys.stdout.isatty():
         console = Console(highlight=False, soft_wrap=False)
         console.print(renderable)
@@ -114,7 +187,6 @@ def emit_result(out: Output, views: Mapping[str, View], every: Callable[[str], s
 
 def write_chart(path: Path, kind: str, result: Any, lang: str, **kw: Any) -> None:
     """Draw the chart for ``result`` ('compare' or 'baskets') to ``path``; warnings go to stderr."""
-    from tariffcli.inputs.files import atomic_write_bytes
     from tariffcli.render import charts
     from tariffcli.texts import label
 
@@ -123,10 +195,6 @@ def write_chart(path: Path, kind: str, result: Any, lang: str, **kw: Any) -> Non
         data, problems = charts.compare_chart(result, fmt, lang=lang, **kw)
     else:
         data, problems = charts.basket_chart(result, fmt, lang=lang, **kw)
-    for p in problems:
-        print(label(p, lang, file=path), file=sys.stderr)
-    try:
-        atomic_write_bytes(path, data)
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror}", field="chart") from None
+    print_warnings((label(p, lang, file=path) for p in problems), prefix="")
+    write_file(path, data, "chart")
     print(label("chart_written", lang, file=path), file=sys.stderr)

@@ -6,8 +6,8 @@ hand the result to a renderer. Heavy modules are imported inside the commands.
 
 # No "from __future__ import annotations": typer reads the commands' annotations.
 import json
+import os
 import sys
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -33,7 +33,7 @@ from tariffcli.cli.options import (
     timing_options,
     with_groups,
 )
-from tariffcli.cli.output import TableView, emit, emit_result, guard
+from tariffcli.cli.output import TableView, check_outputs, emit, emit_result, guard, write_file
 from tariffcli.model.errors import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -58,6 +58,7 @@ def plans_list(
 
         out.check_excel()
         day = None if all_ else timing.day()
+        check_outputs(out, list(catalogue.plans or ()))
         plans = catalogue.load()
         selection = filter_plans(plans, operators=catalogue.operators, tags=catalogue.tags,
                                  provinces=tuple(p for p in [catalogue.province_name()] if p), max_fee=parse_amount(max_fee, "max-fee"), on=day)
@@ -135,6 +136,7 @@ def plans_diff(
         from tariffcli.compare.catalogue_filter import diff_catalogues
         from tariffcli.inputs.files import load_plans
 
+        check_outputs(out, [old, new])
         before, after = (load_plans(None), load_plans([old])) if new is None else (load_plans([old]), load_plans([new]))
         d = diff_catalogues(before, after)
         emit_result(out, {}, every=lambda name: render_diff(d, name, out.language))
@@ -143,52 +145,10 @@ def plans_diff(
 
 
 def render_diff(d: "CatalogueDiff", fmt: str, lang: str = "en") -> str:
-    """A catalogue diff as text, json, csv or markdown (one line per added, removed or changed field)."""
-    import csv
-    import io
+    """A catalogue diff as text, json, csv or markdown (:func:`tariffcli.render.plans.diff_text`)."""
+    from tariffcli.render.plans import diff_text
 
-    from tariffcli.render.common import JSON_VERSION, md_escape, safe_cell
-    from tariffcli.texts import label
-
-    rows: list[tuple[str, str, str, str, str]] = []  # change, id, field, old, new
-    rows += [("added", p.id, "", "", f"{p.name} ({p.operator}, {p.monthly_fee})") for p in d.added]
-    rows += [("removed", p.id, "", f"{p.name} ({p.operator}, {p.monthly_fee})", "") for p in d.removed]
-    for c in d.changed:
-        rows += [("changed", c.new.id, f.field, f.old or "", f.new or "") for f in c.fields]
-    if fmt == "json":
-        doc = {
-            "version": JSON_VERSION,
-            "added": [{"id": p.id, "name": p.name, "operator": p.operator, "file": p.origin} for p in d.added],
-            "removed": [{"id": p.id, "name": p.name, "operator": p.operator, "file": p.origin} for p in d.removed],
-            "changed": [{"id": c.new.id, "name": c.new.name, "operator": c.new.operator,
-                         "fields": [{"field": f.field, "old": f.old, "new": f.new} for f in c.fields]}
-                        for c in d.changed],
-            "unchanged": d.unchanged,
-        }
-        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        out = io.StringIO()
-        w = csv.writer(out, lineterminator="\n")
-        w.writerow(["change", "id", "field", "old", "new"])
-        w.writerows([[safe_cell(c) for c in r] for r in rows])
-        return out.getvalue()
-    summary = label("diff_summary", lang, added=len(d.added), removed=len(d.removed), changed=len(d.changed),
-                    unchanged=d.unchanged)
-    none = label("diff_none", lang)
-    if fmt == "markdown":
-        lines = [f"**{summary}**", "", "| change | id | field | old | new |", "|---|---|---|---|---|"]
-        lines += ["| " + " | ".join(md_escape(c) for c in r) + " |" for r in rows]
-        return "\n".join(lines) + "\n"
-    lines = [summary]
-    for p in d.added:
-        lines.append(f"+ {p.id}: {p.name} ({p.operator}, {p.monthly_fee})")
-    for p in d.removed:
-        lines.append(f"- {p.id}: {p.name} ({p.operator}, {p.monthly_fee})")
-    for c in d.changed:
-        lines.append(f"~ {c.new.id}: {c.new.name}")
-        lines += [f"    {f.field}: {none if f.old is None else f.old} -> {none if f.new is None else f.new}"
-                  for f in c.fields]
-    return "\n".join(lines) + "\n"
+    return diff_text(d, fmt, lang)
 
 
 @with_groups
@@ -222,33 +182,53 @@ def plans_import(
 
     def body() -> None:
         from tariffcli.inputs.cards import import_cards
-        from tariffcli.inputs.files import atomic_write, load_standard_rates, read_cards
+        from tariffcli.inputs.files import load_standard_rates, read_cards
         from tariffcli.render import plans as render
 
         if out.format.value not in ("table", "json"):
             raise UsageError("plans import writes a report as table (text) or json", field="format")
-        seen = None if retrieved is None else parse_day(retrieved, "retrieved")
+        seen = parse_day(retrieved, "retrieved")
+        check_outputs(out, [file])
+        if not dry_run and os.path.lexists(to) and not os.path.isdir(to):
+            raise UsageError(f"--to {to}: is not a folder; give a folder for the plan files", field="to")
         defaults = {} if operator is None else {"operator": operator_name_option(operator)}
         report = import_cards(read_cards(file, **defaults), load_standard_rates(), include=include or (),
-                              retrieved=seen or date.today())
+                              retrieved=seen)
         unread = [s for s in report.skipped if "(include '" not in s.reason]
         if unread:
             print(f"Warning: {len(unread)} card(s) could not be turned into plans; the report says why",
                   file=sys.stderr)
         targets = [(to / f.path, f.text) for f in report.plans]
         if not dry_run and not force:
-            existing = [str(t) for t, _ in targets if t.exists()]
+            existing = [str(t) for t, _ in targets if os.path.lexists(t)]
             if existing:
                 raise UsageError(f"{len(existing)} plan file(s) already exist, e.g. {existing[0]}: "
                                  "give --force to replace them, or another --to folder", field="to")
         if not dry_run:
-            for target, text in targets:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                atomic_write(target, text)
+            write_plan_files(targets, [file], out)
         emit_result(out, {}, every=lambda name: render.import_report(
             report, "json" if name == "json" else "text", folder=str(to), written=not dry_run))
 
     guard(body, json_errors=out.json_errors)
+
+
+def write_plan_files(targets: "list[tuple[Path, str]]", inputs: "list[Path]", out: Output) -> None:
+    """``plans import``: every plan file checked by the output policy first, then each written atomically."""
+    from tariffcli.inputs.files import check_output
+
+    for target, _ in targets:
+        if os.path.lexists(target):
+            check_output(target, inputs, "to")
+        if out.output is not None and os.path.exists(target) and os.path.exists(out.output) \
+                and os.path.samefile(target, out.output):
+            raise UsageError(f"--to: {target} is also the --output file", field="to")
+    for target, text in targets:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"--to {target.parent}: cannot make the folder ({exc.strerror or exc})",
+                             field="to") from None
+        write_file(target, text, "to")
 
 
 def operator_name_option(text: str) -> str:

@@ -9,10 +9,13 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
+import signal
+import stat
 import tempfile
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tariffcli.inputs.catalogue import load_catalogue, parse_plan
 from tariffcli.model.errors import DataError, Problem, UsageError
@@ -75,8 +78,10 @@ def read_text(path: Path, display: str) -> str:
 def plan_files(paths: Iterable[Path]) -> tuple[list[tuple[str, str]], list[Problem]]:
     """(display name, text) of every plan file in ``paths`` (files or directories), in a stable order.
 
-    A file given twice (a directory and a file in it) is read once. Files that
-    cannot be read are returned as problems, so the others can still be checked.
+    A file given twice (a directory and a file in it, or through a link) is read once; linked folders
+    are followed, each real folder once. Files that cannot be read are returned as problems, so the
+    others can still be checked. More than :data:`~tariffcli.model.limits.MAX_PLAN_FILES` files in
+    all is an error, raised while listing, before any file is read.
     """
     out: list[tuple[str, str]] = []
     problems: list[Problem] = []
@@ -91,29 +96,90 @@ def plan_files(paths: Iterable[Path]) -> tuple[list[tuple[str, str]], list[Probl
             out.append((display, read_text(f, display)))
         except DataError as exc:
             problems.extend(exc.problems)
+            return
+        size[0] += len(out[-1][1])
+        if size[0] > MAX_PLAN_CHARS:  # before any plan is parsed: parsing costs far more than reading
+            raise DataError(Problem(
+                f"the plan files given hold more than {MAX_PLAN_CHARS:,} characters in all; give fewer files",
+                file=display, code="too_large",
+            ))
 
+    from tariffcli.model.limits import MAX_PLAN_CHARS, MAX_PLAN_FILES
+
+    size = [0]
+
+    listed = 0
     for path in paths:
         if path.is_dir():
             root = path if path.resolve() == catalogue_dir().resolve() else None
-            files = sorted(
-                p for p in path.rglob("*")
-                if p.suffix in PLAN_SUFFIXES and p.is_file()
-                and "standard-rates" not in p.relative_to(path).parts[:-1]  # per-operator rates, not plans
-            )
+            files = plan_files_under(path, MAX_PLAN_FILES - listed)
+            listed += len(files)
             if not files:
                 problems.append(Problem("no plan files (*.yaml) in this directory", file=_display(path), code="empty"))
             for f in files:
                 add(f, _display(f, root))
         elif path.is_file():
+            listed += 1
+            if listed > MAX_PLAN_FILES:
+                raise too_many_plan_files(path)
             add(path, _display(path))
         else:
             raise UsageError(f"no such plan file or directory: {path}", field="plans")
     return out, problems
 
 
+def too_many_plan_files(where: Path) -> DataError:
+    """The error of a run given more than :data:`~tariffcli.model.limits.MAX_PLAN_FILES` plan files."""
+    from tariffcli.model.limits import MAX_PLAN_FILES
+
+    return DataError(Problem(
+        f"more than {MAX_PLAN_FILES:,} plan files: at most {MAX_PLAN_FILES:,} are read in one run; "
+        "give fewer folders or files", file=_display(where), code="too_many_files",
+    ))
+
+
+def plan_files_under(folder: Path, room: int) -> list[Path]:
+    """The plan files (``*.yaml``, ``*.yml``) under ``folder``, sorted; folders named ``standard-rates`` left out.
+
+    Linked folders are followed, each real folder visited once (a link back up is not a loop). More than
+    ``room`` files is an error, raised while listing, before any file is read.
+    """
+    found: list[Path] = []
+    visited: set[str] = set()
+    stack = [folder]
+    while stack:
+        where = stack.pop()
+        real = os.path.realpath(where)
+        if real in visited:
+            continue
+        visited.add(real)
+        try:
+            entries = list(os.scandir(where))
+        except OSError:
+            continue  # an unreadable folder holds no file we could read
+        for entry in entries:
+            path = where / entry.name
+            try:
+                is_dir = entry.is_dir()  # follows a link
+            except OSError:
+                continue
+            if is_dir:
+                if entry.name != "standard-rates":  # per-operator rates, not plans
+                    stack.append(path)
+            elif path.suffix in PLAN_SUFFIXES and path.is_file():
+                found.append(path)
+                if len(found) > room:
+                    raise too_many_plan_files(folder)
+    return sorted(found)
+
+
 def load_plans(paths: Sequence[Path] | None = None) -> tuple[Plan, ...]:
     """Plans from ``paths`` (files or directories), or the bundled catalogue; every problem reported at once."""
-    files, problems = plan_files(list(paths) if paths else [catalogue_dir()])
+    try:
+        files, problems = plan_files(list(paths) if paths else [catalogue_dir()])
+    except OSError as exc:  # a name too long, a folder that cannot be listed
+        raise UsageError(f"--plans {exc.filename or ''}: cannot read ({exc.strerror or exc})".replace(" :", ":"),
+                         field="plans") from None
     try:
         plans = load_catalogue(files)
     except DataError as exc:
@@ -130,8 +196,8 @@ def resolve_plan(ref: str, plans: Sequence[Plan], option: str = "current") -> Pl
         if p.id == ref:
             return p
     path = Path(ref)
-    if path.suffix in PLAN_SUFFIXES or path.exists():
-        if not path.is_file():
+    if path.suffix in PLAN_SUFFIXES or os.path.lexists(path):
+        if not os.path.isfile(path):
             raise UsageError(f"--{option}: no such plan file: {ref}", field=option)
         return parse_plan(read_text(path, _display(path)), _display(path))
     close = difflib.get_close_matches(ref, [p.id for p in plans], n=3, cutoff=0.5)
@@ -146,31 +212,246 @@ def read_usage(path: Path) -> UsageHistory:
     return parse_usage_csv(read_bytes(path, display, MAX_BYTES), display)
 
 
+# --- the output policy: one for every writer ---------------------------------------------------
+#
+# A command checks every output target with :func:`check_output` before it writes anything;
+# every file is then written through :func:`new_temp` / :func:`commit_temp` (or
+# :func:`atomic_write_bytes`, which uses them): a temporary file beside the target, fsynced,
+# given the target's permission bits, renamed over it, the directory fsynced. While a temporary
+# file exists, SIGINT, SIGTERM and SIGHUP remove it before the process stops as it would have.
+
+STDOUT = "-"
+"""The output name that means standard output (``-o -``)."""
+
+CLEANUP_SIGNALS: tuple[str, ...] = ("SIGINT", "SIGTERM", "SIGHUP")
+"""The signals that remove a temporary output file before the process stops."""
+
+_live_temps: set[str] = set()
+_saved_handlers: dict[int, Any] = {}
+
+
+def is_stdout(path: Path | str | None) -> bool:
+    """Whether ``path`` names standard output (None or ``-``)."""
+    return path is None or str(path) == STDOUT
+
+
+def write_target(path: Path) -> Path:
+    """The file a write to ``path`` changes: a symlink is followed to its target (the link is kept)."""
+    return Path(os.path.realpath(path))
+
+
+def _kind(mode: int) -> str | None:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return None if stat.S_ISREG(mode) else "not a regular file"
+
+
+def _input_ids(inputs: Iterable[Path | None], target: Path, nlink: int) -> dict[tuple[int, int], str]:
+    """(device, inode) -> name of every input file; a folder's plan files only when the target is hard-linked."""
+    ids: dict[tuple[int, int], str] = {}
+    for p in inputs:
+        if p is None or is_stdout(p):
+            continue
+        try:
+            st = os.stat(p)
+        except (OSError, ValueError):
+            continue
+        ids[(st.st_dev, st.st_ino)] = str(p)
+        if stat.S_ISDIR(st.st_mode) and nlink > 1:
+            for f in Path(p).rglob("*"):
+                with contextlib.suppress(OSError):
+                    fst = f.stat()
+                    ids.setdefault((fst.st_dev, fst.st_ino), str(f))
+    return ids
+
+
+def _inside_plan_folder(target: Path, inputs: Iterable[Path | None]) -> str | None:
+    """The input folder that ``target`` (a .yaml file) would be read from as a plan, if any."""
+    if target.suffix not in PLAN_SUFFIXES:
+        return None
+    for p in inputs:
+        if p is None or is_stdout(p) or not os.path.isdir(p):
+            continue
+        if target.is_relative_to(os.path.realpath(p)):
+            return str(p)
+    return None
+
+
+def check_output(path: Path | None, inputs: Sequence[Path | None], option: str) -> Path | None:
+    """Refuse an output target that writing would harm; None for standard output (None or ``-``).
+
+    ``option`` is the option's name without dashes (``output``, ``chart``, ``ics``, ``out``,
+    ``to``): every message names it. A :class:`UsageError` (exit 2) when the target, after
+    following symlinks, is one of ``inputs`` (the same file: same device and inode; a plan
+    file in an input folder), a directory, a device, a FIFO or a socket, or when its folder
+    does not exist or a file cannot be created there (checked by creating and removing one).
+    Returns the file that will be written (:func:`write_target`). Call it for every target
+    of a command before any output is written, so that an error leaves stdout empty.
+    """
+    if is_stdout(path):
+        return None
+    assert path is not None
+    name = f"--{option} {path}"
+    try:
+        target = write_target(path)
+        st = os.stat(target) if os.path.lexists(target) else None
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"--{option}: cannot write {path}: {getattr(exc, 'strerror', None) or exc}",
+                         field=option) from None
+    if st is not None:
+        kind = _kind(st.st_mode)
+        if kind is not None:
+            raise UsageError(f"{name}: is {kind}; give a file name (or - for stdout)", field=option)
+        same = _input_ids(inputs, target, st.st_nlink).get((st.st_dev, st.st_ino))
+        if same is not None:
+            raise UsageError(f"{name}: is the input {same}; writing it would destroy the input", field=option)
+    folder = _inside_plan_folder(target, inputs)
+    if folder is not None:
+        raise UsageError(f"{name}: is inside the plan folder {folder} given as input; write it elsewhere",
+                         field=option)
+    _probe(target, path, option)
+    return target
+
+
+def _probe(target: Path, path: Path, option: str) -> None:
+    """Create and remove a temporary file beside ``target``: its folder exists and takes new files."""
+    try:
+        fd, tmp = new_temp(target)
+    except OSError as exc:
+        raise UsageError(f"--{option}: cannot write {path}: {exc.strerror or exc}", field=option) from None
+    os.close(fd)
+    discard_temp(Path(tmp))
+
+
+def _on_signal(signum: int, frame: Any) -> None:
+    """Remove every live temporary file, then stop as the previous handler would have."""
+    for tmp in list(_live_temps):
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    _live_temps.clear()
+    previous = _saved_handlers.get(signum, signal.SIG_DFL)
+    _restore_handlers()
+    if callable(previous):
+        previous(signum, frame)  # e.g. SIGINT's KeyboardInterrupt
+        return
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)  # the usual death by this signal (exit 128 + n)
+
+
+def _install_handlers() -> None:
+    if _saved_handlers or threading.current_thread() is not threading.main_thread():
+        return
+    for sig_name in CLEANUP_SIGNALS:
+        signum = getattr(signal, sig_name, None)
+        if signum is None:
+            continue
+        previous = signal.getsignal(signum)
+        if previous is signal.SIG_IGN or previous is None:
+            continue  # an ignored signal (nohup) stays ignored
+        _saved_handlers[signum] = previous
+        signal.signal(signum, _on_signal)
+
+
+def _restore_handlers() -> None:
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signum, previous in list(_saved_handlers.items()):
+        signal.signal(signum, previous)
+    _saved_handlers.clear()
+
+
+def track_temp(tmp: Path | str) -> None:
+    """Remove ``tmp`` if SIGINT, SIGTERM or SIGHUP arrives before :func:`untrack_temp` (handlers installed on first use)."""
+    _live_temps.add(str(tmp))
+    _install_handlers()
+
+
+def untrack_temp(tmp: Path | str) -> None:
+    """Stop watching ``tmp``; the previous signal handlers come back when no temporary file is left."""
+    _live_temps.discard(str(tmp))
+    if not _live_temps:
+        _restore_handlers()
+
+
+def new_temp(path: Path) -> tuple[int, Path]:
+    """An open temporary file (descriptor, path) beside the target of ``path``, removed on SIGINT/SIGTERM/SIGHUP.
+
+    Finish with :func:`commit_temp` or :func:`discard_temp`.
+    """
+    target = write_target(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    track_temp(tmp)
+    return fd, Path(tmp)
+
+
+def discard_temp(tmp: Path) -> None:
+    """Remove a temporary file from :func:`new_temp` (it may be gone already)."""
+    with contextlib.suppress(OSError):
+        os.unlink(tmp)
+    untrack_temp(tmp)
+
+
+def commit_temp(tmp: Path, path: Path) -> None:
+    """Rename the written (and closed) temporary file ``tmp`` over the target of ``path``.
+
+    ``tmp`` is fsynced and given the target's permission bits (a new file: 0666 less the
+    umask); the rename is atomic and the folder is fsynced after it. A symlink at ``path``
+    is kept: its target is replaced. On failure ``tmp`` is removed and the target is unchanged.
+    """
+    target = write_target(path)
+    try:
+        try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except FileNotFoundError:
+            mask = os.umask(0)
+            os.umask(mask)
+            mode = 0o666 & ~mask
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        discard_temp(tmp)
+        raise
+    untrack_temp(tmp)
+    with contextlib.suppress(OSError):
+        dfd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
+
 def atomic_write(path: Path, text: str, *, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``path`` so that a failure never leaves a partial or truncated file."""
     atomic_write_bytes(path, text.encode(encoding))
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``.
+def atomic_write_bytes(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write ``data`` (bytes, or pieces of it) to a temporary file beside ``path``, then rename it over ``path``.
 
-    A failure at any point removes the temporary file and leaves ``path`` as it was.
+    A failure at any point, or SIGINT/SIGTERM/SIGHUP, removes the temporary file and leaves
+    ``path`` as it was. Raises OSError for a write error (ENOSPC, EFBIG, EACCES): the
+    caller turns it into a message naming its option.
     """
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    fd, tmp = new_temp(path)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # the usual permissions of a new file, not mkstemp's 0600
-        os.replace(tmp, path)
+            for piece in [data] if isinstance(data, bytes | bytearray) else data:
+                fh.write(piece)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        discard_temp(tmp)
         raise
+    commit_temp(tmp, path)
 
 
 def load_standard_rates(folder: Path | None = None) -> dict[str, StandardRates]:

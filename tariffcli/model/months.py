@@ -8,6 +8,14 @@ from datetime import date
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
+MIN_YEAR, MAX_YEAR = 1990, 2100
+"""The years a month or a day given by the user may fall in (every date option and input file)."""
+
+
+def in_years(year: int) -> bool:
+    """Whether ``year`` is between :data:`MIN_YEAR` and :data:`MAX_YEAR`."""
+    return MIN_YEAR <= year <= MAX_YEAR
+
 
 def parse_month(text: str) -> tuple[int, int]:
     """'2026-03' -> (2026, 3); ValueError for anything else."""
