@@ -294,9 +294,8 @@ def check_output(path: Path | None, inputs: Sequence[Path | None], option: str) 
     Returns the file that will be written (:func:`write_target`). Call it for every target
     of a command before any output is written, so that an error leaves stdout empty.
     """
-    if is_stdout(path):
+    if path is None or is_stdout(path):
         return None
-    assert path is not None
     name = f"--{option} {path}"
     try:
         target = write_target(path)

@@ -27,7 +27,8 @@ def _merge(*tables: Table) -> Table:
     merged: Table = {}
     for t in tables:
         twice = merged.keys() & t.keys()
-        assert not twice, f"text keys defined twice: {sorted(twice)}"
+        if twice:  # a programming error: checked at import, whatever -O says
+            raise RuntimeError(f"text keys defined twice: {sorted(twice)}")
         merged.update(t)
     return merged
 
