@@ -64,6 +64,25 @@ def _wants_json(argv: list[str]) -> bool:
     return False
 
 
+def degrade_streams() -> None:
+    """On a console that is not UTF-8 (Chinese Windows is GBK, ``> out.txt`` there too), characters the
+    encoding lacks are written as ``?`` instead of ending the run with UnicodeEncodeError.
+
+    Files written with ``--output`` are always UTF-8; only the console streams degrade.
+    """
+    import codecs
+
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            utf8 = codecs.lookup(encoding).name == "utf-8"
+        except LookupError:
+            utf8 = False
+        reconfigure = getattr(stream, "reconfigure", None)
+        if not utf8 and reconfigure is not None:
+            reconfigure(errors="replace")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point.
 
@@ -72,6 +91,7 @@ def main(argv: list[str] | None = None) -> None:
     written to stderr as a JSON line, as the command bodies' errors are.
     """
     args = sys.argv[1:] if argv is None else argv
+    degrade_streams()
     try:
         rv = app(args=args, standalone_mode=False, prog_name="tariffcli")
     except KeyboardInterrupt:
