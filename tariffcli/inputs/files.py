@@ -252,8 +252,27 @@ def _kind(mode: int) -> str | None:
     return None if stat.S_ISREG(mode) else "not a regular file"
 
 
-def _input_ids(inputs: Iterable[Path | None], target: Path, nlink: int) -> dict[tuple[int, int], str]:
-    """(device, inode) -> name of every input file; a folder's plan files only when the target is hard-linked."""
+def _real_folders(inputs: Iterable[Path | None]) -> list[str]:
+    """The real path of every folder a plan could be read from: the input folders and, under them, every
+    folder the plan loader would enter (linked folders followed, each real folder once, bounded)."""
+    from tariffcli.model.limits import MAX_PLAN_FILES
+
+    seen: list[str] = []
+    stack = [Path(p) for p in inputs if p is not None and not is_stdout(p) and os.path.isdir(p)]
+    while stack and len(seen) <= MAX_PLAN_FILES:
+        where = stack.pop()
+        real = os.path.realpath(where)
+        if real in seen:
+            continue
+        seen.append(real)
+        with contextlib.suppress(OSError):
+            stack += [where / e.name for e in os.scandir(where) if e.is_dir()]
+    return seen
+
+
+def _input_ids(inputs: Iterable[Path | None], folders: Sequence[str]) -> dict[tuple[int, int], str]:
+    """(device, inode) -> name of every input file, and of every plan file in the input ``folders``
+    (so a hard link to one is caught too)."""
     ids: dict[tuple[int, int], str] = {}
     for p in inputs:
         if p is None or is_stdout(p):
@@ -263,24 +282,22 @@ def _input_ids(inputs: Iterable[Path | None], target: Path, nlink: int) -> dict[
         except (OSError, ValueError):
             continue
         ids[(st.st_dev, st.st_ino)] = str(p)
-        if stat.S_ISDIR(st.st_mode) and nlink > 1:
-            for f in Path(p).rglob("*"):
-                with contextlib.suppress(OSError):
-                    fst = f.stat()
-                    ids.setdefault((fst.st_dev, fst.st_ino), str(f))
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(folder):
+                if Path(entry.name).suffix in PLAN_SUFFIXES:
+                    with contextlib.suppress(OSError):
+                        fst = os.stat(entry.path)
+                        ids.setdefault((fst.st_dev, fst.st_ino), entry.path)
     return ids
 
 
-def _inside_plan_folder(target: Path, inputs: Iterable[Path | None]) -> str | None:
+def _inside_plan_folder(target: Path, folders: Sequence[str]) -> str | None:
     """The input folder that ``target`` (a .yaml file) would be read from as a plan, if any."""
     if target.suffix not in PLAN_SUFFIXES:
         return None
-    for p in inputs:
-        if p is None or is_stdout(p) or not os.path.isdir(p):
-            continue
-        if target.is_relative_to(os.path.realpath(p)):
-            return str(p)
-    return None
+    parent = os.path.realpath(target.parent)
+    return parent if parent in folders else None
 
 
 def check_output(path: Path | None, inputs: Sequence[Path | None], option: str) -> Path | None:
@@ -297,6 +314,8 @@ def check_output(path: Path | None, inputs: Sequence[Path | None], option: str) 
     if path is None or is_stdout(path):
         return None
     name = f"--{option} {path}"
+    inputs = [*inputs, catalogue_dir()]  # the bundled catalogue is read by every command that loads plans
+    folders = _real_folders(inputs)
     try:
         target = write_target(path)
         st = os.stat(target) if os.path.lexists(target) else None
@@ -307,10 +326,10 @@ def check_output(path: Path | None, inputs: Sequence[Path | None], option: str) 
         kind = _kind(st.st_mode)
         if kind is not None:
             raise UsageError(f"{name}: is {kind}; give a file name (or - for stdout)", field=option)
-        same = _input_ids(inputs, target, st.st_nlink).get((st.st_dev, st.st_ino))
+        same = _input_ids(inputs, folders).get((st.st_dev, st.st_ino))
         if same is not None:
             raise UsageError(f"{name}: is the input {same}; writing it would destroy the input", field=option)
-    folder = _inside_plan_folder(target, inputs)
+    folder = _inside_plan_folder(target, folders)
     if folder is not None:
         raise UsageError(f"{name}: is inside the plan folder {folder} given as input; write it elsewhere",
                          field=option)

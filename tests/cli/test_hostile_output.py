@@ -417,3 +417,26 @@ def test_the_command_line_fuzzed(work: Path, command: str) -> None:
         assert changed <= written(args, len(command.split())), (args, changed)
 
     check()
+
+
+def test_a_plan_file_reached_through_a_linked_folder_is_an_input(work: Path) -> None:
+    (work / "elsewhere").mkdir()
+    shutil.copy(PLAN, work / "elsewhere" / "c.yaml")
+    (work / "plans" / "sub").symlink_to(work / "elsewhere")
+    before = snapshot(work / "elsewhere")
+    for target in ("plans/sub/c.yaml", "plans/sub/new.yaml", "elsewhere/c.yaml"):
+        r = run("compare", "u.csv", "--plans", "plans", "-o", target)
+        assert r.exit_code == 2 and r.stdout == "", (target, r.stderr)
+        assert "--output" in r.stderr
+    assert snapshot(work / "elsewhere") == before
+    assert not (work / "elsewhere" / "new.yaml").exists()
+
+
+def test_the_bundled_catalogue_is_an_input_even_without_plans(work: Path) -> None:
+    from tariffcli.inputs.files import catalogue_dir
+
+    bundled = sorted(catalogue_dir().rglob("*.yaml"))[0]
+    before = bundled.read_bytes()
+    r = run("compare", "u.csv", "-o", bundled)
+    assert r.exit_code == 2 and r.stdout == "" and "input" in r.stderr
+    assert bundled.read_bytes() == before
