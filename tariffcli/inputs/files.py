@@ -403,8 +403,15 @@ def new_temp(path: Path) -> tuple[int, Path]:
     Finish with :func:`commit_temp` or :func:`discard_temp`.
     """
     target = write_target(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    track_temp(tmp)
+    watched = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    blocking = hasattr(signal, "pthread_sigmask")
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, watched) if blocking else set()
+    try:  # no signal between creating the file and watching it
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        track_temp(tmp)
+    finally:
+        if blocking:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
     return fd, Path(tmp)
 
 
