@@ -224,14 +224,29 @@ def parse_fee(text: str | None) -> tuple[Decimal, bool]:
     raise CardError("fee", f"cannot read the fee '{text}' (expected e.g. '39元/月')")
 
 
+_MONTHLY = re.compile(r"^(?:/月|每月|/每月)?$")
+_INCLUDED = re.compile(r"^[（(]含[^（()）]*[)）]$")
+"""An inclusion note that does not change the figure: 300GB（含港澳台流量10GB） is 300 GB, 10 GB of it usable abroad."""
+_PERIODS = ((r"天|日", "a daily"), (r"年", "a yearly"), (r"季|季度", "a quarterly"), (r"周", "a weekly"))
+
+
 def _volume(label: str, value: str) -> tuple[str, str]:
+    """``30GB`` or ``30GB/月`` -> ('30 GB', ''); an inclusion note is returned as the rest, any other suffix refused."""
     m = _VOLUME.match(value)
     if not m:
         raise CardError("resources", f"cannot read {label} '{value}' (expected e.g. '30GB')")
     unit = m.group(2).upper()[0]
     if (Decimal(m.group(1)) * _KB[unit]) % 1:
         raise CardError("resources", f"{label} '{value}' is not a whole number of KB")
-    return f"{m.group(1)} {unit}B" if unit != "K" else f"{m.group(1)} KB", m.group(3).strip().removeprefix("/月")
+    rest = re.sub(r"\s+", "", m.group(3))
+    if not (_MONTHLY.match(rest) or _INCLUDED.match(rest)):
+        why = next((f"{word} allowance, not a monthly one" for pattern, word in _PERIODS
+                    if re.match(rf"^(?:/|每)(?:{pattern})", rest)), None)
+        if why is None and re.search(r"前\s*\d+\s*个?月|首月|\d+\s*个月", rest):
+            why = "limited to some months, not a monthly allowance"
+        raise CardError("resources", f"{label} '{value}' is {why}" if why else
+                        f"cannot read {label} '{value}': only a monthly volume (e.g. '30GB' or '30GB/月') is read")
+    return f"{m.group(1)} {unit}B" if unit != "K" else f"{m.group(1)} KB", rest if _INCLUDED.match(rest) else ""
 
 
 @dataclass(frozen=True)
@@ -291,22 +306,67 @@ def parse_resources(text: str | None) -> Resources:
     return Resources(other=tuple(other), **found)  # type: ignore[arg-type]
 
 
-_OOB_KINDS = (("voice", r"主叫|语音|通话"), ("sms", r"短信"), ("mms", r"彩信"), ("data", r"流量"))
+_OOB_KINDS = (("video", r"视频通话|视频电话|可视电话"), ("voice", r"主叫|语音|通话"), ("sms", r"短信"),
+              ("mms", r"彩信"), ("data", r"流量"))
+"""Kinds of out-of-bundle rate: video calls are looked for first (视频通话 is not a voice call)."""
 _OOB_RATE = re.compile(_NUM + r"\s*元\s*/\s*(分钟|分|条|次|GB|MB|KB|G|M)", re.I)
+_OOB_UNITS = {"voice": ("分钟", "分"), "video": ("分钟", "分"), "sms": ("条", "次"), "mms": ("条", "次"),
+              "data": ("GB", "MB", "KB")}
+OOB_NOT_MODELLED = {"video": "video calls (视频通话)", "mms": "MMS (彩信)"}
+"""Out-of-bundle kinds a card may state that plans do not model: ignored, and the notes say so."""
+
+
+def _oob_kinds(text: str) -> set[str]:
+    kinds = set()
+    for kind, pattern in _OOB_KINDS:
+        if re.search(pattern, text):
+            kinds.add(kind)
+            text = re.sub(pattern, "", text)
+    return kinds
+
+
+def out_of_bundle_parts(text: str) -> list[tuple[str, Decimal, str, str]]:
+    """Every rate of an out-of-bundle text as (kind, rate, unit, the words it was read from), in order.
+
+    Parts are split on separators and after every rate, so ``国内语音0.15元/分钟短信0.1元/条`` is two parts.
+    A part that names a kind but gives no rate, a rate that names no kind or two, or a unit that does not fit
+    the kind raises :class:`CardError`.
+    """
+    parts: list[tuple[str, Decimal, str, str]] = []
+    for piece in re.split(r"[,，;；、\n]", text):
+        start = 0
+        for m in _OOB_RATE.finditer(piece):
+            kinds, words, start = _oob_kinds(piece[start:m.start()]), piece[start:m.end()].strip(), m.end()
+            if len(kinds) != 1:
+                raise CardError("out_of_bundle", f"cannot tell what the out-of-bundle rate '{words}' is for"
+                                + (f" (it names {len(kinds)} kinds)" if kinds else ""))
+            kind = kinds.pop()
+            unit = m.group(2).upper()
+            unit = unit if unit[0] not in "GMK" else unit[0] + "B"
+            if unit not in _OOB_UNITS[kind]:
+                raise CardError("out_of_bundle", f"the out-of-bundle rate '{words}' is per {unit}, "
+                                f"not per {' or '.join(_OOB_UNITS[kind])}")
+            parts.append((kind, Decimal(m.group(1)), unit, words))
+        rest = piece[start:].strip()
+        if _oob_kinds(rest):
+            raise CardError("out_of_bundle", f"cannot read the out-of-bundle rate '{rest}'")
+    return parts
 
 
 def parse_out_of_bundle(text: str) -> dict[str, tuple[Decimal, str]]:
-    """``主叫0.1元/分钟,流量5元/GB,短信0.1元/条`` -> {'voice': (0.1, '分钟'), 'data': (5, 'GB'), 'sms': (0.1, '条')}."""
+    """``主叫0.1元/分钟,流量5元/GB,短信0.1元/条`` -> {'voice': (0.1, '分钟'), 'data': (5, 'GB'), 'sms': (0.1, '条')}.
+
+    Only the modelled kinds (voice, sms, data); a kind stated twice with different rates raises :class:`CardError`.
+    """
     out: dict[str, tuple[Decimal, str]] = {}
-    for part in re.split(r"[,，;；、\n]", text):
-        kind = next((k for k, p in _OOB_KINDS if re.search(p, part)), None)
-        m = _OOB_RATE.search(part)
-        if kind is None or kind == "mms":
+    said: dict[str, str] = {}
+    for kind, rate, unit, words in out_of_bundle_parts(text):
+        if kind in OOB_NOT_MODELLED:
             continue
-        if not m:
-            raise CardError("out_of_bundle", f"cannot read the out-of-bundle rate '{part.strip()}'")
-        unit = m.group(2).upper()
-        out[kind] = (Decimal(m.group(1)), unit if unit[0] not in "GMK" else unit[0] + "B")
+        if kind in out and out[kind] != (rate, unit):
+            raise CardError("out_of_bundle", f"the card states two out-of-bundle {kind} rates: "
+                            f"'{said[kind]}' and '{words}'")
+        out[kind], said[kind] = (rate, unit), words
     return out
 
 
@@ -342,6 +402,10 @@ def fill_overage(stated_text: str | None, op: str, std: StandardRates | None) ->
     base = plan_data(std.overage) if std else {}
     out: dict[str, Any] = {k: {"rate": stated[k][0]} if k in stated else base[k] for k in ("voice", "sms")}
     notes = [f"Out-of-bundle rates on the card: '{stated_text}'."] if stated else []
+    ignored = [f"{OOB_NOT_MODELLED[k]} '{w}'" for k, _, _, w in (out_of_bundle_parts(stated_text) if stated_text
+                                                                  else []) if k in OOB_NOT_MODELLED]
+    if ignored:
+        notes.append(f"Not modelled, so not charged: {'; '.join(ignored)}.")
     used_std = bool(missing)
     if "data" in stated:
         rate, unit = stated["data"]
@@ -385,7 +449,11 @@ def region_list(regions: str | None) -> list[str]:
 
 
 def province_of(province: str | None, filing: str, range_tab: str | None, regions: str | None) -> str:
-    """``national`` for 全网/集团 cards (filing ``..JT..``), else the province in English (or ``unspecified``)."""
+    """``national`` for 全网/集团 cards (filing ``..JT..``), else the province in English (or ``unspecified``).
+
+    A card whose 适用地区 lists several provinces (not all of them) and that nothing else places raises
+    :class:`CardError`: a plan has one province, and ``unspecified`` would rank it everywhere.
+    """
     p = (province or "").strip().removesuffix("省").removesuffix("市")
     if p in ("national", "全网", "全国", "集团") or filing[2:4] == "JT" or "全网" in (range_tab or ""):
         return "national"
@@ -394,7 +462,12 @@ def province_of(province: str | None, filing: str, range_tab: str | None, region
     if filing[2:4] in PROVINCE_CODES:
         return PROVINCE_CODES[filing[2:4]]
     listed = region_list(regions)
-    return PROVINCES.get(listed[0], listed[0]) if len(listed) == 1 else "unspecified"
+    if any(r in ("全国", "全网", "全国通用") for r in listed) or set(PROVINCES) <= set(listed):
+        return "national"
+    if len(listed) > 1:
+        raise CardError("regions", f"sold in several provinces ({'、'.join(listed)}), not nationwide: "
+                        "import it once for each province, giving that province")
+    return PROVINCES.get(listed[0], listed[0]) if listed else "unspecified"
 
 
 _GENERIC_SCOPE = re.compile(r"^[\u4e00-\u9fff]{0,8}(用户|客户)[。.]?$")

@@ -177,6 +177,57 @@ def test_out_of_bundle_text():
         parse_out_of_bundle("主叫按标准资费")
 
 
+@pytest.mark.parametrize(("text", "why"), [
+    ("国内通用流量 1GB/天", "daily"), ("国内通用流量1GB/天", "daily"), ("国内通用流量 30GB/年", "yearly"),
+    ("国内通用流量 5GB/季", "quarterly"), ("定向流量 2GB/日", "daily"), ("国内通用流量 10GB（前3个月）", "some months"),
+    ("流量 10GB 首月 · 通话 100 分", "some months"), ("国内通用流量 10GB起", "only a monthly volume"),
+])
+def test_a_volume_that_is_not_a_monthly_allowance_is_refused(text, why):
+    with pytest.raises(CardError, match=why) as exc:
+        parse_resources(text)
+    assert exc.value.field == "resources"
+    assert "流量" in str(exc.value)  # names the item
+
+
+def test_a_monthly_volume_may_say_so():
+    assert parse_resources("国内通用流量 5GB/月").data == "5 GB"
+    assert parse_resources("国内通用流量 5GB每月 定向流量 1GB / 月").app_data == "1 GB"
+
+
+def test_every_out_of_bundle_rate_is_read_and_none_overwrites_another():
+    # two rates in one part: both are read
+    assert parse_out_of_bundle("国内语音0.15元/分钟短信0.1元/条") == {
+        "voice": (Decimal("0.15"), "分钟"), "sms": (Decimal("0.1"), "条")}
+    # a video-call rate is not a voice rate: left out (the notes say so)
+    assert parse_out_of_bundle("语音0.1元/分钟，视频通话1元/分钟") == {"voice": (Decimal("0.1"), "分钟")}
+    assert parse_out_of_bundle("视频通话1元/分钟") == {}
+    # the same rate twice is one rate; two different rates for one kind are refused
+    assert parse_out_of_bundle("主叫0.1元/分钟，语音0.1元/分钟") == {"voice": (Decimal("0.1"), "分钟")}
+    with pytest.raises(CardError, match="two out-of-bundle voice rates"):
+        parse_out_of_bundle("主叫0.1元/分钟，国内通话0.2元/分钟")
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("流量5元/GB，不足1GB按0.03元/MB计", "cannot tell what"),  # a rate that names no kind
+    ("主叫短信0.1元/条", "cannot tell what"),  # one rate, two kinds
+    ("语音0.1元/GB", "not per 分钟"),
+    ("主叫0.1元/分钟，短信按标准资费", "cannot read"),
+])
+def test_out_of_bundle_rates_that_cannot_be_read_exactly_are_refused(text, why):
+    with pytest.raises(CardError, match=why):
+        parse_out_of_bundle(text)
+
+
+def test_a_card_with_two_rates_in_one_part_fills_in_only_data(rates):
+    card = Card(name="某卡", source="paste", operator="China Unicom", fee="39元/月", resources="国内通话 100分钟",
+                out_of_bundle="国内语音0.15元/分钟短信0.2元/条，视频通话1元/分钟")
+    data = card_to_plan(card, rates, retrieved=DAY)
+    assert data["overage"]["voice"] == {"rate": Decimal("0.15")}
+    assert data["overage"]["sms"] == {"rate": Decimal("0.2")}
+    assert "states no out-of-bundle data rates" in data["notes"]
+    assert "Not modelled, so not charged: video calls (视频通话) '视频通话1元/分钟'" in data["notes"]
+
+
 # ---------------------------------------------------------------- classification
 
 
@@ -270,6 +321,21 @@ def test_a_card_that_cannot_be_read_is_reported_not_guessed(rates):
     odd = Card(name="某卡", source="paste", operator="China Mobile", fee="39元/月", resources="国内通话 很多")
     with pytest.raises(DataError, match="cannot read 国内通话"):
         card_to_plan(odd, rates, retrieved=DAY)
+
+
+def test_a_card_sold_in_several_provinces_is_refused_not_made_nationwide(rates):
+    card = Card(name="某卡", source="paste", operator="China Mobile", fee="39元/月", resources="国内通话 100分钟",
+                regions="北京,广东,上海")
+    with pytest.raises(DataError, match="sold in several provinces") as exc:
+        card_to_plan(card, rates, retrieved=DAY)
+    assert exc.value.problems[0].field == "regions"
+    one = Card(name="某卡", source="paste", operator="China Mobile", fee="39元/月", resources="国内通话 100分钟",
+               regions="北京,广东,上海", province="广东")
+    assert card_to_plan(one, rates, retrieved=DAY)["province"] == "Guangdong"
+    for regions, province in (("北京市", "Beijing"), ("全国", "national"), ("", "unspecified")):
+        alone = Card(name="某卡", source="paste", operator="China Mobile", fee="39元/月", resources="国内通话 100分钟",
+                     regions=regions or None)
+        assert card_to_plan(alone, rates, retrieved=DAY)["province"] == province
 
 
 def test_no_standard_rates_for_the_operator_is_a_reason():

@@ -27,6 +27,13 @@ def test_other_text_names_no_province(text):
     assert canonical_province(text) is None
 
 
+@pytest.mark.parametrize("text", ["海南藏族自治州", "河南蒙古族自治县", "河北区", "海南区"])
+def test_a_place_named_like_a_province_is_not_that_province(text):
+    # 海南藏族自治州 and 河南蒙古族自治县 are in Qinghai, 河北区 in Tianjin, 海南区 in Inner Mongolia
+    assert canonical_province(text) is None
+    assert not applies_in(text, "Hainan") and not applies_in(text, "Henan") and not applies_in(text, "Hebei")
+
+
 def test_every_division_round_trips_through_both_names():
     assert len(PROVINCES) == 31
     for en in PROVINCES:
@@ -36,6 +43,8 @@ def test_every_division_round_trips_through_both_names():
 
 def test_where_a_plan_applies():
     assert is_nationwide("national") and is_nationwide("unspecified") and is_nationwide("全国")
+    assert is_nationwide("全国通用") and applies_in("全国通用", "Qinghai")
+    assert not is_nationwide("海南藏族自治州")
     assert applies_in("national", "Hebei")
     assert applies_in("Guangdong (Shenzhen)", "Guangdong")
     assert not applies_in("Shanghai", "Guangdong")
