@@ -14,8 +14,10 @@ flows like this:
    subscribers (:mod:`tariffcli.batch.chunks`), projects each subscriber's usage
    over the horizon with the rule of :func:`tariffcli.compare.ranking.project_usage`
    (vectorised in :func:`tariffcli.batch.projection.project`, and tested against
-   it), bills every plan with :func:`tariffcli.engine.simulate_totals` (the
-   kernel ``compare`` uses) and returns one row per subscriber.
+   it), bills every plan with :func:`tariffcli.engine.kernels.simulate_totals_stopped`
+   (the kernel ``compare`` uses, which also tells whether a plan's data would be
+   stopped at a volume cap), ranks the plans by ``compare``'s rules and returns
+   one row per subscriber.
 3. :class:`tariffcli.batch.summary.Summary` adds the rows up as they come: how
    many subscribers would save, the median and total saving, by operator and
    by current plan.
@@ -49,7 +51,8 @@ from tariffcli.batch.chunks import (
 )
 from tariffcli.batch.columns import money_columns, output_columns
 from tariffcli.batch.projection import project
-from tariffcli.engine import I64, CompiledPlans, UsageMatrix, compile_plans, simulate_totals
+from tariffcli.compare.ranking import usable_plans
+from tariffcli.engine import I64, CompiledPlans, UsageMatrix, compile_plans, simulate_totals, simulate_totals_stopped
 from tariffcli.inputs.csvtext import MAX_PROBLEMS
 from tariffcli.model.errors import DataError, Problem, UsageError
 from tariffcli.model.limits import MAX_DATA_KB, MAX_SMS, MAX_VOICE_MIN
@@ -103,9 +106,10 @@ class _Rows:
 class Analyser:
     """Bill every subscriber of a table on every plan; the one function both engines run per partition.
 
-    ``plans`` are the candidates (those on sale on the first day of ``start``
-    are ranked, in id order, exactly as :func:`tariffcli.compare.ranking.compare`
-    does); ``known`` are the plans a ``current_plan`` column may name (default:
+    ``plans`` are the candidates (those :func:`tariffcli.compare.ranking.usable_plans`
+    keeps on the first day of ``start`` -- on sale, not a suspended line -- and, with
+    ``province``, sold there, are ranked exactly as :func:`tariffcli.compare.ranking.compare`
+    ranks them); ``known`` are the plans a ``current_plan`` column may name (default:
     ``plans``). Compiled plans are cached for the life of the object, so a run
     compiles each plan once, whatever the number of chunks. The object pickles
     without its caches (for Dask workers).
@@ -124,12 +128,17 @@ class Analyser:
         except ValueError as exc:
             raise UsageError(str(exc), field="start") from None
         day: date = first_day(start)
-        ordered = sorted(plans, key=lambda p: (bool(p.eligibility), p.id))  # ties: no conditions, then id
-        def usable(p: Plan) -> bool:
-            return p.on_sale(day) and (province is None or applies_in(p.province, province))
+        usable, left_out = usable_plans(plans, day)  # compare's rule: on sale, and not a suspended line
+        if province is not None:
+            left_out += [(p, "other_province") for p in usable if not applies_in(p.province, province)]
+            usable = [p for p in usable if applies_in(p.province, province)]
+        def tie_order(p: Plan) -> tuple[bool, str]:
+            return bool(p.eligibility), p.id  # ties: no conditions, then id
 
-        self.candidates: tuple[Plan, ...] = tuple(p for p in ordered if usable(p))
-        self.excluded: tuple[Plan, ...] = tuple(p for p in ordered if not usable(p))
+        self.candidates: tuple[Plan, ...] = tuple(sorted(usable, key=tie_order))
+        self.left_out: tuple[tuple[Plan, str], ...] = tuple(sorted(left_out, key=lambda x: tie_order(x[0])))
+        """The plans not ranked, with the reason: 'not_on_sale', 'suspended_line' or 'other_province'."""
+        self.excluded: tuple[Plan, ...] = tuple(p for p, _ in self.left_out)
         self.province = province
         self.nationwide = np.array([is_nationwide(p.province) for p in self.candidates], np.bool_)
         """Which candidates are sold nationwide: without ``province`` only they may be ranked first."""
@@ -207,12 +216,12 @@ class Analyser:
         usage, _known = project(rows.codes, rows.month, {"voice_min": rows.voice, "sms": rows.sms,
                                                          "data_kb": rows.data, "app_data_kb": rows.app},
                                 rows.days, N, self.months)
-        totals = simulate_totals(self.compiled_candidates(), usage)  # (P, N)
+        totals, stopped = simulate_totals_stopped(self.compiled_candidates(), usage)  # (P, N) each
         starts = np.flatnonzero(np.r_[True, rows.codes[1:] != rows.codes[:-1]])
         count = np.diff(np.r_[starts, rows.codes.size])
 
         cols: dict[str, Any] = {"subscriber": rows.ids, "months": pa.array(count.astype(np.int32))}
-        best = self.best(totals)
+        best = self.best(totals, stopped)
         every = np.arange(N)
         cand_ids = pa.array([p.id for p in self.candidates], pa.string())
         for k in range(self.top):
@@ -230,19 +239,29 @@ class Analyser:
             cols["saving"] = pa.array(cost - totals[best[0], every], pa.int64(), mask=~known)
         return pa.table([cols[c] for c in self.columns], names=list(self.columns))
 
-    def best(self, totals: I64) -> npt.NDArray[np.intp]:
+    def best(self, totals: I64, stopped: npt.NDArray[np.bool_] | None = None) -> npt.NDArray[np.intp]:
         """Shape (top, N): the candidates ranked first to ``top``-th per subscriber, as compare ranks them.
 
-        Cheapest first, ties to plans without conditions, then the lowest id (the candidates are in that order);
-        when the user's province
-        is not known, the first place goes to the cheapest plan sold nationwide.
+        Plans whose data would be stopped at a volume cap (``stopped``, (P, N)) after every plan that covers the
+        usage; then cheapest first, ties to plans without conditions, then the lowest id (the candidates are in
+        that order). When the user's province is not known, the first place goes to the cheapest plan sold
+        nationwide that is not stopped.
         """
+        if stopped is None:
+            stopped = np.zeros(totals.shape, np.bool_)
         nationwide_first = self.province is None and not self.nationwide.all() and self.nationwide.any()
         if self.top == 1 and not nationwide_first:
-            return np.argmin(totals, axis=0)[None, :].astype(np.intp)
+            covered = np.where(stopped, np.iinfo(np.int64).max, totals)
+            best = np.where(stopped.all(axis=0), np.argmin(totals, axis=0), np.argmin(covered, axis=0))
+            return best[None, :].astype(np.intp)
         order = np.argsort(np.ascontiguousarray(totals.T), axis=1, kind="stable")  # (N, P)
+        stopped_t = np.ascontiguousarray(stopped.T)
+        if stopped.any():  # stable: stopped plans go last, each part still cheapest first
+            order = np.take_along_axis(order, np.argsort(np.take_along_axis(stopped_t, order, axis=1), axis=1,
+                                                         kind="stable"), axis=1)
         if nationwide_first:
-            first_national = np.argmax(self.nationwide[order], axis=1)  # position of the cheapest national plan
+            national = self.nationwide[order] & ~np.take_along_axis(stopped_t, order, axis=1)
+            first_national = np.argmax(national, axis=1)  # position of the cheapest covering national plan (or 0)
             position = np.broadcast_to(np.arange(order.shape[1]), order.shape)
             moved = np.where(position == first_national[:, None], -1, position)
             order = np.take_along_axis(order, np.argsort(moved, axis=1, kind="stable"), axis=1)

@@ -111,7 +111,9 @@ def prepare(source: str, catalogue: CatalogueChoice, timing: Timing, top: int,
     ``files``: the input's files when already found (:func:`tariffcli.batch.files.input_files`)."""
     from tariffcli.batch import files as batch_io
     from tariffcli.batch.analyser import Analyser
+    from tariffcli.cli.compare import MAX_IDS_SHOWN
     from tariffcli.model.sanitise import one_line
+    from tariffcli.texts import label
 
     plans = catalogue.load()
     chosen = catalogue.select(plans)
@@ -121,10 +123,12 @@ def prepare(source: str, catalogue: CatalogueChoice, timing: Timing, top: int,
     analyser = Analyser(chosen, known=plans, start=timing.first_month(now), horizon=timing.horizon, top=top,
                         data_unit=spec.columns.data_unit, app_data_unit=spec.columns.app_data_unit,
                         labels=spec.columns.names, province=catalogue.province_name())
-    if analyser.excluded:
-        ids = ", ".join(p.id for p in analyser.excluded)
-        where = f" or not sold in {analyser.province}" if analyser.province else ""
-        print(f"{len(analyser.excluded)} plan(s) not on sale in {analyser.start}{where} left out: {ids}",
+    for reason in ("not_on_sale", "other_province", "suspended_line"):
+        left = [p.id for p, why in analyser.left_out if why == reason]
+        if not left:
+            continue
+        key = f"excluded_{reason}" + ("_many" if reason == "not_on_sale" and len(left) > MAX_IDS_SHOWN else "")
+        print(label(key, "en", n=len(left), start=analyser.start, ids=", ".join(left), province=analyser.province),
               file=sys.stderr)
     return spec, analyser
 

@@ -13,14 +13,24 @@ from typing import TYPE_CHECKING, Any
 from tariffcli.engine.types import LINES, Result, Usage, UsageMatrix
 
 if TYPE_CHECKING:  # pragma: no cover
-    from tariffcli.engine.kernels import I64, NO_LIMIT, B, CompiledPlans, compile_plans, simulate, simulate_totals
+    from tariffcli.engine.kernels import (
+        I64,
+        NO_LIMIT,
+        B,
+        CompiledPlans,
+        compile_plans,
+        simulate,
+        simulate_totals,
+        simulate_totals_stopped,
+    )
 
 __all__ = [
     "B", "I64", "LINES", "NO_LIMIT", "CompiledPlans", "Result", "Usage", "UsageMatrix",
-    "compile_plans", "simulate", "simulate_totals",
+    "compile_plans", "simulate", "simulate_totals", "simulate_totals_stopped",
 ]
 
-_KERNEL_NAMES = frozenset({"B", "I64", "NO_LIMIT", "CompiledPlans", "compile_plans", "simulate", "simulate_totals"})
+_KERNEL_NAMES = frozenset({"B", "I64", "NO_LIMIT", "CompiledPlans", "compile_plans", "simulate", "simulate_totals",
+                           "simulate_totals_stopped"})
 
 
 def __getattr__(name: str) -> Any:

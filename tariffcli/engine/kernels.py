@@ -456,8 +456,12 @@ class _Charges:
     general: I64
 
 
-def _charges(c: CompiledPlans, V: I64, S: I64, D: I64, A: I64, days: I64, daily: I64 | None, keep: bool) -> _Charges:
-    """Voice, SMS and data charges, (P, H, N) fen. ``keep`` keeps the intermediates the flags need."""
+def _charges(c: CompiledPlans, V: I64, S: I64, D: I64, A: I64, days: I64, daily: I64 | None, keep: bool,
+             stopped: B | None = None) -> _Charges:
+    """Voice, SMS and data charges, (P, H, N) fen. ``keep`` keeps the intermediates the flags need.
+
+    ``stopped`` (P, N), if given, is set to whether data was stopped at the volume cap in any month.
+    """
     voice_over = _over(V, c.allow["voice"])
     voice = voice_over * _p(c.voice_rate) if keep else np.multiply(voice_over, _p(c.voice_rate), out=voice_over)
     voice += _HALF_FEN
@@ -476,6 +480,8 @@ def _charges(c: CompiledPlans, V: I64, S: I64, D: I64, A: I64, days: I64, daily:
     else:
         general = D
     data_over = _over(general, c.allow["data"])
+    if stopped is not None and c.any_volcap:  # before data_over is capped in place
+        np.any(data_over > _p(c.volcap), axis=1, out=stopped)
     if not c.any_volcap:
         served = data_over
     elif keep:
@@ -540,6 +546,18 @@ def simulate_totals(compiled: CompiledPlans, usage: UsageMatrix) -> I64:
     subscribers in cache-sized blocks. Plans are in the order given to
     :func:`compile_plans`.
     """
+    return _totals(compiled, usage, None)
+
+
+def simulate_totals_stopped(compiled: CompiledPlans, usage: UsageMatrix) -> tuple[I64, B]:
+    """:func:`simulate_totals`, and (P, N) whether the plan's data would be stopped at its volume cap in any month
+    (``simulate(...).data_stopped[p].any()``), found in the same pass."""
+    stopped = np.zeros((len(compiled.plan_ids), usage.subscribers), np.bool_)
+    return _totals(compiled, usage, stopped), stopped[compiled.inverse]
+
+
+def _totals(compiled: CompiledPlans, usage: UsageMatrix, stopped: B | None) -> I64:
+    """The totals of :func:`simulate_totals`; fills ``stopped`` (compiled order) when given."""
     H = compiled.horizon
     if len(usage.months) != H:
         raise ValueError(f"usage has {len(usage.months)} months for plans compiled over {H}")
@@ -551,7 +569,7 @@ def simulate_totals(compiled: CompiledPlans, usage: UsageMatrix) -> I64:
         cols = slice(s, min(N, s + step))
         V, S, D, A, days = (np.ascontiguousarray(a[:, cols]) for a in
                             (usage.voice_min, usage.sms, usage.data_kb, usage.app_data_kb, usage.data_days))
-        ch = _charges(compiled, V, S, D, A, days, None, keep=False)
+        ch = _charges(compiled, V, S, D, A, days, None, keep=False, stopped=None if stopped is None else stopped[:, cols])
         acc = ch.voice
         acc += ch.sms
         acc += ch.data

@@ -30,6 +30,7 @@ from tariffcli.batch.projection import project
 from tariffcli.cli.app import app
 from tariffcli.compare.ranking import compare, project_usage
 from tariffcli.engine import Usage, UsageMatrix, compile_plans, simulate, simulate_totals
+from tariffcli.engine.kernels import simulate_totals_stopped
 from tariffcli.inputs.files import load_plans
 from tariffcli.inputs.usage import UsageHistory
 from tariffcli.model.errors import DataError
@@ -126,6 +127,65 @@ def test_a_subscribers_batch_result_equals_compare():
             assert row["saving"] == cmp.current.total - cmp.rows[0].total
 
 
+# plans for the ranking rules: a cheap plan whose data is stopped at a volume cap past 15 GB a month, a dearer one
+# that covers any usage, a cheap plan sold in Guangdong only and a cheap suspended-line (停机保号) plan
+REVIEW_PLANS = [
+    make_plan(id="a-capped", monthly_fee="8", allowances={"data": "10 GB"},
+              overage={"data": {"rate": "1", "per": "GB", "increment": "GB", "volume_cap": "5 GB"}}),
+    make_plan(id="b-nocap", monthly_fee="50", allowances={"data": "100 GB"},
+              overage={"data": {"rate": "5", "per": "GB", "increment": "GB"}}),
+    make_plan(id="c-guangdong", monthly_fee="20", province="Guangdong", allowances={"data": "100 GB"},
+              overage={"data": {"rate": "5", "per": "GB", "increment": "GB"}}),
+    make_plan(id="d-suspension", monthly_fee="1", tags=["suspension"]),
+]
+
+
+def _table_of(people: dict[str, UsageHistory]) -> pa.Table:
+    """The batch input (canonical column names, KB) of ``people``'s histories."""
+    cols: dict[str, list] = {k: [] for k in ("subscriber", "month", "voice_min", "sms", "data", "app_data",
+                                             "data_days")}
+    for name, h in people.items():
+        for i, m in enumerate(h.months):
+            for k, v in (("subscriber", name), ("month", m), ("voice_min", h.voice_min[i]), ("sms", h.sms[i]),
+                         ("data", h.data_kb[i]), ("app_data", h.app_data_kb[i]), ("data_days", h.data_days[i])):
+                cols[k].append(v)
+    return pa.table(cols)
+
+
+@pytest.mark.parametrize("province", [None, "Guangdong", "Shanghai"])
+@pytest.mark.parametrize("extra", [[], CATALOGUE], ids=["review-plans", "with-catalogue"])
+def test_batch_ranks_stopped_and_suspended_plans_as_compare_does(province, extra):
+    # a-capped is the cheapest plan for all but the quiet subscribers, yet its data stops past 15 GB a month, so
+    # compare ranks it after every plan that covers the usage (and never moves it first as the nationwide plan);
+    # the suspended-line plan is never ranked by either command
+    _, people = _random_subscribers(25, seed=21)
+    histories = {name: h for name, (h, _, _) in people.items()}
+    histories["heavy"] = make_history(voice_min=0, sms=0, data_kb=40 * GB, n=3, start="2026-01")
+    histories["light"] = make_history(voice_min=0, sms=0, data_kb=2 * GB, n=3, start="2026-01")
+    histories["quiet"] = make_history(voice_min=0, sms=0, data_kb=0, n=3, start="2026-01")
+    plans = [*REVIEW_PLANS, *extra]
+    horizon = 12
+    table = _table_of(histories)
+    analysers = [Analyser(plans, start=START, horizon=horizon, top=top, data_unit="KB", app_data_unit="KB",
+                          province=province) for top in (1, 3)]  # top 1 takes a shortcut
+    assert "d-suspension" not in {p.id for p in analysers[0].candidates}
+    assert ("d-suspension", "suspended_line") in {(p.id, why) for p, why in analysers[0].left_out}
+    outputs = [{r["subscriber"]: r for r in a.analyse(table).to_pylist()} for a in analysers]
+    rows = outputs[1]
+    stopped_below = 0
+    for name, history in histories.items():
+        cmp = compare(plans, history, start=START, horizon=horizon, province=province)
+        for analyser, out in zip(analysers, outputs, strict=True):  # (Shanghai: only 2 candidates)
+            got = [(out[name][f"plan_{k + 1}"], out[name][f"cost_{k + 1}"]) for k in range(analyser.top)]
+            assert got == [(r.plan.id, r.total) for r in cmp.rows[:analyser.top]], (name, analyser.top)
+        capped = next(r for r in cmp.rows if r.plan.id == "a-capped")
+        stopped_below += any(n.code == "data_stopped" for n in capped.notes) and capped.total < cmp.rows[0].total
+    if not extra:
+        assert rows["heavy"]["plan_1"] == ("c-guangdong" if province == "Guangdong" else "b-nocap")
+        assert (rows["light"]["plan_1"], rows["quiet"]["plan_1"]) == ("a-capped", "a-capped")
+    assert stopped_below >= 1  # the rule decided some ranking
+
+
 @pytest.mark.parametrize("province", [None, "河北", "shanghai"])
 def test_batch_of_a_sample_bill_equals_compare(tmp_path, province):
     # the keep-number sample through both commands: the best plan and its total agree to the fen, with the
@@ -205,11 +265,16 @@ def test_totals_for_many_subscribers_equal_simulate(dicts, H, N, data):
 
     m = UsageMatrix(months, matrix(st.integers(0, 3_000)), matrix(st.integers(0, 500)), matrix(DATA_KB),
                     matrix(st.one_of(st.just(0), st.integers(0, 5 * GB))), matrix(st.integers(1, 28)))
-    totals = simulate_totals(compile_plans(ps, first, H), m)
+    compiled = compile_plans(ps, first, H)
+    totals = simulate_totals(compiled, m)
+    same, stopped = simulate_totals_stopped(compiled, m)
+    np.testing.assert_array_equal(same, totals)
     for n in range(N):
         one = Usage(months, m.voice_min[:, n], m.sms[:, n], m.data_kb[:, n], m.app_data_kb[:, n],
                     m.data_days[:, n], np.ones(H, np.bool_))
-        np.testing.assert_array_equal(totals[:, n], simulate(ps, one, first).totals)
+        res = simulate(ps, one, first)
+        np.testing.assert_array_equal(totals[:, n], res.totals)
+        np.testing.assert_array_equal(stopped[:, n], res.data_stopped.any(axis=1))
 
 
 def test_totals_over_catalogue_for_many_subscribers_in_blocks():
@@ -267,7 +332,7 @@ def test_batch_csv_to_csv_with_top_2(tmp_path):
         '"a",2,"cmcc-8yuan-shenzhen-voice",620.30,"telecom-wuyouka-5",81.40,"unicom-liuliangwang-8-data",126.95,538.90',
         '"b",3,"telecom-5g-changxiang-129",1552.80,"unicom-tencent-dawangka-19",837.80,'
         '"cmcc-guangdong-39-prepay-return",1398.80,715.00',
-        '"c",1,,,"telecom-wuyouka-5",60.00,"telecom-shanghai-tingji-baohao",68.00,',
+        '"c",1,,,"telecom-wuyouka-5",60.00,"unicom-liuliangwang-8-data",96.00,',  # not the 停机保号 plan (68.00)
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["best.csv", "subs.csv"]  # no temporary file left
     assert "3 subscribers" in r.stdout and "1253.90" in r.stdout
