@@ -186,6 +186,8 @@ def basket_bars(report: BasketReport, *, lang: str = "en") -> list[Bar]:
 def compare_chart(cmp: Comparison, fmt: str, *, lang: str = "en", top: int | None = None,
                   **kw: Any) -> tuple[bytes, list[str]]:
     title = label("chart_compare_title", lang, h=cmp.horizon, start=cmp.start, currency=cmp.currency)
+    if cmp.nationwide_first:  # otherwise a reader sees #1 longer than the bars below it, with no reason given
+        title += "\n" + label("chart_nationwide_first", lang)
     return bar_chart(compare_bars(cmp, lang=lang, top=top), title=title, xlabel=label("total", lang) + f" ({cmp.currency})",
                      fmt=fmt, **kw)
 

@@ -17,4 +17,7 @@ LABELS: Table = {
               "{file} 中的中文标签可能无法显示。"},
     "bars_title": {"en": "Total over {h} months from {start} ({currency})",
                    "zh": "自 {start} 起 {h} 个月合计（{currency}）"},
+    "chart_nationwide_first": {"en": "#1: the cheapest plan sold nationwide;\n"
+                                      "cheaper plans sold in one province only follow (give --province)",
+                               "zh": "第 1 名：全国可办理的最便宜套餐；\n更便宜但仅限个别省份的套餐排在其后（可用 --province）"},
 }
