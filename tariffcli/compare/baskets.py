@@ -103,6 +103,9 @@ class BasketReport:
     gni: Decimal | None = None
     """GNI per capita, a year, in :attr:`currency` (for affordability)."""
     gni_source: str | None = None
+    nationwide_first: bool = False
+    """For some operator and basket, a plan sold in one province only was cheaper than the plan shown
+    (the cheapest it sells nationwide), because the user's province is not known."""
 
 
 BASKET_DAYS = 30
@@ -176,6 +179,7 @@ def price_baskets(
     for p in on_sale:
         operators.setdefault(p.operator.casefold(), p.operator)
     rows: list[BasketRow] = []
+    moved = False
     for basket in baskets if on_sale else ():
         priced: dict[str, list[Priced]] = {k: [] for k in operators}
         counts: dict[str, int] = dict.fromkeys(operators, 0)
@@ -196,6 +200,7 @@ def price_baskets(
             if not province_known and national and ranked[0] is not national[0]:
                 ranked.remove(national[0])
                 ranked.insert(0, national[0])
+                moved = True
             cheapest = ranked[0] if ranked else None
             rows.append(BasketRow(
                 basket=basket, operator=operators[key], considered=counts[key], cheapest=cheapest,
@@ -204,7 +209,7 @@ def price_baskets(
                 affordability=None if gni is None or cheapest is None else affordability(cheapest.price, gni),
             ))
     return BasketReport(day=day, baskets=tuple(baskets), rows=tuple(rows), excluded=tuple(excluded),
-                        currency=currency, gni=gni, gni_source=gni_source)
+                        currency=currency, gni=gni, gni_source=gni_source, nationwide_first=moved)
 
 
 __all__ = [

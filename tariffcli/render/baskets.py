@@ -150,6 +150,8 @@ def render_markdown(report: BasketReport, *, lang: str = "en", cite: bool = Fals
     if not report.rows:
         lines += ["", label("no_plans", lang)]
     lines += ["", md_escape(label("baskets_method", lang))]
+    if report.nationwide_first:
+        lines += ["", md_escape(label("baskets_nationwide_first", lang))]
     if report.gni is not None:
         gni_line = label("baskets_gni", lang, gni=f"{report.gni:,}", currency=report.currency or "")
         if notes is not None:
@@ -325,6 +327,8 @@ def build_table(report: BasketReport, *, lang: str = "en") -> RenderableType:
     if not report.rows:
         parts.append(Text(label("no_plans", lang)))
     parts.append(Text(label("baskets_method", lang), style="dim"))
+    if report.nationwide_first:
+        parts.append(Text(label("baskets_nationwide_first", lang), style="dim"))
     if report.gni is not None:
         parts.append(Text(label("baskets_gni", lang, gni=f"{report.gni:,}", currency=report.currency or ""), style="dim"))
     return Group(*parts)

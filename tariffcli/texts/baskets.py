@@ -38,6 +38,11 @@ LABELS: Table = {
     "experimental": {"en": "experimental", "zh": "试验性"},
     "each_currency": {"en": "each plan's currency", "zh": "各套餐币种"},
     "period": {"en": "Period", "zh": "年份"},
+    "baskets_nationwide_first": {
+        "en": "Each operator's cheapest plan is the cheapest it sells nationwide; a cheaper plan sold in one "
+              "province only may be the runner-up. Give --province to price the plans of one province.",
+        "zh": "各运营商的最便宜套餐为其全国可办理套餐中最便宜者；仅限个别省份的更便宜套餐可能列为次选。"
+              "使用 --province 按某一省份定价。"},
 }
 
 
