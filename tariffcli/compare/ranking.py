@@ -153,29 +153,37 @@ def _usage_at(usage: Usage, idx: Any) -> Usage:
     )
 
 
-def _phase_change(plan: Plan, ph: Phase, total: I64, inside: I64, usage: Usage) -> int:
-    """What a month costs more (fen, average) on the terms that follow ``ph`` than during it, at the same usage.
+def _without_first_month(plan: Plan) -> Plan:
+    """``plan`` without its one-off fee and with a full first month (the first-month rules left out)."""
+    if not plan.one_off_fee and plan.first_month is FirstMonth.FULL:
+        return plan
+    return plan.model_copy(update={"one_off_fee": type(plan.one_off_fee)(0), "first_month": FirstMonth.FULL})
 
-    The phase's months are billed again as if they were the months right after
-    the phase, so a chained phase (a discount, then a bundled pack) is compared
-    with what really follows it, not with the plan's standard terms.
+
+def _phase_change(plan: Plan, ph: Phase, at: int, usage: Usage) -> int:
+    """What the first month after ``ph`` costs more (fen) than the phase's last month, at the same usage.
+
+    Like with like: the plan is billed as its month ``ph.to_month`` (the last
+    month of the phase) and as its month ``ph.to_month + 1`` (the first month
+    after it, whatever follows: the standard terms or a chained phase), both at
+    the usage of simulated month ``at`` (the phase's last month, or the last
+    simulated month when the phase runs past the horizon). The one-off fee and
+    the first-month rule (half or pay-as-you-go first month) are left out of
+    both bills, so they never enter the delta.
     """
-    if not inside.size:
-        return 0
-    after = simulate([plan], _usage_at(usage, inside), [ph.to_month + 1]).line("total")[0]
-    return _avg(int((after - total[inside]).sum()), inside.size)
+    bare = _without_first_month(plan)
+    bills = simulate([bare, bare], _usage_at(usage, np.array([at])), [ph.to_month, ph.to_month + 1]).line("total")
+    return int(bills[1, 0]) - int(bills[0, 0])
 
 
 def _notes(plan: Plan, idx: int, res: Result, first_month: int, horizon: int, usage: Usage, start: str) -> tuple[Note, ...]:
     notes: list[Note] = []
-    total = res.line("total")[idx]
     for ph in plan.promotions:
         # horizon positions covered by the phase
         lo, hi = ph.from_month - first_month, ph.to_month - first_month  # 0-based horizon index
         if hi < 0 or lo > horizon - 1:
             continue  # the phase lies wholly before or after the simulated months
-        inside = np.arange(max(lo, 0), min(hi, horizon - 1) + 1)
-        delta = _phase_change(plan, ph, total, inside, usage)
+        delta = _phase_change(plan, ph, min(hi, horizon - 1), usage)
         params = {"month": ph.to_month, "calendar": add_months(start, hi), "delta": delta}
         if hi >= horizon - 1:
             notes.append(Note("promotion_runs_past_horizon", params))
@@ -375,20 +383,23 @@ class _Run:
     res: Result
     """On the plans' terms, promotions included."""
     std: Result
-    """On the plans' standard terms (every promotion ended)."""
+    """On the plans' standard terms (every promotion ended), each plan past its first month (no one-off fee,
+    no first-month rule): the steady monthly bill, month by month at the usage of each month."""
 
 
 def _simulate(on_sale: list[Plan], everyone: list[Plan], usage: Usage, first: list[int], with_addons: bool) -> _Run:
     """Every plan (the current one last) simulated, with its cheapest optional packs when asked."""
+    steady = [max(f, 2) for f in first]  # past the first month: no one-off fee, no first-month rule
     if not with_addons:
         return _Run(usage, first, list(everyone), [()] * len(on_sale), simulate(everyone, usage, first),
-                    simulate(everyone, usage, first, promotions=False))
+                    simulate(everyone, usage, steady, promotions=False))
     from tariffcli.compare.addons import best_packs_for, with_packs
 
     packs = [c.packs for c in best_packs_for(on_sale, usage)]
     billed = [with_packs(p, k) for p, k in zip(on_sale, packs, strict=True)] + everyone[len(on_sale):]
     standard = [with_packs(p, k, standard=True) for p, k in zip(billed, packs + [()], strict=False)]
-    return _Run(usage, first, billed, packs, simulate(billed, usage, first), simulate(standard, usage, first))
+    # the standard plans hold their packs as phases: simulated with promotions on, on standard terms
+    return _Run(usage, first, billed, packs, simulate(billed, usage, first), simulate(standard, usage, steady))
 
 
 def _rank(on_sale: list[Plan], everyone: list[Plan], run: _Run, past_over: Any, start: str, horizon: int,

@@ -36,7 +36,13 @@ class Row:
     average: int
     """Average per month (half-up to the fen)."""
     after_promotions: int
-    """Average monthly cost at the user's usage on the plan's standard terms (every promotion ended)."""
+    """The steady monthly cost once every promotion phase, the one-off fee and the first-month rule are past, fen.
+
+    The plan is billed on its standard terms (with its optional packs under ``with_addons``) for every
+    month of the horizon at that month's usage, as if each month came after the plan's first month (so
+    no one-off fee, no half or pay-as-you-go first month), and the bills are averaged (half-up to the
+    fen). It does not depend on where the promotions end nor, for a usage that is the same every month,
+    on the horizon."""
     saving: int | None
     """Current plan's total minus this plan's total (positive: this plan saves), fen."""
     notes: tuple[Note, ...]
