@@ -7,7 +7,7 @@ layout); import the public names from there.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -334,10 +334,7 @@ def compile_plans(plans: Sequence[Plan], first_month: Sequence[int], horizon: in
         plan_ids=tuple(plans[k].id for k in inverse), horizon=H, order=order, inverse=inverse,
         fee=fee, discount=discount, addon_fee=terms.addon_fee, one_off=terms.one_off, credit=credit,
         min_spend=min_spend, fixed=fee + discount + terms.addon_fee + terms.one_off, allow=allow,
-        voice_rate=r.voice_rate, voice_cap=r.voice_cap, sms_rate=r.sms_rate, inc_mask=r.inc_mask,
-        tier_lo=r.tier_lo, tier_dr=r.tier_dr, ramp_block=r.ramp_block, ramp_price=r.ramp_price, ramp_r=r.ramp_r,
-        ramp_full=r.ramp_full, den_shift=r.den_shift, den_half=r.den_half,
-        data_cap=r.data_cap, volcap=r.volcap, throttle=r.throttle,
+        **{f.name: getattr(r, f.name) for f in fields(_Rates)},  # the rate terms, as filled in
         groups=_groups(plans, [keys[i] for i in order], r.inc_mask),
         any_voice_cap=bool((r.voice_cap != NO_LIMIT).any()), any_data_cap=bool((r.data_cap != NO_LIMIT).any()),
         any_volcap=bool((r.volcap != NO_LIMIT).any()), any_credit=bool(credit.any()), any_min=bool(min_spend.any()),

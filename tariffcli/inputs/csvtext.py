@@ -24,7 +24,7 @@ import difflib
 import io
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -209,17 +209,24 @@ def mixed_encodings(data: bytes) -> tuple[int, int] | None:
     return None
 
 
-def split_records(text: str, source: str) -> list[tuple[int, list[str]]]:
-    """Non-blank CSV records with the physical line each starts on (delimiter sniffed from the first line)."""
-    first = next((ln for ln in re.split(r"\r\n|\r|\n", text) if ln.strip()), "")
-    delimiter = ","
+def sniff_delimiter(lines: Iterable[str]) -> str:
+    """The delimiter of a CSV text from its first non-blank line: a comma, else a tab, else a semicolon."""
+    first = next((ln for ln in lines if ln.strip()), "")
     if "," not in first:
         if "\t" in first:
-            delimiter = "\t"
-        elif ";" in first:
-            delimiter = ";"
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    records: list[tuple[int, list[str]]] = []
+            return "\t"
+        if ";" in first:
+            return ";"
+    return ","
+
+
+def numbered_rows(lines: Iterable[str], delimiter: str, source: str) -> Iterator[tuple[int, list[str]]]:
+    """Each non-blank CSV record of ``lines`` with the physical line it starts on.
+
+    A record of more than :data:`MAX_COLUMNS` cells, or one the csv module cannot read, is a
+    :class:`DataError` at its line.
+    """
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     previous = 0
     try:
         for cells in reader:
@@ -228,7 +235,7 @@ def split_records(text: str, source: str) -> list[tuple[int, list[str]]]:
             if len(cells) > MAX_COLUMNS:
                 raise too_many_columns(len(cells), source, start)
             if any(c.strip() for c in cells):
-                records.append((start, cells))
+                yield start, cells
     except csv.Error as exc:
         raise DataError(
             f"cannot read the CSV here ({exc}); check the quotes on this line",
@@ -236,7 +243,12 @@ def split_records(text: str, source: str) -> list[tuple[int, list[str]]]:
             line=previous + 1,
             code="not_csv",
         ) from None
-    return records
+
+
+def split_records(text: str, source: str) -> list[tuple[int, list[str]]]:
+    """Non-blank CSV records with the physical line each starts on (delimiter sniffed from the first line)."""
+    delimiter = sniff_delimiter(re.split(r"\r\n|\r|\n", text))
+    return list(numbered_rows(io.StringIO(text, newline=""), delimiter, source))
 
 
 def too_many_columns(count: int, source: str, line: int) -> DataError:

@@ -8,23 +8,21 @@ start from :func:`read_head` and :func:`read_layout` and end with
 from __future__ import annotations
 
 import calendar
-import csv
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from tariffcli.inputs.csvtext import (
-    MAX_COLUMNS,
     CellError,
     Column,
     cell_problem,
     decode,
     missing_column,
     month_text,
+    numbered_rows,
     read_header,
+    sniff_delimiter,
     split_header,
-    split_records,
-    too_many_columns,
 )
 from tariffcli.inputs.records.cells import check_duration_unit, check_volume_unit
 from tariffcli.inputs.records.model import ALIASES, DAYS, LineRecords, Records
@@ -57,13 +55,7 @@ def read_head(text: str, source: str) -> Head | None:
 
     None when the text has no non-blank record.
     """
-    first = next((ln for ln in physical_lines(text) if ln.strip()), "")
-    delimiter = ","
-    if "," not in first:
-        if "\t" in first:
-            delimiter = "\t"
-        elif ";" in first:
-            delimiter = ";"
+    delimiter = sniff_delimiter(physical_lines(text))
     consumed = 0
 
     def counted() -> Iterator[str]:
@@ -72,19 +64,8 @@ def read_head(text: str, source: str) -> Head | None:
             consumed += len(ln)
             yield ln
 
-    reader = csv.reader(counted(), delimiter=delimiter, strict=True)
-    previous = 0
-    try:
-        for cells in reader:
-            start = previous + 1
-            previous = reader.line_num
-            if len(cells) > MAX_COLUMNS:
-                raise too_many_columns(len(cells), source, start)
-            if any(c.strip() for c in cells):
-                return Head(delimiter, start, cells, consumed)
-    except csv.Error:
-        split_records(text, source)  # raises the error with its line, as when the whole file is read
-        raise
+    for start, cells in numbered_rows(counted(), delimiter, source):  # errors at their line, as split_records
+        return Head(delimiter, start, cells, consumed)
     return None
 
 
