@@ -112,7 +112,8 @@ TERMS_MEMBERS: tuple[Member, ...] = (
 NO_TERMS = OfferTerms()
 """The default of the command's terms group parameter (typer passes the options' values instead)."""
 OFFER_TERMS: OptionGroup[OfferTerms] = OptionGroup(TERMS_MEMBERS, lambda values: OfferTerms(**values))
-OFFER_FORMAT = replace(OUTPUT_MEMBERS["format"], type=OfferFormat, default=OfferFormat.text, help="text or json.")
+OFFER_FORMAT = replace(OUTPUT_MEMBERS["format"], type=OfferFormat | None,
+                       help="text or json (default: from the --output file's extension, else text).")
 
 
 def usage_file(args: list[str], terms: OfferTerms) -> Path:

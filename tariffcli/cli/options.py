@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar, get_args, ge
 
 import typer
 
-from tariffcli.model.errors import UsageError
+from tariffcli.model.errors import TariffError, UsageError
 from tariffcli.texts import default_lang
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -213,13 +213,30 @@ def with_groups(command: Callable[..., R]) -> Callable[..., R]:
 
     @functools.wraps(command)
     def run(**values: Any) -> R:
-        for name, group in groups.items():
-            values[name] = group.make({m.name: values.pop(m.name) for m in group.members})
+        json_errors = str(values.get("fmt")) == "json"
+        try:
+            for name, group in groups.items():
+                values[name] = group.make({m.name: values.pop(m.name) for m in group.members})
+        except TariffError as exc:  # e.g. a format that cannot be told from the --output file's name
+            raise usage_exit(exc, json_errors) from None
         return command(**values)
 
     run.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]  # read by typer
     run.__annotations__ = {p.name: p.annotation for p in params} | {"return": signature.return_annotation}
     return run
+
+
+def usage_exit(exc: TariffError, json_errors: bool) -> typer.Exit:
+    """An option group's error: its message on stderr (and a JSON line with ``--format json``), the exit code."""
+    import json
+    import sys
+
+    for p in exc.problems:
+        print(f"Error: {p}", file=sys.stderr)
+    if json_errors:
+        doc = {"version": "1", "error": {"exit_code": exc.exit_code, "problems": [p.to_dict() for p in exc.problems]}}
+        print(json.dumps(doc, ensure_ascii=False), file=sys.stderr)
+    return typer.Exit(exc.exit_code)
 
 
 # --- the output group ---------------------------------------------------------------------------
@@ -266,9 +283,10 @@ class Output:
 
 
 OUTPUT_MEMBERS: dict[str, Member] = {m.field: m for m in (
-    Member("fmt", "format", OutputFormat, ("--format", "-f"), OutputFormat.table, "Output format."),
+    Member("fmt", "format", OutputFormat | None, ("--format", "-f"), None,
+           "Output format (default: from the --output file's extension, else table)."),
     Member("output", "output", Path | None, ("--output", "-o"), None,
-           "Write to FILE (atomically) instead of stdout.", {"dir_okay": False}),
+           "Write to FILE (atomically) instead of stdout; - is stdout.", {"dir_okay": False, "allow_dash": True}),
     Member("lang", "lang", Lang | None, ("--lang",), None, "Label language (default: from the locale)."),
     Member("cite", "cite", bool, ("--cite",), False,
            "Cite every price: Markdown footnotes, CSV source columns (JSON always has sources)."),
@@ -282,9 +300,66 @@ DEFAULT_OUTPUT = Output()
 """The default of a command's output group parameter (typer passes the options' values instead)."""
 
 
+SUFFIX_FORMATS: dict[str, str] = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown",
+                                  ".txt": "table"}
+"""The format an ``--output`` file's extension implies when ``--format`` is not given (.txt: the table, as text)."""
+
+
+def enum_of(annotation: Any) -> type[StrEnum] | None:
+    """The StrEnum in ``annotation`` (``OutputFormat | None`` -> OutputFormat), or None."""
+    for t in (annotation, *get_args(annotation)):
+        if isinstance(t, type) and issubclass(t, StrEnum):
+            return t
+    return None
+
+
+def format_for(given: StrEnum | None, output: Path | None, choices: type[StrEnum]) -> StrEnum:
+    """The output format: ``--format`` when given, else the one the ``--output`` file's extension implies.
+
+    The default is table (``offer``: text) for stdout (no ``--output``, or ``-o -``). An extension that implies
+    no format (``.yaml``, none) is a usage error unless ``--format`` is given: the format is never guessed.
+    When ``--format`` and the extension disagree, ``--format`` wins and a note on stderr says so.
+    """
+    names = [m.value for m in choices]
+    default = choices("table" if "table" in names else names[0])
+    if output is None or str(output) == "-":
+        return given if given is not None else default
+    suffix = output.suffix.lower()
+    implied = SUFFIX_FORMATS.get(suffix)
+    if implied == "table" and "table" not in names and "text" in names:
+        implied = "text"
+    if given is not None:
+        if implied is not None and implied != given.value:
+            import sys
+
+            print(f"Note: --output {output}: written as {given.value} (--format {given.value}), "
+                  f"not as the {implied} its extension suggests", file=sys.stderr)
+        return given
+    which = "|".join(names)
+    if implied is None:
+        ext = f"extension {suffix!r}" if suffix else "a name without an extension"
+        raise UsageError(f"--output {output}: will not guess the format from {ext}; give --format {which} "
+                         "(or name the file .json, .csv, .md or .txt)", field="output")
+    if implied not in names:
+        raise UsageError(f"--output {output}: {suffix} means {implied}, which this command does not write; "
+                         f"give --format {which}", field="output")
+    return choices(implied)
+
+
 def output_options(*names: str, **changed: Member) -> OptionGroup[Output]:
-    """The output options ``names`` (format, output, lang, cite, excel, chart), in that order."""
-    return OptionGroup(pick(OUTPUT_MEMBERS, names, changed), lambda values: Output(**values))
+    """The output options ``names`` (format, output, lang, cite, excel, chart), in that order.
+
+    Without ``--format``, the format comes from the ``--output`` file's extension (:func:`format_for`).
+    """
+    members = pick(OUTPUT_MEMBERS, names, changed)
+    choices = next((enum_of(m.type) for m in members if m.field == "format"), None)
+
+    def build(values: dict[str, Any]) -> Output:
+        if choices is not None:
+            values = {**values, "format": format_for(values.get("format"), values.get("output"), choices)}
+        return Output(**values)
+
+    return OptionGroup(members, build)
 
 
 # --- the catalogue group ------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -12,19 +11,15 @@ from typing import Any, TypeVar
 
 import typer
 
-from tariffcli.cli.options import Output
+from tariffcli.cli.options import Output, usage_exit
 from tariffcli.model.errors import TariffError, UsageError
 
 T = TypeVar("T")
 
 
 def fail(exc: TariffError, json_errors: bool) -> typer.Exit:
-    for p in exc.problems:
-        print(f"Error: {p}", file=sys.stderr)
-    if json_errors:
-        doc = {"version": "1", "error": {"exit_code": exc.exit_code, "problems": [p.to_dict() for p in exc.problems]}}
-        print(json.dumps(doc, ensure_ascii=False), file=sys.stderr)
-    return typer.Exit(exc.exit_code)
+    """The error's messages on stderr (and one JSON line with ``json_errors``); the exit to raise."""
+    return usage_exit(exc, json_errors)
 
 
 def guard(fn: Callable[[], T], json_errors: bool = False) -> T:
