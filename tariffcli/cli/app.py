@@ -24,6 +24,10 @@ class TariffGroup(TyperGroup):
         from tariffcli.cli import config, helptext
 
         helptext.polish(self)
+        if parent is None:
+            from tariffcli.cli.stdin import new_run
+
+            new_run()
         if parent is None and extra.get("default_map") is None:
             extra["default_map"] = config.GroupDefaults(self, config.loader())
         return super().make_context(info_name, args, parent=parent, **extra)

@@ -128,7 +128,7 @@ def usage_file(args: list[str], terms: OfferTerms) -> Path:
     if len(args) == 1 and terms.fee is None:
         raise UsageError("give the offer: a plan file before USAGE, or --fee and friends", field="fee")
     usage_path = Path(args[-1])
-    if not os.path.isfile(usage_path):
+    if not os.path.isfile(usage_path) and str(usage_path) != "-":
         raise UsageError(f"USAGE: no such file: {usage_path}", field="USAGE")
     return usage_path
 
@@ -136,7 +136,7 @@ def usage_file(args: list[str], terms: OfferTerms) -> Path:
 def offered_plan(args: list[str], terms: OfferTerms, catalogue: tuple["Plan", ...], current: "Plan | None",
                  today: date) -> tuple["Plan", str | None]:
     """The offer (from the file OFFER or by flags), and the plan whose rates it borrows (by flags)."""
-    from tariffcli.inputs.files import resolve_plan
+    from tariffcli.cli.stdin import resolve_plan
 
     if len(args) == 2:
         try:
@@ -144,7 +144,7 @@ def offered_plan(args: list[str], terms: OfferTerms, catalogue: tuple["Plan", ..
         except UsageError as exc:  # the offer is the OFFER argument, not an option: name it so
             raise UsageError("; ".join("OFFER: " + p.message.removeprefix("--offer: ") for p in exc.problems),
                              field="OFFER") from None
-    base = resolve_plan(terms.rates_from, catalogue, option="rates-from") if terms.rates_from else current
+    base = resolve_plan(terms.rates_from, catalogue, "rates-from") if terms.rates_from else current
     if base is None:
         raise UsageError("an offer by flags needs --current or --rates-from for its out-of-bundle rates",
                          field="rates-from")

@@ -393,7 +393,7 @@ class CatalogueChoice:
 
     def load(self) -> tuple[Plan, ...]:
         """Every plan of the catalogue (``--plans``, or the bundled one)."""
-        from tariffcli.inputs.files import load_plans
+        from tariffcli.cli.stdin import load_plans
 
         return load_plans(self.plans)
 
@@ -411,7 +411,7 @@ class CatalogueChoice:
 
 CATALOGUE_MEMBERS: dict[str, Member] = {m.field: m for m in (
     Member("plans", "plans", list[Path] | None, ("--plans",), None,
-           "Plan file or directory (repeatable); replaces the bundled catalogue."),
+           "Plan file or directory (repeatable; - reads a plan file from stdin); replaces the bundled catalogue."),
     Member("operator", "operators", list[str] | None, ("--operator",), None, "Only this operator (repeatable)."),
     Member("tag", "tags", list[str] | None, ("--tag",), None,
            "Only plans with this tag, e.g. keep-number (repeatable)."),

@@ -89,10 +89,10 @@ def plans_show(
     """Show one plan in full, with its sources."""
 
     def body() -> None:
-        from tariffcli.inputs.files import resolve_plan
+        from tariffcli.cli.stdin import resolve_plan
         from tariffcli.render import plans as render
 
-        plan = resolve_plan(plan_id, catalogue.load(), option="plan")
+        plan = resolve_plan(plan_id, catalogue.load(), "plan")
         emit(render.show_plan(plan, json_format=out.format is OutputFormat.json), None)
 
     guard(body, json_errors=out.json_errors)
@@ -104,7 +104,7 @@ def plans_validate(
     """Check plan files; report every problem with file:line. Exit 1 on any error."""
 
     def body() -> None:
-        from tariffcli.inputs.files import load_plans
+        from tariffcli.cli.stdin import load_plans
 
         loaded = load_plans(paths)
         print(f"{len(loaded)} plans OK", file=sys.stderr)
