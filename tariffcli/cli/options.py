@@ -258,6 +258,12 @@ class Output:
     """``--excel``: CSV with a UTF-8 byte-order mark."""
     chart: Path | None = None
     """``--chart``: also draw a bar chart to this file."""
+    format_given: bool = True
+    """Whether ``--format`` was given (else the format comes from the ``--output`` file's extension)."""
+    format_note: str = ""
+    """A note for stderr once the file is written: ``--format`` and the extension disagree (``--format`` wins)."""
+    format_problem: str = ""
+    """Why the format cannot be told from the ``--output`` file's name (raised after the output checks)."""
 
     @property
     def language(self) -> str:
@@ -266,8 +272,13 @@ class Output:
 
     @property
     def json_errors(self) -> bool:
-        """Whether errors are also written as JSON (with ``--format json``)."""
-        return self.format.value == "json"
+        """Whether errors are also written as JSON (with ``--format json`` given, not implied by a file name)."""
+        return self.format_given and self.format.value == "json"
+
+    def check_format(self) -> None:
+        """A format that cannot be told from the ``--output`` file's name is a usage error (see :func:`format_for`)."""
+        if self.format_problem:
+            raise UsageError(self.format_problem, field="output")
 
     def check_excel(self) -> None:
         """``--excel`` only goes with ``--format csv``."""
@@ -313,37 +324,39 @@ def enum_of(annotation: Any) -> type[StrEnum] | None:
     return None
 
 
-def format_for(given: StrEnum | None, output: Path | None, choices: type[StrEnum]) -> StrEnum:
-    """The output format: ``--format`` when given, else the one the ``--output`` file's extension implies.
+def format_for(given: StrEnum | None, output: Path | None, choices: type[StrEnum]) -> dict[str, Any]:
+    """The output format (and :class:`Output`'s format fields): ``--format`` when given, else the one the
+    ``--output`` file's extension implies.
 
     The default is table (``offer``: text) for stdout (no ``--output``, or ``-o -``). An extension that implies
-    no format (``.yaml``, none) is a usage error unless ``--format`` is given: the format is never guessed.
+    no format (``.yaml``, none) is a usage error unless ``--format`` is given: the format is never guessed
+    (the error is raised by :meth:`Output.check_format`, after the checks of the output targets).
     When ``--format`` and the extension disagree, ``--format`` wins and a note on stderr says so.
     """
     names = [m.value for m in choices]
     default = choices("table" if "table" in names else names[0])
+    fields: dict[str, Any] = {"format": given if given is not None else default, "format_given": given is not None}
     if output is None or str(output) == "-":
-        return given if given is not None else default
+        return fields
     suffix = output.suffix.lower()
     implied = SUFFIX_FORMATS.get(suffix)
     if implied == "table" and "table" not in names and "text" in names:
         implied = "text"
+    which = "|".join(names)
     if given is not None:
         if implied is not None and implied != given.value:
-            import sys
-
-            print(f"Note: --output {output}: written as {given.value} (--format {given.value}), "
-                  f"not as the {implied} its extension suggests", file=sys.stderr)
-        return given
-    which = "|".join(names)
-    if implied is None:
+            fields["format_note"] = (f"Note: --output {output}: written as {given.value} (--format {given.value}), "
+                                     f"not as the {implied} its extension suggests")
+    elif implied is None:
         ext = f"extension {suffix!r}" if suffix else "a name without an extension"
-        raise UsageError(f"--output {output}: will not guess the format from {ext}; give --format {which} "
-                         "(or name the file .json, .csv, .md or .txt)", field="output")
-    if implied not in names:
-        raise UsageError(f"--output {output}: {suffix} means {implied}, which this command does not write; "
-                         f"give --format {which}", field="output")
-    return choices(implied)
+        fields["format_problem"] = (f"--output {output}: will not guess the format from {ext}; give --format "
+                                    f"{which} (or name the file .json, .csv, .md or .txt)")
+    elif implied not in names:
+        fields["format_problem"] = (f"--output {output}: {suffix} means {implied}, which this command does not "
+                                    f"write; give --format {which}")
+    else:
+        fields["format"] = choices(implied)
+    return fields
 
 
 def output_options(*names: str, **changed: Member) -> OptionGroup[Output]:
@@ -356,7 +369,7 @@ def output_options(*names: str, **changed: Member) -> OptionGroup[Output]:
 
     def build(values: dict[str, Any]) -> Output:
         if choices is not None:
-            values = {**values, "format": format_for(values.get("format"), values.get("output"), choices)}
+            values = {**values, **format_for(values.get("format"), values.get("output"), choices)}
         return Output(**values)
 
     return OptionGroup(members, build)

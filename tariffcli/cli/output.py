@@ -66,6 +66,8 @@ def check_outputs(out: Output | None, inputs: Sequence[Path | None], **others: P
         if real in seen:
             raise UsageError(f"--{option} {path}: is also the file of --{seen[real]}; give two files", field=option)
         seen[real] = option
+    if out is not None:
+        out.check_format()
 
 
 def quiet_stdout() -> None:
@@ -166,18 +168,18 @@ def emit_result(out: Output, views: Mapping[str, View], every: Callable[[str], s
     ``every`` renders it for any format it does not list, given the format's name.
     CSV for ``--excel`` starts with a byte-order mark.
     """
+    out.check_format()
     name = out.format.value
     view = views.get(name)
-    if view is None and every is not None:
-        emit(every(name), out.output, bom=out.excel)
-        return
-    if view is None:  # pragma: no cover - every command lists a view per format
+    if view is None and every is None:  # pragma: no cover - every command lists a view per format
         raise ValueError(f"no view for --format {name}")
-    rendered = view()
+    rendered = view() if view is not None else every(name) if every is not None else ""
     if isinstance(rendered, TableView):
         emit_table(rendered.renderable, rendered.footer, out.output)
     else:
         emit(rendered, out.output, bom=out.excel)
+    if out.format_note:
+        print(out.format_note, file=sys.stderr)
 
 
 def write_chart(path: Path, kind: str, result: Any, lang: str, **kw: Any) -> None:

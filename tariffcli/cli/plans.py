@@ -22,7 +22,6 @@ from tariffcli.cli.options import (
     TIMING_MEMBERS,
     CatalogueChoice,
     Output,
-    OutputFormat,
     Timing,
     but,
     catalogue_options,
@@ -84,7 +83,7 @@ def plans_show(
     plan_id: Annotated[str, typer.Argument(metavar="ID", help="Catalogue id or plan file.")],
     catalogue: Annotated[CatalogueChoice, catalogue_options("plans")] = DEFAULT_CATALOGUE,
     out: Annotated[Output, output_options(
-        "format", format=but(OUTPUT_MEMBERS["format"], "table (the plan file) or json."))] = DEFAULT_OUTPUT,
+        "format", "output", format=but(OUTPUT_MEMBERS["format"], "table (the plan file) or json."))] = DEFAULT_OUTPUT,
 ) -> None:
     """Show one plan in full, with its sources."""
 
@@ -92,8 +91,9 @@ def plans_show(
         from tariffcli.cli.stdin import resolve_plan
         from tariffcli.render import plans as render
 
+        check_outputs(out, [*(catalogue.plans or ()), Path(plan_id)])
         plan = resolve_plan(plan_id, catalogue.load(), "plan")
-        emit(render.show_plan(plan, json_format=out.format is OutputFormat.json), None)
+        emit_result(out, {}, every=lambda name: render.show_plan(plan, json_format=name == "json"))
 
     guard(body, json_errors=out.json_errors)
 
@@ -112,11 +112,17 @@ def plans_validate(
     guard(body)
 
 
-def plans_schema() -> None:
+@with_groups
+def plans_schema(out: Annotated[Output, output_options("output")] = DEFAULT_OUTPUT) -> None:
     """Print the JSON Schema of a plan file (generated from the model)."""
-    from tariffcli.model.plan import plan_json_schema
 
-    emit(json.dumps(plan_json_schema(), ensure_ascii=False, indent=2) + "\n", None)
+    def body() -> None:
+        from tariffcli.model.plan import plan_json_schema
+
+        check_outputs(out, [])
+        emit(json.dumps(plan_json_schema(), ensure_ascii=False, indent=2) + "\n", out.output)
+
+    guard(body)
 
 
 @with_groups
@@ -246,7 +252,8 @@ def operator_name_option(text: str) -> str:
 
 def register(app: typer.Typer) -> None:
     """Add the ``plans`` sub-app and its commands to the app."""
-    plans_app = typer.Typer(help="List, show and validate plan definitions.", no_args_is_help=True)
+    plans_app = typer.Typer(help="The plan catalogue: list, show, validate, schema, diff and import plans.",
+                            no_args_is_help=True)
     plans_app.command("list")(plans_list)
     plans_app.command("show")(plans_show)
     plans_app.command("validate")(plans_validate)
