@@ -28,7 +28,8 @@ class TariffGroup(TyperGroup):
             from tariffcli.cli.stdin import new_run
 
             new_run()
-        if parent is None and extra.get("default_map") is None:
+        wants_help = "--help" in args or extra.get("resilient_parsing")  # help and completion read no settings
+        if parent is None and extra.get("default_map") is None and not wants_help:
             extra["default_map"] = config.GroupDefaults(self, config.loader())
         return super().make_context(info_name, args, parent=parent, **extra)
 
