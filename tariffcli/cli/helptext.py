@@ -44,8 +44,9 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "plans show": ("tariffcli plans show cmcc-8yuan-shenzhen-voice", "tariffcli plans show my-plan.yaml -f json"),
     "plans validate": ("tariffcli plans validate my-plans/", "tariffcli plans validate"),
     "plans schema": ("tariffcli plans schema -o plan.schema.json",),
-    "plans diff": ("tariffcli plans diff my-plans/", "tariffcli plans diff old-plans/ new-plans/ -f markdown"),
-    "plans import": ("tariffcli plans import cards.txt --to my-plans --dry-run",
+    "plans diff": ("tariffcli plans diff my-plans/    (against the bundled catalogue)",
+                   "tariffcli plans diff old-plans/ new-plans/ -f markdown"),
+    "plans import": ("tariffcli plans import pitched-card.txt --to my-plans --dry-run",
                      "tariffcli plans import - --to my-plans < cards.json"),
     "config": ("tariffcli config show", "tariffcli config path"),
     "config show": ("tariffcli config show", "TARIFFCLI_LANG=zh tariffcli config show"),
@@ -97,7 +98,7 @@ def polish_command(command: Any, path: str) -> None:
 
     command.get_help_option = help_option
     examples = EXAMPLES.get(path)
-    if examples and not command.epilog and "Example" not in (command.help or ""):
+    if examples and not command.epilog:
         command.epilog = "\b\n" + ("Examples:\n" if len(examples) > 1 else "Example:\n") + "\n".join(
             f"  {e}" for e in examples)
 

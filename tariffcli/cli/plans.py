@@ -135,7 +135,7 @@ def plans_diff(
     """What changed between two catalogue versions: plans added, withdrawn, and changed fields.
 
     Plans are matched by filing number (方案编号) where they have one, else by id.
-    Example: tariffcli plans diff my-plans/   (against the bundled catalogue)
+    With one argument, the bundled catalogue is the old one.
     """
 
     def body() -> None:
@@ -182,8 +182,6 @@ def plans_import(
     Figures a card does not state (often the out-of-bundle rates) come from the
     operator's standard-rates file in the catalogue, and each plan's notes say so.
     Cards that cannot be read are reported with the reason, never guessed.
-
-    Example: tariffcli plans import pitched-card.txt --to my-plans && tariffcli offer my-plans/cmcc/... usage.csv
     """
 
     def body() -> None:
