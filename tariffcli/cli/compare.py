@@ -134,7 +134,8 @@ def compare(
         dir_okay=False, callback=file_or_stdin, help="Monthly usage CSV (- reads stdin).")],
     catalogue: Annotated[CatalogueChoice, catalogue_options("plans", "operators", "tags", "province")] = DEFAULT_CATALOGUE,
     current: Annotated[
-        str | None, typer.Option("--current", help="Your current plan: a catalogue id or a plan file (- stdin).")
+        str | None, typer.Option("--current", help="Your current plan: a catalogue id or a plan file (- stdin). "
+                                 "Default: $TARIFFCLI_CURRENT or the config file.")
     ] = None,
     current_since: Annotated[
         str | None, typer.Option("--current-since", help="Month your current plan started (YYYY-MM).")

@@ -156,10 +156,11 @@ def offer(
     args: Annotated[list[str], typer.Argument(
         metavar="[OFFER] USAGE",
         help="The offer (a plan file or catalogue id) and your monthly usage CSV; "
-             "or only the usage CSV, with the offer given by --fee and friends.",
+             "or only the usage CSV, with the offer given by --fee and friends. One of them may be - (stdin).",
     )],
     current: Annotated[str | None, typer.Option(
-        "--current", help="Your current plan: a catalogue id or a plan file.")] = None,
+        "--current", help="Your current plan: a catalogue id or a plan file. "
+                           "Default: $TARIFFCLI_CURRENT or the config file.")] = None,
     current_since: Annotated[str | None, typer.Option(
         "--current-since", help="Month your current plan started (YYYY-MM).")] = None,
     term: Annotated[int | None, typer.Option(

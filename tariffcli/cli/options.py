@@ -298,7 +298,8 @@ OUTPUT_MEMBERS: dict[str, Member] = {m.field: m for m in (
            "Output format (default: from the --output file's extension, else table)."),
     Member("output", "output", Path | None, ("--output", "-o"), None,
            "Write to FILE (atomically) instead of stdout; - is stdout.", {"dir_okay": False, "allow_dash": True}),
-    Member("lang", "lang", Lang | None, ("--lang",), None, "Label language (default: from the locale)."),
+    Member("lang", "lang", Lang | None, ("--lang",), None,
+           "Label language (default: $TARIFFCLI_LANG, the config file, else the locale)."),
     Member("cite", "cite", bool, ("--cite",), False,
            "Cite every price: Markdown footnotes, CSV source columns (JSON always has sources)."),
     Member("excel", "excel", bool, ("--excel",), False, "CSV for Excel: UTF-8 with a byte-order mark."),
@@ -424,13 +425,14 @@ class CatalogueChoice:
 
 CATALOGUE_MEMBERS: dict[str, Member] = {m.field: m for m in (
     Member("plans", "plans", list[Path] | None, ("--plans",), None,
-           "Plan file or directory (repeatable; - reads a plan file from stdin); replaces the bundled catalogue."),
+           "Plan file or directory (repeatable; - reads a plan file from stdin); replaces the bundled catalogue. "
+           "Default: $TARIFFCLI_PLANS or the config file."),
     Member("operator", "operators", list[str] | None, ("--operator",), None, "Only this operator (repeatable)."),
     Member("tag", "tags", list[str] | None, ("--tag",), None,
            "Only plans with this tag, e.g. keep-number (repeatable)."),
     Member("province", "province", str | None, ("--province",), None,
            "Your province (广东, Guangdong, guangdong): national plans plus its own. "
-           "Default: $TARIFFCLI_PROVINCE.", {"envvar": "TARIFFCLI_PROVINCE", "show_envvar": False}),
+           "Default: $TARIFFCLI_PROVINCE or the config file.", {"envvar": "TARIFFCLI_PROVINCE", "show_envvar": False}),
 )}
 
 

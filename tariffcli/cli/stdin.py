@@ -59,6 +59,18 @@ def read_stdin(limit: int, what: str) -> bytes:
     return data
 
 
+def read_input(path: Path | str, limit: int, what: str) -> tuple[bytes, str]:
+    """The bytes of an input file (at most ``limit``) and its name for messages; ``-``: standard input.
+
+    For the inputs a command parses itself (``analyze``'s records and bill: ``parse_bill_csv(*read_input(...))``).
+    """
+    if is_stdin(path):
+        return read_stdin(limit, what), NAME
+    from tariffcli.inputs.files import read_bytes
+
+    return read_bytes(Path(path), str(path), limit), str(path)
+
+
 def read_usage(path: Path | str) -> UsageHistory:
     """The monthly usage CSV from ``path``, or from standard input for ``-``."""
     from tariffcli.inputs import files

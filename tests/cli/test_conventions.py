@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import typer.main
 from typer.testing import CliRunner
@@ -108,6 +109,23 @@ def test_dash_reads_a_plan_from_stdin() -> None:
     assert offered.exit_code == 0, offered.stderr
     broken = run("plans", "show", "-", stdin=b"id: x\n\xff\n")
     assert broken.exit_code == 1 and broken.stderr.startswith("Error: <stdin>:2: not UTF-8 text")
+
+
+def test_read_input_reads_a_file_or_stdin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from tariffcli.cli import stdin
+    from tariffcli.model.errors import DataError
+
+    (tmp_path / "bill.csv").write_bytes(b"month,item,amount\n")
+    assert stdin.read_input(tmp_path / "bill.csv", 100, "--bill") == (b"month,item,amount\n", str(tmp_path / "bill.csv"))
+    stdin.new_run()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"a" * 10)))
+    assert stdin.read_input("-", 10, "--bill") == (b"a" * 10, "<stdin>")
+    stdin.new_run()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"a" * 11)))
+    with pytest.raises(DataError, match="larger than 10 bytes"):
+        stdin.read_input("-", 10, "--bill")
 
 
 def test_stdin_is_read_once() -> None:
@@ -260,6 +278,9 @@ def test_config_show_says_where_each_setting_comes_from(tmp_path: Path) -> None:
     assert "guangdong" in lines["--province"] and "$TARIFFCLI_PROVINCE" in lines["--province"]
     assert "built-in default" in lines["--current"]
     doc = json.loads(run("config", "show", "-f", "json", env=config).stdout)
+    schema = json.loads((ROOT / "tariffcli" / "schemas" / "config.schema.json").read_text("utf-8"))
+    jsonschema.validate(doc, schema)
+    jsonschema.validate(json.loads(run("config", "show", "-f", "json", env={"TARIFFCLI_PLANS": "a:b"}).stdout), schema)
     assert doc["config_file"] == config["TARIFFCLI_CONFIG"] and doc["config_file_exists"] is True
     assert run("config", "path", env=config).stdout == config["TARIFFCLI_CONFIG"] + "\n"
 
