@@ -40,6 +40,10 @@ os.environ.setdefault("TARIFFCLI_TODAY", "2026-12-01")
 """Every command in the tests runs on this day unless a test says otherwise (the catalogue's freshness
 warning and "next month" defaults would otherwise change with the calendar)."""
 
+os.environ["TARIFFCLI_CONFIG"] = os.devnull  # never the developer's config file (tariffcli/cli/config.py)
+for _setting in ("TARIFFCLI_PLANS", "TARIFFCLI_LANG", "TARIFFCLI_CURRENT", "TARIFFCLI_PROVINCE"):
+    os.environ.pop(_setting, None)
+
 PROFILE = os.environ.get("TARIFFCLI_HYPOTHESIS", "quick")
 _SCALE = {"quick": (1, 4), "full": (1, 1), "long": (20, 1)}
 if PROFILE not in _SCALE:

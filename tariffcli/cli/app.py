@@ -10,17 +10,54 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
+
+
+class TariffGroup(TyperGroup):
+    """The root group: before a run, help placeholders and examples (:func:`tariffcli.cli.helptext.polish`)
+    and the defaults a person sets once (:mod:`tariffcli.cli.config`), read only when a command asks."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        from tariffcli.cli import config, helptext
+
+        helptext.polish(self)
+        if parent is None:
+            from tariffcli.cli.stdin import new_run
+
+            new_run()
+        wants_help = "--help" in args or extra.get("resilient_parsing")  # help and completion read no settings
+        if parent is None and extra.get("default_map") is None and not wants_help:
+            extra["default_map"] = config.GroupDefaults(self, config.loader())
+        return super().make_context(info_name, args, parent=parent, **extra)
+
 
 app = typer.Typer(
     name="tariffcli",
+    cls=TariffGroup,
     help="Compare mobile tariffs and analyse phone bills, exactly to the fen.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
+
+
+def catalogue_summary() -> str:
+    """'66 plans, sources read up to 2026-12-01' for the bundled catalogue, by reading the plan files as text
+    (cheap: no YAML, no model); '' when there is no catalogue."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    folder = root / "catalogue" if (root / "catalogue").is_dir() else root.parent / "plans"
+    files = [f for f in folder.rglob("*.y*ml") if "standard-rates" not in f.parts] if folder.is_dir() else []
+    if not files:
+        return ""
+    dates = [d for f in files for d in re.findall(r"^\s*-?\s*retrieved:\s*['\"]?(\d{4}-\d{2}-\d{2})",
+                                                   f.read_text("utf-8", errors="replace"), re.MULTILINE)]
+    return f"{len(files)} plans" + (f", sources read up to {max(dates)}" if dates else "")
 
 
 def _version(value: bool) -> None:
@@ -28,26 +65,28 @@ def _version(value: bool) -> None:
         from importlib.metadata import PackageNotFoundError, version
 
         try:
-            print(f"tariffcli {version('tariffcli')}")
+            line = f"tariffcli {version('tariffcli')}"
         except PackageNotFoundError:
-            print("tariffcli (not installed)")
+            line = "tariffcli (not installed)"
+        summary = catalogue_summary()
+        print(line + (f" (catalogue: {summary})" if summary else ""))
         raise typer.Exit()
 
 
 @app.callback()
 def _root(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
-    ] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", "-V", callback=_version, is_eager=True,
+        help="Print the version (and the bundled catalogue's size and date) and exit.")] = False,
 ) -> None:
     """Compare mobile tariffs and analyse phone bills, exactly to the fen."""
 
 
 def register_commands() -> None:
     """Every command module adds its commands (each keeps its imports lazy; none imports this module)."""
-    from tariffcli.cli import analyze, baskets, batch, compare, offer, plans
+    from tariffcli.cli import analyze, baskets, batch, compare, config, offer, plans
 
-    for module in (compare, analyze, batch, offer, baskets, plans):
+    for module in (compare, analyze, batch, offer, baskets, plans, config):
         module.register(app)
 
 

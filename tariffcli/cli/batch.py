@@ -198,8 +198,8 @@ def batch(
     timing: Annotated[Timing, timing_options("start", "horizon", "today")] = DEFAULT_TIMING,
     top: Annotated[int, typer.Option("--top", min=1, max=20, help="Best plans to keep per subscriber.")] = 1,
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", dir_okay=False,
-        help="Write one row per subscriber to FILE (.parquet, .csv or .jsonl), atomically.")] = None,
+        "--output", "--out", "-o", dir_okay=False,
+        help="Write one row per subscriber to FILE (.parquet, .csv or .jsonl), atomically (--out: the same).")] = None,
     fmt: Annotated[SummaryFormat, typer.Option("--format", "-f", help="Summary format on stdout.")]
     = SummaryFormat.table,
     engine: Annotated[Engine, typer.Option(

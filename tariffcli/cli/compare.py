@@ -30,6 +30,7 @@ from tariffcli.cli.options import (
     with_groups,
 )
 from tariffcli.cli.output import TableView, View, check_outputs, emit_result, guard, print_warnings, write_chart
+from tariffcli.cli.stdin import file_or_stdin
 from tariffcli.model.errors import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,11 +41,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def current_plan(current: str | None, current_since: str | None, catalogue: tuple["Plan", ...]) -> "Plan | None":
     """``--current`` (a catalogue id or a plan file); ``--current-since`` needs it."""
-    from tariffcli.inputs.files import resolve_plan
+    from tariffcli.cli.stdin import resolve_plan
 
     if current_since is not None:
         parse_month_option(current_since, "current-since")
-    cur = resolve_plan(current, catalogue) if current else None
+    cur = resolve_plan(current, catalogue, "current") if current else None
     if current_since and cur is None:
         raise UsageError("--current-since needs --current", field="current-since")
     return cur
@@ -62,7 +63,7 @@ def plan_file_inputs(catalogue: CatalogueChoice, *refs: str | None) -> list[Path
 
 def read_history(path: Path) -> "UsageHistory":
     """The monthly usage CSV; its warnings go to stderr."""
-    from tariffcli.inputs.files import read_usage
+    from tariffcli.cli.stdin import read_usage
 
     history = read_usage(path)
     print_warnings(getattr(history, "warnings", ()))
@@ -129,10 +130,12 @@ def comparison_views(result: "Comparison", out: Output, top: int | None, bars: b
 
 @with_groups
 def compare(
-    usage: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Monthly usage CSV.")],
+    usage: Annotated[Path, typer.Argument(
+        dir_okay=False, callback=file_or_stdin, help="Monthly usage CSV (- reads stdin).")],
     catalogue: Annotated[CatalogueChoice, catalogue_options("plans", "operators", "tags", "province")] = DEFAULT_CATALOGUE,
     current: Annotated[
-        str | None, typer.Option("--current", help="Your current plan: a catalogue id or a plan file.")
+        str | None, typer.Option("--current", help="Your current plan: a catalogue id or a plan file (- stdin). "
+                                 "Default: $TARIFFCLI_CURRENT or the config file.")
     ] = None,
     current_since: Annotated[
         str | None, typer.Option("--current-since", help="Month your current plan started (YYYY-MM).")

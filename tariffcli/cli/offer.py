@@ -112,7 +112,8 @@ TERMS_MEMBERS: tuple[Member, ...] = (
 NO_TERMS = OfferTerms()
 """The default of the command's terms group parameter (typer passes the options' values instead)."""
 OFFER_TERMS: OptionGroup[OfferTerms] = OptionGroup(TERMS_MEMBERS, lambda values: OfferTerms(**values))
-OFFER_FORMAT = replace(OUTPUT_MEMBERS["format"], type=OfferFormat, default=OfferFormat.text, help="text or json.")
+OFFER_FORMAT = replace(OUTPUT_MEMBERS["format"], type=OfferFormat | None,
+                       help="text or json (default: from the --output file's extension, else text).")
 
 
 def usage_file(args: list[str], terms: OfferTerms) -> Path:
@@ -127,7 +128,7 @@ def usage_file(args: list[str], terms: OfferTerms) -> Path:
     if len(args) == 1 and terms.fee is None:
         raise UsageError("give the offer: a plan file before USAGE, or --fee and friends", field="fee")
     usage_path = Path(args[-1])
-    if not os.path.isfile(usage_path):
+    if not os.path.isfile(usage_path) and str(usage_path) != "-":
         raise UsageError(f"USAGE: no such file: {usage_path}", field="USAGE")
     return usage_path
 
@@ -135,7 +136,7 @@ def usage_file(args: list[str], terms: OfferTerms) -> Path:
 def offered_plan(args: list[str], terms: OfferTerms, catalogue: tuple["Plan", ...], current: "Plan | None",
                  today: date) -> tuple["Plan", str | None]:
     """The offer (from the file OFFER or by flags), and the plan whose rates it borrows (by flags)."""
-    from tariffcli.inputs.files import resolve_plan
+    from tariffcli.cli.stdin import resolve_plan
 
     if len(args) == 2:
         try:
@@ -143,7 +144,7 @@ def offered_plan(args: list[str], terms: OfferTerms, catalogue: tuple["Plan", ..
         except UsageError as exc:  # the offer is the OFFER argument, not an option: name it so
             raise UsageError("; ".join("OFFER: " + p.message.removeprefix("--offer: ") for p in exc.problems),
                              field="OFFER") from None
-    base = resolve_plan(terms.rates_from, catalogue, option="rates-from") if terms.rates_from else current
+    base = resolve_plan(terms.rates_from, catalogue, "rates-from") if terms.rates_from else current
     if base is None:
         raise UsageError("an offer by flags needs --current or --rates-from for its out-of-bundle rates",
                          field="rates-from")
@@ -155,10 +156,11 @@ def offer(
     args: Annotated[list[str], typer.Argument(
         metavar="[OFFER] USAGE",
         help="The offer (a plan file or catalogue id) and your monthly usage CSV; "
-             "or only the usage CSV, with the offer given by --fee and friends.",
+             "or only the usage CSV, with the offer given by --fee and friends. One of them may be - (stdin).",
     )],
     current: Annotated[str | None, typer.Option(
-        "--current", help="Your current plan: a catalogue id or a plan file.")] = None,
+        "--current", help="Your current plan: a catalogue id or a plan file. "
+                           "Default: $TARIFFCLI_CURRENT or the config file.")] = None,
     current_since: Annotated[str | None, typer.Option(
         "--current-since", help="Month your current plan started (YYYY-MM).")] = None,
     term: Annotated[int | None, typer.Option(

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar, get_args, ge
 
 import typer
 
-from tariffcli.model.errors import UsageError
+from tariffcli.model.errors import TariffError, UsageError
 from tariffcli.texts import default_lang
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -213,13 +213,30 @@ def with_groups(command: Callable[..., R]) -> Callable[..., R]:
 
     @functools.wraps(command)
     def run(**values: Any) -> R:
-        for name, group in groups.items():
-            values[name] = group.make({m.name: values.pop(m.name) for m in group.members})
+        json_errors = str(values.get("fmt")) == "json"
+        try:
+            for name, group in groups.items():
+                values[name] = group.make({m.name: values.pop(m.name) for m in group.members})
+        except TariffError as exc:  # e.g. a format that cannot be told from the --output file's name
+            raise usage_exit(exc, json_errors) from None
         return command(**values)
 
     run.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]  # read by typer
     run.__annotations__ = {p.name: p.annotation for p in params} | {"return": signature.return_annotation}
     return run
+
+
+def usage_exit(exc: TariffError, json_errors: bool) -> typer.Exit:
+    """An option group's error: its message on stderr (and a JSON line with ``--format json``), the exit code."""
+    import json
+    import sys
+
+    for p in exc.problems:
+        print(f"Error: {p}", file=sys.stderr)
+    if json_errors:
+        doc = {"version": "1", "error": {"exit_code": exc.exit_code, "problems": [p.to_dict() for p in exc.problems]}}
+        print(json.dumps(doc, ensure_ascii=False), file=sys.stderr)
+    return typer.Exit(exc.exit_code)
 
 
 # --- the output group ---------------------------------------------------------------------------
@@ -241,6 +258,12 @@ class Output:
     """``--excel``: CSV with a UTF-8 byte-order mark."""
     chart: Path | None = None
     """``--chart``: also draw a bar chart to this file."""
+    format_given: bool = True
+    """Whether ``--format`` was given (else the format comes from the ``--output`` file's extension)."""
+    format_note: str = ""
+    """A note for stderr once the file is written: ``--format`` and the extension disagree (``--format`` wins)."""
+    format_problem: str = ""
+    """Why the format cannot be told from the ``--output`` file's name (raised after the output checks)."""
 
     @property
     def language(self) -> str:
@@ -249,8 +272,13 @@ class Output:
 
     @property
     def json_errors(self) -> bool:
-        """Whether errors are also written as JSON (with ``--format json``)."""
-        return self.format.value == "json"
+        """Whether errors are also written as JSON (with ``--format json`` given, not implied by a file name)."""
+        return self.format_given and self.format.value == "json"
+
+    def check_format(self) -> None:
+        """A format that cannot be told from the ``--output`` file's name is a usage error (see :func:`format_for`)."""
+        if self.format_problem:
+            raise UsageError(self.format_problem, field="output")
 
     def check_excel(self) -> None:
         """``--excel`` only goes with ``--format csv``."""
@@ -266,10 +294,12 @@ class Output:
 
 
 OUTPUT_MEMBERS: dict[str, Member] = {m.field: m for m in (
-    Member("fmt", "format", OutputFormat, ("--format", "-f"), OutputFormat.table, "Output format."),
+    Member("fmt", "format", OutputFormat | None, ("--format", "-f"), None,
+           "Output format (default: from the --output file's extension, else table)."),
     Member("output", "output", Path | None, ("--output", "-o"), None,
-           "Write to FILE (atomically) instead of stdout.", {"dir_okay": False}),
-    Member("lang", "lang", Lang | None, ("--lang",), None, "Label language (default: from the locale)."),
+           "Write to FILE (atomically) instead of stdout; - is stdout.", {"dir_okay": False, "allow_dash": True}),
+    Member("lang", "lang", Lang | None, ("--lang",), None,
+           "Label language (default: $TARIFFCLI_LANG, the config file, else the locale)."),
     Member("cite", "cite", bool, ("--cite",), False,
            "Cite every price: Markdown footnotes, CSV source columns (JSON always has sources)."),
     Member("excel", "excel", bool, ("--excel",), False, "CSV for Excel: UTF-8 with a byte-order mark."),
@@ -282,9 +312,68 @@ DEFAULT_OUTPUT = Output()
 """The default of a command's output group parameter (typer passes the options' values instead)."""
 
 
+SUFFIX_FORMATS: dict[str, str] = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown",
+                                  ".txt": "table"}
+"""The format an ``--output`` file's extension implies when ``--format`` is not given (.txt: the table, as text)."""
+
+
+def enum_of(annotation: Any) -> type[StrEnum] | None:
+    """The StrEnum in ``annotation`` (``OutputFormat | None`` -> OutputFormat), or None."""
+    for t in (annotation, *get_args(annotation)):
+        if isinstance(t, type) and issubclass(t, StrEnum):
+            return t
+    return None
+
+
+def format_for(given: StrEnum | None, output: Path | None, choices: type[StrEnum]) -> dict[str, Any]:
+    """The output format (and :class:`Output`'s format fields): ``--format`` when given, else the one the
+    ``--output`` file's extension implies.
+
+    The default is table (``offer``: text) for stdout (no ``--output``, or ``-o -``). An extension that implies
+    no format (``.yaml``, none) is a usage error unless ``--format`` is given: the format is never guessed
+    (the error is raised by :meth:`Output.check_format`, after the checks of the output targets).
+    When ``--format`` and the extension disagree, ``--format`` wins and a note on stderr says so.
+    """
+    names = [m.value for m in choices]
+    default = choices("table" if "table" in names else names[0])
+    fields: dict[str, Any] = {"format": given if given is not None else default, "format_given": given is not None}
+    if output is None or str(output) == "-":
+        return fields
+    suffix = output.suffix.lower()
+    implied = SUFFIX_FORMATS.get(suffix)
+    if implied == "table" and "table" not in names and "text" in names:
+        implied = "text"
+    which = "|".join(names)
+    if given is not None:
+        if implied is not None and implied != given.value:
+            fields["format_note"] = (f"Note: --output {output}: written as {given.value} (--format {given.value}), "
+                                     f"not as the {implied} its extension suggests")
+    elif implied is None:
+        ext = f"extension {suffix!r}" if suffix else "a name without an extension"
+        fields["format_problem"] = (f"--output {output}: will not guess the format from {ext}; give --format "
+                                    f"{which} (or name the file .json, .csv, .md or .txt)")
+    elif implied not in names:
+        fields["format_problem"] = (f"--output {output}: {suffix} means {implied}, which this command does not "
+                                    f"write; give --format {which}")
+    else:
+        fields["format"] = choices(implied)
+    return fields
+
+
 def output_options(*names: str, **changed: Member) -> OptionGroup[Output]:
-    """The output options ``names`` (format, output, lang, cite, excel, chart), in that order."""
-    return OptionGroup(pick(OUTPUT_MEMBERS, names, changed), lambda values: Output(**values))
+    """The output options ``names`` (format, output, lang, cite, excel, chart), in that order.
+
+    Without ``--format``, the format comes from the ``--output`` file's extension (:func:`format_for`).
+    """
+    members = pick(OUTPUT_MEMBERS, names, changed)
+    choices = next((enum_of(m.type) for m in members if m.field == "format"), None)
+
+    def build(values: dict[str, Any]) -> Output:
+        if choices is not None:
+            values = {**values, **format_for(values.get("format"), values.get("output"), choices)}
+        return Output(**values)
+
+    return OptionGroup(members, build)
 
 
 # --- the catalogue group ------------------------------------------------------------------------
@@ -318,7 +407,7 @@ class CatalogueChoice:
 
     def load(self) -> tuple[Plan, ...]:
         """Every plan of the catalogue (``--plans``, or the bundled one)."""
-        from tariffcli.inputs.files import load_plans
+        from tariffcli.cli.stdin import load_plans
 
         return load_plans(self.plans)
 
@@ -336,13 +425,14 @@ class CatalogueChoice:
 
 CATALOGUE_MEMBERS: dict[str, Member] = {m.field: m for m in (
     Member("plans", "plans", list[Path] | None, ("--plans",), None,
-           "Plan file or directory (repeatable); replaces the bundled catalogue."),
+           "Plan file or directory (repeatable; - reads a plan file from stdin); replaces the bundled catalogue. "
+           "Default: $TARIFFCLI_PLANS or the config file."),
     Member("operator", "operators", list[str] | None, ("--operator",), None, "Only this operator (repeatable)."),
     Member("tag", "tags", list[str] | None, ("--tag",), None,
            "Only plans with this tag, e.g. keep-number (repeatable)."),
     Member("province", "province", str | None, ("--province",), None,
            "Your province (广东, Guangdong, guangdong): national plans plus its own. "
-           "Default: $TARIFFCLI_PROVINCE.", {"envvar": "TARIFFCLI_PROVINCE", "show_envvar": False}),
+           "Default: $TARIFFCLI_PROVINCE or the config file.", {"envvar": "TARIFFCLI_PROVINCE", "show_envvar": False}),
 )}
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -12,19 +11,15 @@ from typing import Any, TypeVar
 
 import typer
 
-from tariffcli.cli.options import Output
+from tariffcli.cli.options import Output, usage_exit
 from tariffcli.model.errors import TariffError, UsageError
 
 T = TypeVar("T")
 
 
 def fail(exc: TariffError, json_errors: bool) -> typer.Exit:
-    for p in exc.problems:
-        print(f"Error: {p}", file=sys.stderr)
-    if json_errors:
-        doc = {"version": "1", "error": {"exit_code": exc.exit_code, "problems": [p.to_dict() for p in exc.problems]}}
-        print(json.dumps(doc, ensure_ascii=False), file=sys.stderr)
-    return typer.Exit(exc.exit_code)
+    """The error's messages on stderr (and one JSON line with ``json_errors``); the exit to raise."""
+    return usage_exit(exc, json_errors)
 
 
 def guard(fn: Callable[[], T], json_errors: bool = False) -> T:
@@ -71,6 +66,8 @@ def check_outputs(out: Output | None, inputs: Sequence[Path | None], **others: P
         if real in seen:
             raise UsageError(f"--{option} {path}: is also the file of --{seen[real]}; give two files", field=option)
         seen[real] = option
+    if out is not None:
+        out.check_format()
 
 
 def quiet_stdout() -> None:
@@ -171,18 +168,18 @@ def emit_result(out: Output, views: Mapping[str, View], every: Callable[[str], s
     ``every`` renders it for any format it does not list, given the format's name.
     CSV for ``--excel`` starts with a byte-order mark.
     """
+    out.check_format()
     name = out.format.value
     view = views.get(name)
-    if view is None and every is not None:
-        emit(every(name), out.output, bom=out.excel)
-        return
-    if view is None:  # pragma: no cover - every command lists a view per format
+    if view is None and every is None:  # pragma: no cover - every command lists a view per format
         raise ValueError(f"no view for --format {name}")
-    rendered = view()
+    rendered = view() if view is not None else every(name) if every is not None else ""
     if isinstance(rendered, TableView):
         emit_table(rendered.renderable, rendered.footer, out.output)
     else:
         emit(rendered, out.output, bom=out.excel)
+    if out.format_note:
+        print(out.format_note, file=sys.stderr)
 
 
 def write_chart(path: Path, kind: str, result: Any, lang: str, **kw: Any) -> None:

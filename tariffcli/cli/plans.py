@@ -22,7 +22,6 @@ from tariffcli.cli.options import (
     TIMING_MEMBERS,
     CatalogueChoice,
     Output,
-    OutputFormat,
     Timing,
     but,
     catalogue_options,
@@ -84,16 +83,17 @@ def plans_show(
     plan_id: Annotated[str, typer.Argument(metavar="ID", help="Catalogue id or plan file.")],
     catalogue: Annotated[CatalogueChoice, catalogue_options("plans")] = DEFAULT_CATALOGUE,
     out: Annotated[Output, output_options(
-        "format", format=but(OUTPUT_MEMBERS["format"], "table (the plan file) or json."))] = DEFAULT_OUTPUT,
+        "format", "output", format=but(OUTPUT_MEMBERS["format"], "table (the plan file) or json."))] = DEFAULT_OUTPUT,
 ) -> None:
     """Show one plan in full, with its sources."""
 
     def body() -> None:
-        from tariffcli.inputs.files import resolve_plan
+        from tariffcli.cli.stdin import resolve_plan
         from tariffcli.render import plans as render
 
-        plan = resolve_plan(plan_id, catalogue.load(), option="plan")
-        emit(render.show_plan(plan, json_format=out.format is OutputFormat.json), None)
+        check_outputs(out, [*(catalogue.plans or ()), Path(plan_id)])
+        plan = resolve_plan(plan_id, catalogue.load(), "plan")
+        emit_result(out, {}, every=lambda name: render.show_plan(plan, json_format=name == "json"))
 
     guard(body, json_errors=out.json_errors)
 
@@ -104,7 +104,7 @@ def plans_validate(
     """Check plan files; report every problem with file:line. Exit 1 on any error."""
 
     def body() -> None:
-        from tariffcli.inputs.files import load_plans
+        from tariffcli.cli.stdin import load_plans
 
         loaded = load_plans(paths)
         print(f"{len(loaded)} plans OK", file=sys.stderr)
@@ -112,11 +112,17 @@ def plans_validate(
     guard(body)
 
 
-def plans_schema() -> None:
+@with_groups
+def plans_schema(out: Annotated[Output, output_options("output")] = DEFAULT_OUTPUT) -> None:
     """Print the JSON Schema of a plan file (generated from the model)."""
-    from tariffcli.model.plan import plan_json_schema
 
-    emit(json.dumps(plan_json_schema(), ensure_ascii=False, indent=2) + "\n", None)
+    def body() -> None:
+        from tariffcli.model.plan import plan_json_schema
+
+        check_outputs(out, [])
+        emit(json.dumps(plan_json_schema(), ensure_ascii=False, indent=2) + "\n", out.output)
+
+    guard(body)
 
 
 @with_groups
@@ -129,7 +135,7 @@ def plans_diff(
     """What changed between two catalogue versions: plans added, withdrawn, and changed fields.
 
     Plans are matched by filing number (方案编号) where they have one, else by id.
-    Example: tariffcli plans diff my-plans/   (against the bundled catalogue)
+    With one argument, the bundled catalogue is the old one.
     """
 
     def body() -> None:
@@ -176,8 +182,6 @@ def plans_import(
     Figures a card does not state (often the out-of-bundle rates) come from the
     operator's standard-rates file in the catalogue, and each plan's notes say so.
     Cards that cannot be read are reported with the reason, never guessed.
-
-    Example: tariffcli plans import pitched-card.txt --to my-plans && tariffcli offer my-plans/cmcc/... usage.csv
     """
 
     def body() -> None:
@@ -246,7 +250,8 @@ def operator_name_option(text: str) -> str:
 
 def register(app: typer.Typer) -> None:
     """Add the ``plans`` sub-app and its commands to the app."""
-    plans_app = typer.Typer(help="List, show and validate plan definitions.", no_args_is_help=True)
+    plans_app = typer.Typer(help="The plan catalogue: list, show, validate, schema, diff and import plans.",
+                            no_args_is_help=True)
     plans_app.command("list")(plans_list)
     plans_app.command("show")(plans_show)
     plans_app.command("validate")(plans_validate)
