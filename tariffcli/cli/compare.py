@@ -34,6 +34,7 @@ from tariffcli.model.errors import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
     from tariffcli.compare.results import Comparison
+    from tariffcli.inputs.bills import Bill
     from tariffcli.inputs.usage import UsageHistory
     from tariffcli.model.plan import Plan
 
@@ -153,8 +154,22 @@ def compare(
     explain: Annotated[bool, typer.Option(
         "--explain", help="Add how to switch to the recommended plan and the rules you may cite, with sources.",
     )] = False,
+    history: Annotated[bool, typer.Option(
+        "--history", help="Price the months in the file under every plan (what you would have paid); no projection.",
+    )] = False,
+    bill: Annotated[Path | None, typer.Option(
+        "--bill", exists=True, dir_okay=False,
+        help="With --history: your bill lines CSV (month, item, amount), shown as what you paid.")] = None,
 ) -> None:
-    """Rank every plan by what it would cost you over the horizon."""
+    """Rank every plan by what it would cost you over the horizon (--history: what it would have cost)."""
+    if history or bill is not None:
+        rebill_command(usage, catalogue, current, current_since, timing, top, out, bill,
+                       refused={"--bars": bars, "--with-addons": with_addons, "--scenario": scenario is not None,
+                                "--eligible": eligible is not None, "--explain": explain,
+                                "--start": timing.start is not None, "--horizon": timing.horizon != DEFAULT_TIMING.horizon,
+                                "--chart": out.chart is not None, "--cite": out.cite},
+                       history=history)
+        return
 
     def body() -> None:
         from tariffcli.compare.ranking import compare as run_compare
@@ -186,6 +201,53 @@ def compare(
             write_chart(out.chart, "compare", result, out.language, top=top)
 
     guard(body, json_errors=out.json_errors)
+
+
+def rebill_command(usage: Path, catalogue: CatalogueChoice, current: str | None, current_since: str | None,
+                   timing: Timing, top: int | None, out: Output, bill: Path | None, *, refused: dict[str, bool],
+                   history: bool) -> None:
+    """``compare --history``: the months in the file billed under every plan, beside what the bill says was paid."""
+
+    def body() -> None:
+        from tariffcli.compare.history import rebill
+        from tariffcli.render import history as render
+
+        if not history:
+            raise UsageError("--bill goes with --history (price the months in the file)", field="bill")
+        given = [name for name, on in refused.items() if on]
+        if given:
+            raise UsageError(f"{given[0]} does not go with --history, which bills the months in the file "
+                             "as they were", field=given[0].lstrip("-"))
+        out.check_excel()
+        since = since_month(current_since)
+        check_outputs(out, [usage, bill, *plan_file_inputs(catalogue, current)])
+        plans = catalogue.load()
+        cur = current_plan(current, current_since, plans)
+        usage_history = read_history(usage)
+        bill_doc = read_bill(bill) if bill is not None else None
+        result = rebill(catalogue.select(plans), usage_history, day=timing.day(), current=cur, current_since=since,
+                        bill=bill_doc, province=catalogue.province_name())
+        print_warnings(result.warnings)
+        language = out.language
+        emit_result(out, {
+            "table": lambda: TableView(render.build_table(result, lang=language, top=top),
+                                       render.render_text_footer(result, lang=language)),
+            "json": lambda: render.render_json(result, top=top),
+            "csv": lambda: render.render_csv(result, top=top),
+            "markdown": lambda: render.render_markdown(result, lang=language, top=top),
+        })
+
+    guard(body, json_errors=out.json_errors)
+
+
+def read_bill(path: Path) -> "Bill":
+    """The bill lines CSV (the format ``analyze --bill`` reads); its warnings go to stderr."""
+    from tariffcli.inputs.bills import MAX_BYTES, parse_bill_csv
+    from tariffcli.inputs.files import read_bytes
+
+    doc = parse_bill_csv(read_bytes(path, str(path), MAX_BYTES), str(path))
+    print_warnings(doc.warnings)
+    return doc
 
 
 def register(app: typer.Typer) -> None:
