@@ -189,7 +189,7 @@ def rebill(plans: Sequence[Plan], history: UsageHistory, *, day: date, current: 
 
     rows: tuple[HistoryRow, ...] = ()
     if res is not None and on_sale:
-        stopped = res.data_stopped.any(axis=1)
+        stopped = np.asarray(res.data_stopped.any(axis=1))
         order = sorted(range(len(on_sale)), key=lambda i: (bool(stopped[i]), int(res.totals[i]),
                                                             bool(on_sale[i].eligibility), on_sale[i].id))
         rows = tuple(row(res, i, r + 1, current is not None and on_sale[i].id == current.id)

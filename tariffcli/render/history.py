@@ -186,7 +186,7 @@ def build_table(rb: Rebill, *, lang: str = "en", top: int | None = None) -> Rend
     if rb.paid is not None:
         totals.add_row("", label("h_paid", lang), _money(rb.paid_total),
                        format_fen(_average(rb, rb.paid_total or 0)), *([""] if saving else []), style="bold")
-    for i, r in enumerate(([rb.current] if rb.current is not None else []) + list(_visible(rb, top))):
+    for r in ([rb.current] if rb.current is not None else []) + list(_visible(rb, top)):
         name = f"{rich_text(r.plan.name)} [dim]{rich_text(r.plan.id)}[/]"
         if r.is_current:
             name += f" ({label('current', lang)})"
