@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from tariffcli.cli.history_options import DEFAULT_BATCH_SHAPE, BatchShape, batch_shape_options
 from tariffcli.cli.options import (
     DEFAULT_CATALOGUE,
     DEFAULT_TIMING,
@@ -218,12 +219,7 @@ def batch(
     chunk_rows: Annotated[int, typer.Option(
         "--chunk-rows", min=1_000, help="Input rows per chunk (local engine); bounds memory.")] = 500_000,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
-    history: Annotated[bool, typer.Option(
-        "--history", help="Bill each subscriber's own months in the input (what it would have paid); no projection.",
-    )] = False,
-    wide: Annotated[bool, typer.Option(
-        "--wide", help="Add one cost column per plan to --out, named by plan id (for pandas and spreadsheets).",
-    )] = False,
+    shape: Annotated[BatchShape, batch_shape_options()] = DEFAULT_BATCH_SHAPE,
 ) -> None:
     """Find the cheapest plans for every subscriber in a large usage file; summarise who would save."""
 
@@ -240,6 +236,7 @@ def batch(
             batch_io.output_format(out)
             files = batch_io.input_files(source)
             check_output(out, [*files, *(catalogue.plans or ())], "out")
+        history, wide = shape.history, shape.wide
         if history and timing.start is not None:
             raise UsageError("--start does not go with --history, which bills each subscriber's own months",
                              field="start")

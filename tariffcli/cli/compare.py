@@ -14,6 +14,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tariffcli.cli.history_options import (
+    DEFAULT_MINE,
+    DEFAULT_REBILLING,
+    Mine,
+    Rebilling,
+    mine_options,
+    rebilling_options,
+)
 from tariffcli.cli.options import (
     DEFAULT_CATALOGUE,
     DEFAULT_OUTPUT,
@@ -132,12 +140,7 @@ def comparison_views(result: "Comparison", out: Output, top: int | None, bars: b
 def compare(
     usage: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Monthly usage CSV.")],
     catalogue: Annotated[CatalogueChoice, catalogue_options("plans", "operators", "tags", "province")] = DEFAULT_CATALOGUE,
-    current: Annotated[
-        str | None, typer.Option("--current", help="Your current plan: a catalogue id or a plan file.")
-    ] = None,
-    current_since: Annotated[
-        str | None, typer.Option("--current-since", help="Month your current plan started (YYYY-MM).")
-    ] = None,
+    mine: Annotated[Mine, mine_options()] = DEFAULT_MINE,
     timing: Annotated[Timing, timing_options("start", "horizon", "today")] = DEFAULT_TIMING,
     top: Annotated[int | None, typer.Option("--top", min=1, help="Show only the N cheapest plans.")] = None,
     out: Annotated[Output, output_options("format", "output", "lang", "cite", "excel", "chart")] = DEFAULT_OUTPUT,
@@ -154,21 +157,17 @@ def compare(
     explain: Annotated[bool, typer.Option(
         "--explain", help="Add how to switch to the recommended plan and the rules you may cite, with sources.",
     )] = False,
-    history: Annotated[bool, typer.Option(
-        "--history", help="Price the months in the file under every plan (what you would have paid); no projection.",
-    )] = False,
-    bill: Annotated[Path | None, typer.Option(
-        "--bill", exists=True, dir_okay=False,
-        help="With --history: your bill lines CSV (month, item, amount), shown as what you paid.")] = None,
+    rebilling: Annotated[Rebilling, rebilling_options()] = DEFAULT_REBILLING,
 ) -> None:
     """Rank every plan by what it would cost you over the horizon (--history: what it would have cost)."""
-    if history or bill is not None:
-        rebill_command(usage, catalogue, current, current_since, timing, top, out, bill,
+    current, current_since = mine.current, mine.current_since
+    if rebilling.history or rebilling.bill is not None:
+        rebill_command(usage, catalogue, current, current_since, timing, top, out, rebilling.bill,
                        refused={"--bars": bars, "--with-addons": with_addons, "--scenario": scenario is not None,
                                 "--eligible": eligible is not None, "--explain": explain,
                                 "--start": timing.start is not None, "--horizon": timing.horizon != DEFAULT_TIMING.horizon,
                                 "--chart": out.chart is not None, "--cite": out.cite},
-                       history=history)
+                       history=rebilling.history)
         return
 
     def body() -> None:

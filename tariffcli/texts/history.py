@@ -24,4 +24,8 @@ LABELS: Table = {
                        "zh": "账单未覆盖所有月份，节省额不以实付计算。"},
     "h_rule": {"en": "Each month billed at its own usage; every plan starts in {a} (promotions count from it).",
                "zh": "按每月实际用量计费；各套餐自 {a} 起算（优惠期从该月开始计算）。"},
+    "ap_title": {"en": "{line}: {n} plans over {a}..{b} ({months} months, {currency})",
+                 "zh": "{line}：{n} 个套餐，{a}..{b}（{months} 个月，{currency}）"},
+    "ap_rule": {"en": "Each plan billed at the recorded usage, starting in the line's first month.",
+                "zh": "按记录的实际用量计费，各套餐自该号码的第一个月起算。"},
 }
