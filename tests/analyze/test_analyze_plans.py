@@ -12,8 +12,8 @@ import yaml
 from conftest import BASE_PLAN
 from typer.testing import CliRunner
 
-from tariffcli.cli.app import app
 from tariffcli.cli.analyze import plan_choice
+from tariffcli.cli.app import app
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "tariffcli" / "schemas" / "analysis.schema.json").read_text("utf-8"))
