@@ -266,3 +266,23 @@ def test_batch_history_current_plan_and_its_start(tmp_path):
     late.write_text(src.read_text("utf-8").replace("2024-11", "2025-03"), "utf-8")
     r = run("batch", str(late), "--history", "-q", "--plans", str(plans))
     assert r.exit_code == 1 and "is after the subscriber's first month 2025-01" in r.stderr
+
+
+def test_a_bill_that_misses_a_month_is_shown_but_not_the_reference(files, tmp_path):
+    partial = tmp_path / "partial.csv"
+    partial.write_text("month,item,amount\n2025-01,套餐月费,38.00\n2025-02,套餐月费,38.00\n", "utf-8")
+    r = run("compare", str(files["usage"]), "--history", "--plans", str(files["plans"]), "-f", "json",
+            "--bill", str(partial))
+    assert r.exit_code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["reference"] is None and doc["paid"]["complete"] is False and doc["paid"]["total"] == "76.00"
+    assert [m["amount"] for m in doc["paid"]["months"]] == ["38.00", "38.00", None, None, None]
+    assert all(p["saving"] is None for p in doc["plans"])
+    assert "the bill has no charge for 2025-03, 2025-04, 2025-05" in r.stderr
+
+
+def test_a_bill_of_several_lines_is_refused(files, tmp_path):
+    two = tmp_path / "two.csv"
+    two.write_text("month,item,amount,line\n2025-01,套餐月费,38.00,138\n2025-01,套餐月费,8.00,139\n", "utf-8")
+    r = run("compare", str(files["usage"]), "--history", "--plans", str(files["plans"]), "--bill", str(two))
+    assert r.exit_code == 1 and "the bill holds 2 lines" in r.stderr
