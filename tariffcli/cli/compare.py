@@ -99,18 +99,24 @@ MAX_IDS_SHOWN = 5
 """More plans not on sale than this are counted on stderr, not listed (``plans list --all`` lists them)."""
 
 
-def say_left_out(result: "Comparison", first: str, language: str) -> None:
-    """On stderr: plans left out (not on sale, suspended-line plans, conditions not met)."""
-    from tariffcli.render import compare as render
+def say_excluded(excluded: "Sequence[tuple[Plan, str]]", first: str, province: str | None, language: str) -> None:
+    """On stderr: plans not on sale in ``first``, sold only in other provinces, or for suspended lines."""
     from tariffcli.texts import label
 
     for reason in ("not_on_sale", "other_province", "suspended_line"):
-        left = [p.id for p, why in result.excluded if why == reason]
+        left = [p.id for p, why in excluded if why == reason]
         if not left:
             continue
         key = f"excluded_{reason}" + ("_many" if reason == "not_on_sale" and len(left) > MAX_IDS_SHOWN else "")
-        print(label(key, language, n=len(left), start=first, ids=", ".join(left), province=result.province),
+        print(label(key, language, n=len(left), start=first, ids=", ".join(left), province=province),
               file=sys.stderr)
+
+
+def say_left_out(result: "Comparison", first: str, language: str) -> None:
+    """On stderr: plans left out (not on sale, suspended-line plans, conditions not met)."""
+    from tariffcli.render import compare as render
+
+    say_excluded(result.excluded, first, result.province, language)
     left_out = render.not_eligible_line(result, language)
     if left_out:
         print(left_out, file=sys.stderr)
@@ -224,10 +230,14 @@ def rebill_command(usage: Path, catalogue: CatalogueChoice, current: str | None,
         cur = current_plan(current, current_since, plans)
         usage_history = read_history(usage)
         bill_doc = read_bill(bill) if bill is not None else None
-        result = rebill(catalogue.select(plans), usage_history, day=timing.day(), current=cur, current_since=since,
+        from tariffcli.model.months import first_day, next_month
+
+        switch_day = first_day(next_month(timing.day()))  # the plans one could switch to (次月生效)
+        result = rebill(catalogue.select(plans), usage_history, day=switch_day, current=cur, current_since=since,
                         bill=bill_doc, province=catalogue.province_name())
         print_warnings(result.warnings)
         language = out.language
+        say_excluded(result.excluded, switch_day.isoformat()[:7], catalogue.province_name(), language)
         emit_result(out, {
             "table": lambda: TableView(render.build_table(result, lang=language, top=top),
                                        render.render_text_footer(result, lang=language)),

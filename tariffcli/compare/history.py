@@ -8,8 +8,8 @@ beside the figures, and each plan's saving is measured against it.
 
 Rules (documented in docs/analyze.md and the README):
 
-* Plans ranked are those on sale on ``day`` (the day of the run: the plans one
-  could take now), not suspended-line plans, and with ``province`` only those
+* Plans ranked are those on sale on ``day`` (the command passes the first day
+  of next month, when a switch would take effect), not suspended-line plans, and with ``province`` only those
   sold there; the figures are each plan's terms as the catalogue gives them.
 * Ranking is compare's: plans whose data would be stopped at a volume cap
   after every plan that covers the usage, then the cheapest total, then plans

@@ -128,13 +128,14 @@ def _summary_lines(rb: Rebill, lang: str) -> list[str]:
 
 
 def _month_columns(rb: Rebill) -> list[tuple[str, list[str]]]:
-    """(header, cells per month) for the month-by-month view: paid, your plan, the cheapest plans."""
+    """(header, cells per month) for the month-by-month view: paid, your plan, the cheapest other plans."""
     cols: list[tuple[str, list[str]]] = []
     if rb.paid is not None:
         cols.append(("paid", ["-" if x is None else format_fen(x) for x in rb.paid]))
     if rb.current is not None:
         cols.append(("current", [format_fen(x) for x in rb.current.monthly]))
-    for r in rb.rows[:PER_MONTH_PLANS]:
+    others = [r for r in rb.rows if not (rb.current is not None and r.is_current)]
+    for r in others[:PER_MONTH_PLANS]:
         cols.append((r.plan.id, [format_fen(x) for x in r.monthly]))
     return cols
 

@@ -110,6 +110,7 @@ def test_every_month_is_billed_as_the_reference_bills_it(files):
     doc = json.loads(r.stdout)
     jsonschema.validate(doc, SCHEMA)
     assert doc["months"] == MONTHS and doc["reference"] == "current"
+    assert doc["catalogue_day"] == "2027-01-01"  # plans one could switch to, the month after TARIFFCLI_TODAY
     expected = {p: [reference_bill(p, i + 1, USAGE[m][0], USAGE[m][1], USAGE[m][2] * 1024)
                     for i, m in enumerate(MONTHS)] for p in ("alpha", "beta")}
     for entry in doc["plans"]:
