@@ -50,7 +50,7 @@ from tariffcli.batch.chunks import (
     whole_units,
 )
 from tariffcli.batch.columns import money_columns, output_columns
-from tariffcli.batch.history import bill_current, bill_windows, densify, month_name
+from tariffcli.batch.history import bill_current, bill_windows, block_bounds, densify, month_name
 from tariffcli.compare.ranking import usable_plans
 from tariffcli.engine import I64, CompiledPlans, compile_plans
 from tariffcli.inputs.csvtext import MAX_PROBLEMS
@@ -208,15 +208,16 @@ class Analyser:
         rows = self._read(chunk if isinstance(chunk, Chunk) else Chunk(chunk))
         if rows is None or check_only:
             return self._empty()
-        step, subscribers = self.block_subscribers, len(rows.ids)
-        if subscribers <= step:
+        cuts = block_bounds(rows.codes, rows.month, len(rows.ids), self.cells, None if self.history else self.horizon)
+        if len(cuts) == 1:
             return self._analyse_block(rows)
-        return pa.concat_tables([self._analyse_block(rows.block(a, min(a + step, subscribers)))
-                                 for a in range(0, subscribers, step)])
+        return pa.concat_tables([self._analyse_block(rows.block(a, b)) for a, b in cuts])
 
     @property
     def block_subscribers(self) -> int:
-        """Subscribers billed at once: the projected usage of a block has at most ``cells`` subscriber-months.
+        """Subscribers billed at once when each spans at most the horizon: the projected usage of a block has at
+        most ``cells`` subscriber-months (:func:`tariffcli.batch.history.block_bounds` also counts the months
+        from each subscriber's first to its last row, which a block holds too).
 
         The kernel's working set grows with subscribers x horizon (the projection's
         arrays are (horizon, subscribers)), so a long ``--horizon`` bills fewer

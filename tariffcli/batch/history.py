@@ -38,7 +38,7 @@ from tariffcli.model.months import month_str
 if TYPE_CHECKING:  # pragma: no cover
     from tariffcli.batch.chunks import Chunk
 
-__all__ = ["Billed", "DenseRows", "Windows", "bill_current", "bill_windows", "densify", "input_span",
+__all__ = ["Billed", "DenseRows", "Windows", "bill_current", "bill_windows", "block_bounds", "densify", "input_span",
            "line_windows", "month_name"]
 
 
@@ -204,6 +204,27 @@ def bill_current(billed: Billed, plan: I64, since: I64, compiled: Callable[[int,
             p, f, L = (int(x) for x in groups[:, g])
             cost[cols] = simulate_totals(compiled(p, f, L), billed.usage(cols, L))[0]
     return cost, late
+
+
+def block_bounds(codes: I64, month: I64, subscribers: int, cells: int, horizon: int | None
+                 ) -> list[tuple[int, int]]:
+    """Blocks of whole subscribers ``[a, b)`` whose months held at once stay within ``cells``.
+
+    A subscriber holds the months from its first to its last row (:func:`densify`) and, in a projection
+    (``horizon`` given), at least the horizon's months; ``--history`` (``horizon`` None) holds its own months
+    only. A block holds at most ``cells`` months plus one subscriber's (at most 1990-2100: 1,332 months).
+    """
+    if subscribers == 0:
+        return [(0, 0)]
+    first = np.full(subscribers, np.iinfo(np.int64).max, np.int64)
+    last = np.full(subscribers, np.iinfo(np.int64).min, np.int64)
+    np.minimum.at(first, codes, month)
+    np.maximum.at(last, codes, month)
+    weight = last - first + 1 if horizon is None else np.maximum(last - first + 1, horizon)
+    before = np.cumsum(weight) - weight  # months held by the subscribers before each one
+    block = before // max(cells, 1)  # a block ends where the running total passes a multiple of cells
+    cuts = [0, *(np.flatnonzero(np.diff(block)) + 1).tolist(), subscribers]
+    return list(zip(cuts[:-1], cuts[1:], strict=True))
 
 
 def input_span(chunks: Iterable[Chunk]) -> tuple[int, int] | None:

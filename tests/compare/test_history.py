@@ -287,3 +287,29 @@ def test_a_bill_of_several_lines_is_refused(files, tmp_path):
     two.write_text("month,item,amount,line\n2025-01,套餐月费,38.00,138\n2025-01,套餐月费,8.00,139\n", "utf-8")
     r = run("compare", str(files["usage"]), "--history", "--plans", str(files["plans"]), "--bill", str(two))
     assert r.exit_code == 1 and "the bill holds 2 lines" in r.stderr
+
+
+def test_a_line_over_a_century_is_billed_in_bounded_blocks(tmp_path):
+    """Two rows 111 years apart are 1,332 months of a line: billed (every month's fee), in blocks that hold
+    at most ``cells`` months plus one subscriber's."""
+    import numpy as np
+    import pyarrow as pa
+
+    from tariffcli.batch.analyser import Analyser
+    from tariffcli.batch.history import block_bounds
+    from tariffcli.inputs.files import load_plans
+
+    plans = load_plans([write_plans(tmp_path / "plans")])
+    n = 6
+    table = pa.table({"subscriber": [f"s{k}" for k in range(n) for _ in range(2)],
+                      "month": ["1990-01", "2100-12"] * n, "voice_min": [0] * 2 * n, "sms": [0] * 2 * n,
+                      "data": [0] * 2 * n})
+    out = Analyser(plans, start="2027-01", history=True, cells=2_000, data_unit="MB", top=2).analyse(table)
+    beta = next(r for r in out.to_pylist() if r["plan_1"] == "beta" or r["plan_2"] == "beta")
+    cost = beta["cost_1"] if beta["plan_1"] == "beta" else beta["cost_2"]
+    assert cost == 1332 * 3000 - 2 * 500  # 30.00 a month for 1,332 months, 5.00 back in months 1 and 2
+    codes = np.repeat(np.arange(n), 2)
+    month = np.tile([1990 * 12, 2100 * 12 + 11], n)
+    cuts = block_bounds(codes, month, n, 2_000, None)
+    assert cuts[0][0] == 0 and cuts[-1][1] == n and all(b == c for (_, b), (c, _) in zip(cuts, cuts[1:], strict=False))
+    assert all((b - a) * 1332 <= 2_000 + 1332 for a, b in cuts) and len(cuts) > 1
