@@ -237,9 +237,10 @@ def batch(
             files = batch_io.input_files(source)
             check_output(out, [*files, *(catalogue.plans or ())], "out")
         history, wide = shape.history, shape.wide
-        if history and timing.start is not None:
-            raise UsageError("--start does not go with --history, which bills each subscriber's own months",
-                             field="start")
+        for given, name in ((timing.start is not None, "start"), (timing.horizon != DEFAULT_TIMING.horizon, "horizon")):
+            if history and given:
+                raise UsageError(f"--{name} does not go with --history, which bills each subscriber's own months",
+                                 field=name)
         if wide and out is None:
             raise UsageError("--wide shapes the --out file: give --out FILE", field="wide")
         spec, analyser = prepare(source, catalogue, timing, top, now, files, history=history, wide=wide)

@@ -313,3 +313,11 @@ def test_a_line_over_a_century_is_billed_in_bounded_blocks(tmp_path):
     cuts = block_bounds(codes, month, n, 2_000, None)
     assert cuts[0][0] == 0 and cuts[-1][1] == n and all(b == c for (_, b), (c, _) in zip(cuts, cuts[1:], strict=False))
     assert all((b - a) * 1332 <= 2_000 + 1332 for a, b in cuts) and len(cuts) > 1
+
+
+def test_batch_options_that_do_not_fit(tmp_path):
+    plans = write_plans(tmp_path / "plans")
+    src = batch_file(tmp_path, BATCH)
+    for extra in (["--history", "--start", "2025-01"], ["--history", "--horizon", "6"], ["--wide"]):
+        r = run("batch", str(src), "-q", "--plans", str(plans), *extra)
+        assert r.exit_code == 2, extra
