@@ -50,9 +50,9 @@ from tariffcli.batch.chunks import (
     whole_units,
 )
 from tariffcli.batch.columns import money_columns, output_columns
-from tariffcli.batch.projection import project
+from tariffcli.batch.history import bill_current, bill_windows, block_bounds, densify, month_name
 from tariffcli.compare.ranking import usable_plans
-from tariffcli.engine import I64, CompiledPlans, UsageMatrix, compile_plans, simulate_totals, simulate_totals_stopped
+from tariffcli.engine import I64, CompiledPlans, compile_plans
 from tariffcli.inputs.csvtext import MAX_PROBLEMS
 from tariffcli.model.errors import DataError, Problem, UsageError
 from tariffcli.model.limits import MAX_DATA_KB, MAX_SMS, MAX_VOICE_MIN
@@ -91,8 +91,8 @@ class _Rows:
     """Days with data; -1 where not given."""
     plan: I64
     """Current plan per row: index into ``plan_names``, -1 none, ``_NO_COLUMN`` no column."""
-    first: I64
-    """The current plan's own month number at the first simulated month."""
+    since: I64
+    """The month the current plan started (year * 12 + month - 1); -1 where not given."""
     plan_names: list[str]
 
     def block(self, a: int, b: int) -> _Rows:
@@ -100,7 +100,7 @@ class _Rows:
         lo, hi = (int(x) for x in np.searchsorted(self.codes, [a, b]))
         cut = slice(lo, hi)
         return _Rows(self.ids.slice(a, b - a), self.codes[cut] - a, self.month[cut], self.voice[cut], self.sms[cut],
-                     self.data[cut], self.app[cut], self.days[cut], self.plan[cut], self.first[cut], self.plan_names)
+                     self.data[cut], self.app[cut], self.days[cut], self.plan[cut], self.since[cut], self.plan_names)
 
 
 class Analyser:
@@ -118,7 +118,8 @@ class Analyser:
     def __init__(self, plans: Sequence[Plan], *, start: str, horizon: int = 12, top: int = 1,
                  data_unit: str = "MB", app_data_unit: str | None = None, known: Sequence[Plan] | None = None,
                  labels: dict[str, str] | None = None, province: str | None = None,
-                 cells: int = KERNEL_CELLS) -> None:
+                 cells: int = KERNEL_CELLS, history: bool = False, span: tuple[int, int] | None = None,
+                 wide: bool = False) -> None:
         if horizon < 1 or horizon > 600:
             raise UsageError("--horizon must be between 1 and 600 months", field="horizon")
         if top < 1:
@@ -156,7 +157,17 @@ class Analyser:
         self.labels = dict(labels or {})
         self.months = month_range(start, horizon)
         self.start_index = parse_month(start)[0] * 12 + parse_month(start)[1] - 1
-        self._compiled: dict[tuple[str, int], CompiledPlans] = {}
+        self._compiled: dict[tuple[str, int, int], CompiledPlans] = {}
+        self.history = history
+        """Bill each subscriber's own months, first to last (``--history``), instead of projecting the horizon."""
+        self.span = span
+        self.wide = wide
+        """Add one cost column per candidate, named by its plan id (``--wide``)."""
+        clash = sorted({p.id for p in self.candidates} & set(output_columns(self.top))) if wide else []
+        if clash:
+            raise UsageError(f"--wide: plan id {clash[0]!r} is also the name of an output column", field="wide")
+        """The input's first and last month (year * 12 + month - 1), when known: lines that start later or end
+        earlier are billed only while they exist (:mod:`tariffcli.batch.history`)."""
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -165,19 +176,24 @@ class Analyser:
 
     @property
     def columns(self) -> tuple[str, ...]:
-        return output_columns(self.top)
+        return output_columns(self.top) + self.wide_columns
 
-    def compiled_candidates(self) -> CompiledPlans:
-        """The candidates compiled over the horizon (once)."""
-        key = ("", 1)
+    @property
+    def wide_columns(self) -> tuple[str, ...]:
+        """With ``wide``: one cost column per candidate (its plan id), in plan-id order; else none."""
+        return tuple(sorted(p.id for p in self.candidates)) if self.wide else ()
+
+    def compiled_candidates(self, months: int | None = None) -> CompiledPlans:
+        """The candidates compiled over ``months`` (default: the horizon), each starting in month 1 (once)."""
+        key = ("", 1, self.horizon if months is None else months)
         if key not in self._compiled:
-            self._compiled[key] = compile_plans(self.candidates, [1] * len(self.candidates), self.horizon)
+            self._compiled[key] = compile_plans(self.candidates, [1] * len(self.candidates), key[2])
         return self._compiled[key]
 
-    def _current(self, plan_id: str, first: int) -> CompiledPlans:
-        key = (plan_id, first)
+    def _current(self, plan_id: str, first: int, months: int) -> CompiledPlans:
+        key = (plan_id, first, months)
         if key not in self._compiled:
-            self._compiled[key] = compile_plans([self.known[plan_id]], [first], self.horizon)
+            self._compiled[key] = compile_plans([self.known[plan_id]], [first], months)
         return self._compiled[key]
 
     def analyse(self, chunk: Chunk | pa.Table, *, check_only: bool = False) -> pa.Table:
@@ -192,15 +208,16 @@ class Analyser:
         rows = self._read(chunk if isinstance(chunk, Chunk) else Chunk(chunk))
         if rows is None or check_only:
             return self._empty()
-        step, subscribers = self.block_subscribers, len(rows.ids)
-        if subscribers <= step:
+        cuts = block_bounds(rows.codes, rows.month, len(rows.ids), self.cells, None if self.history else self.horizon)
+        if len(cuts) == 1:
             return self._analyse_block(rows)
-        return pa.concat_tables([self._analyse_block(rows.block(a, min(a + step, subscribers)))
-                                 for a in range(0, subscribers, step)])
+        return pa.concat_tables([self._analyse_block(rows.block(a, b)) for a, b in cuts])
 
     @property
     def block_subscribers(self) -> int:
-        """Subscribers billed at once: the projected usage of a block has at most ``cells`` subscriber-months.
+        """Subscribers billed at once when each spans at most the horizon: the projected usage of a block has at
+        most ``cells`` subscriber-months (:func:`tariffcli.batch.history.block_bounds` also counts the months
+        from each subscriber's first to its last row, which a block holds too).
 
         The kernel's working set grows with subscribers x horizon (the projection's
         arrays are (horizon, subscribers)), so a long ``--horizon`` bills fewer
@@ -209,25 +226,31 @@ class Analyser:
         return max(1, self.cells // self.horizon)
 
     def _analyse_block(self, rows: _Rows) -> pa.Table:
-        """The output rows of a block of whole subscribers (see :attr:`block_subscribers`)."""
+        """The output rows of a block of whole subscribers (see :attr:`block_subscribers`).
+
+        Each subscriber is billed over the months its line exists (:mod:`tariffcli.batch.history`); one with no
+        month to bill gets empty plan and cost cells.
+        """
         import pyarrow as pa
 
         N = len(rows.ids)
-        usage, _known = project(rows.codes, rows.month, {"voice_min": rows.voice, "sms": rows.sms,
-                                                         "data_kb": rows.data, "app_data_kb": rows.app},
-                                rows.days, N, self.months)
-        totals, stopped = simulate_totals_stopped(self.compiled_candidates(), usage)  # (P, N) each
+        dense = densify(rows.codes, rows.month, {"voice_min": rows.voice, "sms": rows.sms, "data_kb": rows.data,
+                                                 "app_data_kb": rows.app}, rows.days, N)
+        billed = bill_windows(dense, history=self.history, start=self.start_index, horizon=self.horizon,
+                              span=self.span, plans=len(self.candidates), compiled=self.compiled_candidates)
+        totals, stopped = billed.totals, billed.stopped  # (P, N) each
         starts = np.flatnonzero(np.r_[True, rows.codes[1:] != rows.codes[:-1]])
         count = np.diff(np.r_[starts, rows.codes.size])
+        none = billed.windows.length == 0
 
         cols: dict[str, Any] = {"subscriber": rows.ids, "months": pa.array(count.astype(np.int32))}
         best = self.best(totals, stopped)
         every = np.arange(N)
         cand_ids = pa.array([p.id for p in self.candidates], pa.string())
         for k in range(self.top):
-            cols[f"plan_{k + 1}"] = cand_ids.take(pa.array(best[k]))
-            cols[f"cost_{k + 1}"] = pa.array(totals[best[k], every], pa.int64())
-        current = self._current_costs(rows, usage)
+            cols[f"plan_{k + 1}"] = cand_ids.take(pa.array(best[k], mask=none))  # nothing billed: empty
+            cols[f"cost_{k + 1}"] = pa.array(totals[best[k], every], pa.int64(), mask=none)
+        current = self._current_costs(rows, billed)
         if current is None:
             cols["current_plan"] = pa.nulls(N, pa.string())
             cols["current_cost"] = pa.nulls(N, pa.int64())
@@ -235,8 +258,11 @@ class Analyser:
         else:
             plan_ids, cost, known = current
             cols["current_plan"] = plan_ids
-            cols["current_cost"] = pa.array(cost, pa.int64(), mask=~known)
-            cols["saving"] = pa.array(cost - totals[best[0], every], pa.int64(), mask=~known)
+            cols["current_cost"] = pa.array(cost, pa.int64(), mask=~known | none)
+            cols["saving"] = pa.array(cost - totals[best[0], every], pa.int64(), mask=~known | none)
+        for i, p in enumerate(self.candidates):
+            if self.wide:
+                cols[p.id] = pa.array(totals[i], pa.int64(), mask=none)
         return pa.table([cols[c] for c in self.columns], names=list(self.columns))
 
     def best(self, totals: I64, stopped: npt.NDArray[np.bool_] | None = None) -> npt.NDArray[np.intp]:
@@ -326,12 +352,10 @@ class Analyser:
         problems.raise_any()
         return _Rows(enc.dictionary, codes, month, voice, sms, data, app, days, cur_idx, first, cur_names)
 
-    def _current_costs(self, rows: _Rows, usage: UsageMatrix) -> tuple[pa.Array, I64, npt.NDArray[np.bool_]] | None:
-        """Per subscriber: the current plan id, its cost over the horizon and whether there is one (None: no column).
-
-        The current plan is the one given on the subscriber's latest row that gives one.
-        Subscribers on the same plan since the same month are billed together.
-        """
+    def _current_costs(self, rows: _Rows, billed: Any) -> tuple[pa.Array, I64, npt.NDArray[np.bool_]] | None:
+        """Per subscriber: the current plan id, its cost over the billed months and whether there is one (None: no
+        column). The current plan is the one given on the subscriber's latest row that gives one; it starts in
+        ``current_since`` (default: the first month billed)."""
         import pyarrow as pa
 
         if rows.plan.size and rows.plan[0] == _NO_COLUMN:
@@ -343,29 +367,27 @@ class Analyser:
         known = latest >= 0
         at = np.maximum(latest, 0)
         plan = np.where(known, rows.plan[at], -1)
-        first = rows.first[at]
-        cost = np.zeros(N, np.int64)
-        sel = np.flatnonzero(known)
-        if sel.size:
-            pair = plan[sel] * 100_000 + first[sel]  # a plan's month number stays far below 100,000
-            by = np.argsort(pair, kind="stable")
-            sel, pair = sel[by], pair[by]
-            bounds = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1], True])
-            for a, b in zip(bounds[:-1], bounds[1:], strict=True):
-                group = sel[a:b]
-                compiled = self._current(rows.plan_names[int(plan[group[0]])], int(first[group[0]]))
-                cost[group] = simulate_totals(compiled, usage.take(group))[0]
+        since = np.where(known & (rows.since[at] >= 0), rows.since[at], billed.windows.start)
+        cost, late = bill_current(billed, plan, since,
+                                  lambda p, first, months: self._current(rows.plan_names[p], first, months))
+        if late.any():
+            k = int(np.argmax(late))
+            raise DataError(Problem(
+                f"subscriber {rows.ids[k].as_py()!r}: current_since {month_name(int(since[k]))} is after the "
+                f"subscriber's first month {month_name(int(billed.windows.start[k]))}; --history bills every month "
+                "of the line under its current plan", field=self.labels.get("current_since", "current_since"),
+                code="bad_month"))
         names = pa.array(rows.plan_names + [None], pa.string())
         return names.take(pa.array(np.where(known, plan, len(rows.plan_names)))), cost, known
 
     def _current_columns(self, t: pa.Table, problems: ChunkProblems) -> tuple[I64, list[str], I64]:
         """Per row: index into the returned plan ids (-1: none; ``_NO_COLUMN``: no such column), and the
-        current plan's own month number at ``start``."""
+        month the current plan started (year * 12 + month - 1; -1 where not given)."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
         if "current_plan" not in t.column_names:
-            return np.full(t.num_rows, _NO_COLUMN, np.int64), [], np.ones(t.num_rows, np.int64)
+            return np.full(t.num_rows, _NO_COLUMN, np.int64), [], np.full(t.num_rows, -1, np.int64)
         arr = plain_ids(t.column("current_plan"), "current_plan", problems, numbers=False)
         arr = pc.utf8_trim_whitespace(arr.cast(pa.string()))
         arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
@@ -386,21 +408,25 @@ class Analyser:
                 problems.add(int(np.argmax(codes == k)), "current_plan",
                              f"plan '{name}' is in {self.known[name].currency}, the candidates in {self.currency}",
                              "currency_mismatch")
-        first = np.ones(len(codes), np.int64)
+        first = np.full(len(codes), -1, np.int64)
         if "current_since" in t.column_names:
             since, since_null = month_index_of(t.column("current_since"), "current_since", problems)
-            offset = self.start_index - since
-            problems.rows(~since_null & (offset < 0), "current_since",
-                          lambda i: f"the current plan starts after --start {self.start}", "bad_month")
-            first = np.where(since_null, 1, offset + 1)
+            if not self.history:
+                problems.rows(~since_null & (since > self.start_index), "current_since",
+                              lambda i: f"the current plan starts after --start {self.start}", "bad_month")
+            first = np.where(since_null, -1, since)
         return codes, names, first
+
+    def empty_table(self) -> pa.Table:
+        """An output table without rows, with this analyser's columns."""
+        return self._empty()
 
     def _empty(self) -> pa.Table:
         import pyarrow as pa
 
         types = {"subscriber": pa.string(), "months": pa.int32()}
-        fields = [pa.field(c, types.get(c, pa.int64() if c in money_columns(self.top) else pa.string()))
-                  for c in self.columns]
+        money = set(money_columns(self.top)) | set(self.wide_columns)
+        fields = [pa.field(c, types.get(c, pa.int64() if c in money else pa.string())) for c in self.columns]
         return pa.schema(fields).empty_table()
 
 

@@ -328,9 +328,9 @@ def fen_to_decimal(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     return pa.Array.from_buffers(pa.decimal128(18, 2), len(fen), [valid, pa.py_buffer(data.tobytes())])
 
 
-def for_files(table: pa.Table, top: int) -> pa.Table:
-    """An output table with its amounts as decimals."""
-    money = set(money_columns(top))
+def for_files(table: pa.Table, top: int, extra_money: tuple[str, ...] = ()) -> pa.Table:
+    """An output table with its amounts as decimals (``extra_money``: more amount columns, e.g. ``--wide``'s)."""
+    money = set(money_columns(top)) | set(extra_money)
     cols = [fen_to_decimal(table.column(c)) if c in money else table.column(c) for c in table.column_names]
     return type(table).from_arrays(cols, names=table.column_names)
 
@@ -349,8 +349,11 @@ class OutputFile:
     whatever was there before (nothing, or the last complete run's output).
     """
 
-    def __init__(self, path: Path, top: int) -> None:
+    def __init__(self, path: Path, top: int, extra_money: tuple[str, ...] = (), empty: pa.Table | None = None) -> None:
         self.path = path
+        self.extra_money = extra_money
+        self.empty = empty
+        """What an output without rows holds (default: the columns for ``top``)."""
         self.format = output_format(path)
         self.top = top
         directory = path.parent if str(path.parent) else Path(".")
@@ -380,7 +383,7 @@ class OutputFile:
     def _write(self, table: pa.Table) -> None:
         import pyarrow as pa
 
-        out = for_files(table, self.top)
+        out = for_files(table, self.top, self.extra_money)
         if self._schema is None:
             self._schema = out.schema
         elif out.schema != self._schema:
@@ -401,7 +404,7 @@ class OutputFile:
         else:
             if self._fh is None:
                 self._fh = self.tmp.open("w", encoding="utf-8", newline="\n")
-            money = set(money_columns(self.top))
+            money = set(money_columns(self.top)) | set(self.extra_money)
             cols = [out.column(c).cast(pa.string()) if c in money else out.column(c) for c in out.column_names]
             frame = pa.table(cols, names=out.column_names).to_pandas()
             if len(frame):
@@ -422,7 +425,7 @@ class OutputFile:
     def commit(self) -> None:
         """Finish the file and put it in place (its mode: the existing target's, else 0666 less the umask)."""
         if self._writer is None and self._fh is None:
-            self.write(_empty_output(self.top))
+            self.write(_empty_output(self.top) if self.empty is None else self.empty)
         try:
             self._close()
             commit_temp(self.tmp, self.path)

@@ -87,6 +87,8 @@ class Summary:
             return
         best = pc.value_counts(out.column("plan_1")).to_pylist()
         for item in best:
+            if item["values"] is None:  # a subscriber with no month billed
+                continue
             self._best[item["values"]] = self._best.get(item["values"], 0) + int(item["counts"])
         cur = out.column("current_plan").combine_chunks()
         if cur.null_count == n:  # nobody's current plan is known

@@ -30,10 +30,13 @@ from tariffcli.cli.options import (
     timing_options,
     with_groups,
 )
-from tariffcli.cli.output import TableView, check_outputs, emit_result, guard, print_warnings, write_file
+from tariffcli.cli.output import TableView, View, check_outputs, emit_result, guard, print_warnings, write_file
 from tariffcli.model.errors import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Sequence
+
+    from tariffcli.analyze.pricing import PricedLine
     from tariffcli.analyze.results import Report
     from tariffcli.inputs.bills import Bill
     from tariffcli.inputs.records import Records
@@ -59,6 +62,30 @@ def split_line_option(values: list[str] | None, option: str) -> dict[str | None,
             raise UsageError(f"--{option} is given twice for {which}", field=option)
         out[key] = value
     return out
+
+
+def plan_choice(current: list[str] | None, plan: list[str] | None) -> tuple[list[str], list[str]]:
+    """(your plan's values, plans to price) from ``--current`` and ``--plan``.
+
+    ``--current`` names your plan (``LINE=PLAN`` per line). ``--plan`` is its alias when given once (or only as
+    ``LINE=PLAN``); with ``--current``, or given for every line two or more times, ``--plan`` names the plans to
+    price each line under (``--plan A --plan B``).
+    """
+    bare = [v for v in plan or [] if not _is_line_value(v)]
+    per_line = [v for v in plan or [] if _is_line_value(v)]
+    if current:
+        if per_line:
+            raise UsageError("with --current, --plan names plans to price for every line; write LINE=PLAN "
+                             "with --current", field="plan")
+        return list(current), bare
+    if len(bare) >= 2:
+        return per_line, bare
+    return list(plan or []), []
+
+
+def _is_line_value(raw: str) -> bool:
+    left, eq, _ = raw.partition("=")
+    return bool(eq) and bool(_LINE_KEY.fullmatch(left.strip() or "x"))
 
 
 def read_inputs(
@@ -100,11 +127,16 @@ def analyze(
         help="Itemized records (详单: calls, SMS, data sessions) or a monthly usage CSV.")] = None,
     bill: Annotated[Path | None, typer.Option(
         "--bill", exists=True, dir_okay=False, help="Bill lines CSV: month, item, amount (and line).")] = None,
-    plan: Annotated[list[str] | None, typer.Option(
-        "--plan", help="Your plan: catalogue id or plan file; LINE=PLAN for one line (repeatable).")] = None,
-    plan_since: Annotated[list[str] | None, typer.Option(
-        "--plan-since",
+    current: Annotated[list[str] | None, typer.Option(
+        "--current", help="Your plan: catalogue id or plan file; LINE=PLAN for one line (repeatable).")] = None,
+    current_since: Annotated[list[str] | None, typer.Option(
+        "--current-since",
         help="Month your plan started, YYYY-MM (promotions count from it); LINE=YYYY-MM for one line.")] = None,
+    plan: Annotated[list[str] | None, typer.Option(
+        "--plan", help="Once: your plan (as --current). Twice or more, or with --current: plans to price each "
+                       "line under (--plan A --plan B).")] = None,
+    plan_since: Annotated[list[str] | None, typer.Option(
+        "--plan-since", help="Same as --current-since.")] = None,
     catalogue: Annotated[CatalogueChoice, catalogue_options("plans", "province")] = DEFAULT_CATALOGUE,
     timing: Annotated[Timing, timing_options(
         "today", "horizon",
@@ -118,37 +150,73 @@ def analyze(
     """Analyse a bill: top-ups, spikes, lapsed promotions, unwanted services, idle lines, cheaper plans."""
 
     def body() -> None:
+        from tariffcli.analyze.pricing import price_lines
         from tariffcli.analyze.report import analyze as run
         from tariffcli.inputs.files import resolve_plan
-        from tariffcli.render import analyze as ra
 
         now = timing.day()
         if usage is None and bill is None:
             raise UsageError("nothing to analyse: give a usage or itemized-records file, or --bill FILE")
-        plan_refs = split_line_option(plan, "plan")
-        since = {line: parse_month_option(month, "plan-since")
-                 for line, month in split_line_option(plan_since, "plan-since").items()}
+        own, priced_refs = plan_choice(current, plan)
+        own_option = "current" if current else "plan"
+        if current_since and plan_since:
+            raise UsageError("--plan-since is --current-since: give one of them", field="plan-since")
+        since_option = "current-since" if current_since else "plan-since"
+        plan_refs = split_line_option(own, own_option)
+        since = {line: parse_month_option(month, since_option)
+                 for line, month in split_line_option(current_since or plan_since, since_option).items()}
         if since and not plan_refs:
-            raise UsageError("--plan-since needs --plan", field="plan-since")
-        check_outputs(out, [usage, bill, *(catalogue.plans or ()), *map(Path, plan_refs.values())], ics=ics)
+            raise UsageError(f"--{since_option} needs --{own_option}", field=since_option)
+        check_outputs(out, [usage, bill, *(catalogue.plans or ()), *map(Path, plan_refs.values()),
+                            *map(Path, priced_refs)], ics=ics)
         plans = catalogue.load()
-        chosen = {line: resolve_plan(ref, plans, option="plan") for line, ref in plan_refs.items()}
+        chosen = {line: resolve_plan(ref, plans, option=own_option) for line, ref in plan_refs.items()}
+        to_price = [resolve_plan(ref, plans, option="plan") for ref in dict.fromkeys(priced_refs)]
         records, history, bill_doc = read_inputs(usage, bill)
+        if to_price and records is None and history is None:
+            raise UsageError("--plan A --plan B prices your usage: give a usage or itemized-records file",
+                             field="plan")
         report = run(records=records, usage=history, bill=bill_doc, plans=chosen, since=since,
                      catalogue=plans, today=now, horizon=timing.horizon, province=catalogue.province_name())
+        priced = price_lines(records, history, to_price)
         language = out.language
         print_warnings(report.warnings)
         if ics is not None:
             write_ics(ics, report, now, language)
-        emit_result(out, {
-            "table": lambda: TableView(ra.build_table(report, lang=language),
-                                       ra.render_text_footer(report, lang=language)),
-            "json": lambda: ra.render_json(report, lang=language),
-            "csv": lambda: ra.render_csv(report, lang=language),
-            "markdown": lambda: ra.render_markdown(report, lang=language),
-        })
+        emit_result(out, report_views(report, priced, language))
 
     guard(body, json_errors=out.json_errors)
+
+
+def report_views(report: "Report", priced: "Sequence[PricedLine]", language: str) -> dict[str, View]:
+    """The report in each format, with each line priced under the plans of ``--plan A --plan B`` (if any): a table
+    per line under the report's (table, Markdown), the ``priced`` key (JSON); the findings CSV is unchanged."""
+    import json
+
+    from tariffcli.render import analyze as ra
+    from tariffcli.render.analyze_plans import priced_dicts, priced_markdown, priced_tables
+    from tariffcli.render.common import shown_text
+
+    def table() -> TableView:
+        from rich.console import Group
+
+        main = ra.build_table(report, lang=language)
+        return TableView(Group(main, *priced_tables(priced, language, report.currency)) if priced else main,
+                         ra.render_text_footer(report, lang=language))
+
+    def as_json() -> str:
+        doc = ra.report_dict(report, lang=language)
+        if priced:
+            doc["priced"] = priced_dicts(priced)
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+    def markdown() -> str:
+        text = ra.render_markdown(report, lang=language)
+        more = priced_markdown(priced, language, report.currency)
+        return text + shown_text("\n".join(more).lstrip("\n") + "\n") if more else text
+
+    return {"table": table, "json": as_json, "csv": lambda: ra.render_csv(report, lang=language),
+            "markdown": markdown}
 
 
 def register(app: typer.Typer) -> None:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from tariffcli.cli.history_options import DEFAULT_BATCH_SHAPE, BatchShape, batch_shape_options
 from tariffcli.cli.options import (
     DEFAULT_CATALOGUE,
     DEFAULT_TIMING,
@@ -60,12 +61,13 @@ def _row_json(row: "SummaryRow") -> dict[str, Any]:
     }
 
 
-def summary_json(report: "SummaryReport", output: Path | None) -> str:
-    """The summary as a JSON document (amounts as decimal strings)."""
+def summary_json(report: "SummaryReport", output: Path | None, history: bool = False) -> str:
+    """The summary as a JSON document (amounts as decimal strings); with ``history`` start and horizon are null."""
     doc = {
         "version": "1",
-        "start": report.start,
-        "horizon": report.horizon,
+        "history": history,
+        "start": None if history else report.start,
+        "horizon": None if history else report.horizon,
         "currency": report.currency,
         "plans": report.plans,
         "rows": report.rows,
@@ -78,15 +80,16 @@ def summary_json(report: "SummaryReport", output: Path | None) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
-def summary_table(report: "SummaryReport") -> Any:
+def summary_table(report: "SummaryReport", history: bool = False) -> Any:
     """The summary as a rich Table: everyone, then each operator and its current plans."""
     from rich import box
     from rich.table import Table
 
     from tariffcli.render.common import rich_text
 
-    table = Table(title=f"{report.overall.subscribers:,} subscribers, {report.plans} plans over {report.horizon} "
-                        f"months from {report.start} ({report.currency})", title_justify="left", box=box.SIMPLE_HEAD)
+    when = "over each subscriber's own months" if history else f"over {report.horizon} months from {report.start}"
+    table = Table(title=f"{report.overall.subscribers:,} subscribers, {report.plans} plans {when} "
+                        f"({report.currency})", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("Current plan", overflow="fold")
     for name in ("Subscribers", "Would save", "Median saving", "Total saving"):
         table.add_column(name, justify="right", no_wrap=True)
@@ -105,7 +108,8 @@ def summary_table(report: "SummaryReport") -> Any:
 
 
 def prepare(source: str, catalogue: CatalogueChoice, timing: Timing, top: int,
-            now: date, files: tuple[Path, ...] | None = None) -> tuple["InputSpec", "Analyser"]:
+            now: date, files: tuple[Path, ...] | None = None, *, history: bool = False,
+            wide: bool = False) -> tuple["InputSpec", "Analyser"]:
     """The input's files and columns, and the analyser of the chosen plans; warnings go to stderr.
 
     ``files``: the input's files when already found (:func:`tariffcli.batch.files.input_files`)."""
@@ -120,9 +124,12 @@ def prepare(source: str, catalogue: CatalogueChoice, timing: Timing, top: int,
     spec = batch_io.open_input(source, files)
     for name in spec.columns.ignored:
         print(f"Warning: {spec.files[0]}: column '{one_line(name)}' is not used", file=sys.stderr)
+    from tariffcli.cli.batch_history import input_span
+
     analyser = Analyser(chosen, known=plans, start=timing.first_month(now), horizon=timing.horizon, top=top,
                         data_unit=spec.columns.data_unit, app_data_unit=spec.columns.app_data_unit,
-                        labels=spec.columns.names, province=catalogue.province_name())
+                        labels=spec.columns.names, province=catalogue.province_name(), history=history,
+                        span=None if history else input_span(spec), wide=wide)
     for reason in ("not_on_sale", "other_province", "suspended_line"):
         left = [p.id for p, why in analyser.left_out if why == reason]
         if not left:
@@ -175,7 +182,8 @@ def run_to_file(spec: "InputSpec", analyser: "Analyser", out: Path | None, run: 
     """:func:`run_engine`, writing the rows to ``out`` atomically (nothing is left behind on failure)."""
     from tariffcli.batch import files as batch_io
 
-    sink = batch_io.OutputFile(out, analyser.top) if out is not None else None
+    sink = (batch_io.OutputFile(out, analyser.top, analyser.wide_columns, analyser.empty_table())
+            if out is not None else None)
     try:
         summary = run_engine(spec, analyser, sink.write if sink is not None else (lambda table: None), run)
         if sink is not None:
@@ -211,6 +219,7 @@ def batch(
     chunk_rows: Annotated[int, typer.Option(
         "--chunk-rows", min=1_000, help="Input rows per chunk (local engine); bounds memory.")] = 500_000,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    shape: Annotated[BatchShape, batch_shape_options()] = DEFAULT_BATCH_SHAPE,
 ) -> None:
     """Find the cheapest plans for every subscriber in a large usage file; summarise who would save."""
 
@@ -227,7 +236,14 @@ def batch(
             batch_io.output_format(out)
             files = batch_io.input_files(source)
             check_output(out, [*files, *(catalogue.plans or ())], "out")
-        spec, analyser = prepare(source, catalogue, timing, top, now, files)
+        history, wide = shape.history, shape.wide
+        for given, name in ((timing.start is not None, "start"), (timing.horizon != DEFAULT_TIMING.horizon, "horizon")):
+            if history and given:
+                raise UsageError(f"--{name} does not go with --history, which bills each subscriber's own months",
+                                 field=name)
+        if wide and out is None:
+            raise UsageError("--wide shapes the --out file: give --out FILE", field="wide")
+        spec, analyser = prepare(source, catalogue, timing, top, now, files, history=history, wide=wide)
         t0 = time.perf_counter()
         summary = run_to_file(spec, analyser, out, Run(engine, scheduler, workers, chunk_rows, quiet))
         elapsed = time.perf_counter() - t0
@@ -235,8 +251,8 @@ def batch(
         where = f" to {out}" if out is not None else ""
         print(f"{report.overall.subscribers:,} subscribers ({report.rows:,} rows) analysed{where} in "
               f"{elapsed:.1f} s ({report.rows / max(elapsed, 1e-9):,.0f} rows/s)", file=sys.stderr)
-        emit_result(Output(format=fmt), {"json": lambda: summary_json(report, out),
-                                         "table": lambda: TableView(summary_table(report))})
+        emit_result(Output(format=fmt), {"json": lambda: summary_json(report, out, history),
+                                         "table": lambda: TableView(summary_table(report, history))})
 
     guard(body, json_errors=fmt is SummaryFormat.json)
 

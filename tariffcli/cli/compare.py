@@ -14,6 +14,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tariffcli.cli.history_options import (
+    DEFAULT_MINE,
+    DEFAULT_REBILLING,
+    Mine,
+    Rebilling,
+    mine_options,
+    rebilling_options,
+)
 from tariffcli.cli.options import (
     DEFAULT_CATALOGUE,
     DEFAULT_OUTPUT,
@@ -35,6 +43,7 @@ from tariffcli.model.errors import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
     from tariffcli.compare.results import Comparison
+    from tariffcli.inputs.bills import Bill
     from tariffcli.inputs.usage import UsageHistory
     from tariffcli.model.plan import Plan
 
@@ -91,18 +100,24 @@ MAX_IDS_SHOWN = 5
 """More plans not on sale than this are counted on stderr, not listed (``plans list --all`` lists them)."""
 
 
-def say_left_out(result: "Comparison", first: str, language: str) -> None:
-    """On stderr: plans left out (not on sale, suspended-line plans, conditions not met)."""
-    from tariffcli.render import compare as render
+def say_excluded(excluded: "Sequence[tuple[Plan, str]]", first: str, province: str | None, language: str) -> None:
+    """On stderr: plans not on sale in ``first``, sold only in other provinces, or for suspended lines."""
     from tariffcli.texts import label
 
     for reason in ("not_on_sale", "other_province", "suspended_line"):
-        left = [p.id for p, why in result.excluded if why == reason]
+        left = [p.id for p, why in excluded if why == reason]
         if not left:
             continue
         key = f"excluded_{reason}" + ("_many" if reason == "not_on_sale" and len(left) > MAX_IDS_SHOWN else "")
-        print(label(key, language, n=len(left), start=first, ids=", ".join(left), province=result.province),
+        print(label(key, language, n=len(left), start=first, ids=", ".join(left), province=province),
               file=sys.stderr)
+
+
+def say_left_out(result: "Comparison", first: str, language: str) -> None:
+    """On stderr: plans left out (not on sale, suspended-line plans, conditions not met)."""
+    from tariffcli.render import compare as render
+
+    say_excluded(result.excluded, first, result.province, language)
     left_out = render.not_eligible_line(result, language)
     if left_out:
         print(left_out, file=sys.stderr)
@@ -133,13 +148,7 @@ def compare(
     usage: Annotated[Path, typer.Argument(
         dir_okay=False, callback=file_or_stdin, help="Monthly usage CSV (- reads stdin).")],
     catalogue: Annotated[CatalogueChoice, catalogue_options("plans", "operators", "tags", "province")] = DEFAULT_CATALOGUE,
-    current: Annotated[
-        str | None, typer.Option("--current", help="Your current plan: a catalogue id or a plan file (- stdin). "
-                                 "Default: $TARIFFCLI_CURRENT or the config file.")
-    ] = None,
-    current_since: Annotated[
-        str | None, typer.Option("--current-since", help="Month your current plan started (YYYY-MM).")
-    ] = None,
+    mine: Annotated[Mine, mine_options()] = DEFAULT_MINE,
     timing: Annotated[Timing, timing_options("start", "horizon", "today")] = DEFAULT_TIMING,
     top: Annotated[int | None, typer.Option("--top", min=1, help="Show only the N cheapest plans.")] = None,
     out: Annotated[Output, output_options("format", "output", "lang", "cite", "excel", "chart")] = DEFAULT_OUTPUT,
@@ -156,8 +165,18 @@ def compare(
     explain: Annotated[bool, typer.Option(
         "--explain", help="Add how to switch to the recommended plan and the rules you may cite, with sources.",
     )] = False,
+    rebilling: Annotated[Rebilling, rebilling_options()] = DEFAULT_REBILLING,
 ) -> None:
-    """Rank every plan by what it would cost you over the horizon."""
+    """Rank every plan by what it would cost you over the horizon (--history: what it would have cost)."""
+    current, current_since = mine.current, mine.current_since
+    if rebilling.history or rebilling.bill is not None:
+        rebill_command(usage, catalogue, current, current_since, timing, top, out, rebilling.bill,
+                       refused={"--bars": bars, "--with-addons": with_addons, "--scenario": scenario is not None,
+                                "--eligible": eligible is not None, "--explain": explain,
+                                "--start": timing.start is not None, "--horizon": timing.horizon != DEFAULT_TIMING.horizon,
+                                "--chart": out.chart is not None, "--cite": out.cite},
+                       history=rebilling.history)
+        return
 
     def body() -> None:
         from tariffcli.compare.ranking import compare as run_compare
@@ -189,6 +208,57 @@ def compare(
             write_chart(out.chart, "compare", result, out.language, top=top)
 
     guard(body, json_errors=out.json_errors)
+
+
+def rebill_command(usage: Path, catalogue: CatalogueChoice, current: str | None, current_since: str | None,
+                   timing: Timing, top: int | None, out: Output, bill: Path | None, *, refused: dict[str, bool],
+                   history: bool) -> None:
+    """``compare --history``: the months in the file billed under every plan, beside what the bill says was paid."""
+
+    def body() -> None:
+        from tariffcli.compare.history import rebill
+        from tariffcli.render import history as render
+
+        if not history:
+            raise UsageError("--bill goes with --history (price the months in the file)", field="bill")
+        given = [name for name, on in refused.items() if on]
+        if given:
+            raise UsageError(f"{given[0]} does not go with --history, which bills the months in the file "
+                             "as they were", field=given[0].lstrip("-"))
+        out.check_excel()
+        since = since_month(current_since)
+        check_outputs(out, [usage, bill, *plan_file_inputs(catalogue, current)])
+        plans = catalogue.load()
+        cur = current_plan(current, current_since, plans)
+        usage_history = read_history(usage)
+        bill_doc = read_bill(bill) if bill is not None else None
+        from tariffcli.model.months import first_day, next_month
+
+        switch_day = first_day(next_month(timing.day()))  # the plans one could switch to (次月生效)
+        result = rebill(catalogue.select(plans), usage_history, day=switch_day, current=cur, current_since=since,
+                        bill=bill_doc, province=catalogue.province_name())
+        print_warnings(result.warnings)
+        language = out.language
+        say_excluded(result.excluded, switch_day.isoformat()[:7], catalogue.province_name(), language)
+        emit_result(out, {
+            "table": lambda: TableView(render.build_table(result, lang=language, top=top),
+                                       render.render_text_footer(result, lang=language)),
+            "json": lambda: render.render_json(result, top=top),
+            "csv": lambda: render.render_csv(result, top=top),
+            "markdown": lambda: render.render_markdown(result, lang=language, top=top),
+        })
+
+    guard(body, json_errors=out.json_errors)
+
+
+def read_bill(path: Path) -> "Bill":
+    """The bill lines CSV (the format ``analyze --bill`` reads); its warnings go to stderr."""
+    from tariffcli.inputs.bills import MAX_BYTES, parse_bill_csv
+    from tariffcli.inputs.files import read_bytes
+
+    doc = parse_bill_csv(read_bytes(path, str(path), MAX_BYTES), str(path))
+    print_warnings(doc.warnings)
+    return doc
 
 
 def register(app: typer.Typer) -> None:

@@ -2,7 +2,7 @@
 
 Plan names are never translated: they stay as the operator writes them.
 :data:`LABELS` and :data:`NOTES` merge the per-job tables (``texts.compare``,
-``texts.baskets``, ``texts.charts``, ``texts.offer``, ``texts.analyze`` and the
+``texts.baskets``, ``texts.charts``, ``texts.offer``, ``texts.analyze``, ``texts.history`` and the
 shared ``texts.common``); :func:`label` and :func:`note_text` look a text up in
 them. This package imports nothing from tariffcli but ``tariffcli.model``.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from tariffcli.model.money import format_fen
-from tariffcli.texts import analyze, baskets, charts, common, compare, offer
+from tariffcli.texts import analyze, baskets, charts, common, compare, history, offer
 from tariffcli.texts.analyze import ANALYZE_MONEY, analyze_text
 from tariffcli.texts.common import LANGS, SignedFen, Table, default_lang
 from tariffcli.texts.compare import WHO_EN, WHO_ZH
@@ -33,7 +33,8 @@ def _merge(*tables: Table) -> Table:
     return merged
 
 
-LABELS = _merge(compare.LABELS, common.LABELS, baskets.LABELS, charts.LABELS, offer.LABELS, analyze.LABELS)
+LABELS = _merge(compare.LABELS, common.LABELS, baskets.LABELS, charts.LABELS, offer.LABELS, analyze.LABELS,
+                history.LABELS)
 NOTES = _merge(compare.NOTES, baskets.NOTES, offer.NOTES)
 
 

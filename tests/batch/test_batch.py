@@ -329,13 +329,14 @@ def test_batch_csv_to_csv_with_top_2(tmp_path):
     assert r.exit_code == 0, r.stderr
     assert out.read_text("utf-8").splitlines() == [
         '"subscriber","months","current_plan","current_cost","plan_1","cost_1","plan_2","cost_2","saving"',
-        '"a",2,"cmcc-8yuan-shenzhen-voice",620.30,"telecom-wuyouka-5",81.40,"unicom-liuliangwang-8-data",126.95,538.90',
+        # a's line ends in 2026-02, before the input's last month: it has ended, nothing is billed in 2027
+        '"a",2,"cmcc-8yuan-shenzhen-voice",,,,,,',
         '"b",3,"telecom-5g-changxiang-129",1552.80,"unicom-tencent-dawangka-19",837.80,'
         '"cmcc-guangdong-39-prepay-return",1398.80,715.00',
         '"c",1,,,"telecom-wuyouka-5",60.00,"unicom-liuliangwang-8-data",96.00,',  # not the 停机保号 plan (68.00)
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["best.csv", "subs.csv"]  # no temporary file left
-    assert "3 subscribers" in r.stdout and "1253.90" in r.stdout
+    assert "3 subscribers" in r.stdout and "715.00" in r.stdout
 
 
 def test_batch_parquet_in_and_out_and_json_summary(tmp_path):
@@ -345,22 +346,23 @@ def test_batch_parquet_in_and_out_and_json_summary(tmp_path):
             "-f", "json", "-q", *FROZEN)
     assert r.exit_code == 0, r.stderr
     doc = json.loads(r.stdout)
-    assert doc["subscribers"] == 3 and doc["rows"] == 6 and doc["with_current"] == 2 and doc["would_save"] == 2
-    assert (doc["median_saving"], doc["total_saving"]) == ("626.95", "1253.90")  # (538.90 + 715.00) / 2
+    assert doc["subscribers"] == 3 and doc["rows"] == 6 and doc["with_current"] == 2 and doc["would_save"] == 1
+    assert (doc["median_saving"], doc["total_saving"]) == ("715.00", "715.00")  # a's line has ended: no saving
     assert [(o["operator"], o["total_saving"]) for o in doc["by_operator"]] == [
-        ("China Mobile", "538.90"), ("China Telecom", "715.00")]
+        ("China Mobile", "0.00"), ("China Telecom", "715.00")]
     best = pq.read_table(tmp_path / "best.parquet")
     assert best.schema.field("cost_1").type == pa.decimal128(18, 2)
-    assert best.column("cost_1").to_pylist() == [Decimal("81.40"), Decimal("837.80"), Decimal("60.00")]
+    assert best.column("cost_1").to_pylist() == [None, Decimal("837.80"), Decimal("60.00")]
 
 
 def test_batch_jsonl_amounts_are_strings(tmp_path):
     src = write_csv(tmp_path / "subs.csv", SMALL)
     r = run("batch", str(src), "--start", START, "--out", str(tmp_path / "best.jsonl"), "-q", *FROZEN)
     assert r.exit_code == 0, r.stderr
-    first = json.loads((tmp_path / "best.jsonl").read_text("utf-8").splitlines()[0])
-    assert first == {"subscriber": "a", "months": 2, "current_plan": "cmcc-8yuan-shenzhen-voice",
-                     "current_cost": "620.30", "plan_1": "telecom-wuyouka-5", "cost_1": "81.40", "saving": "538.90"}
+    second = json.loads((tmp_path / "best.jsonl").read_text("utf-8").splitlines()[1])
+    assert second == {"subscriber": "b", "months": 3, "current_plan": "telecom-5g-changxiang-129",
+                      "current_cost": "1552.80", "plan_1": "unicom-tencent-dawangka-19", "cost_1": "837.80",
+                      "saving": "715.00"}
 
 
 def test_bad_rows_are_reported_with_their_lines_and_nothing_is_written(tmp_path):
@@ -403,7 +405,7 @@ def test_progress_bar_and_glob_of_files(tmp_path):
     write_csv(tmp_path / "part-2.csv", "\n".join([lines[0], *lines[4:]]) + "\n")
     r = run("batch", str(tmp_path / "part-*.csv"), "--start", START, "-f", "json", *FROZEN)
     assert r.exit_code == 0, r.stderr
-    assert json.loads(r.stdout)["total_saving"] == "1253.90"
+    assert json.loads(r.stdout)["total_saving"] == "715.00"
     assert "rows" in r.stderr  # the progress bar and the closing line
 
 

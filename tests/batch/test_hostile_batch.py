@@ -189,7 +189,7 @@ def test_the_kernel_bills_subscribers_in_blocks_of_cells_over_horizon(monkeypatc
         seen.append((subscribers, len(months)))
         return real(codes, month, values, days, subscribers, months)
 
-    monkeypatch.setattr("tariffcli.batch.analyser.project", spy)
+    monkeypatch.setattr("tariffcli.batch.history.project", spy)
     small = Analyser(PLANS, start=START, horizon=horizon, cells=1_200)
     assert small.block_subscribers == max(1, 1_200 // horizon)
     assert small.analyse(table).equals(whole)

@@ -1,0 +1,31 @@
+"""Texts of a re-billed history (``tariffcli compare --history``): what the months in the file would have cost."""
+
+from __future__ import annotations
+
+from tariffcli.texts.common import Table
+
+LABELS: Table = {
+    "h_title": {"en": "What {n} plans would have cost in {a}..{b} ({months} months, {currency})",
+                "zh": "{n} 个套餐在 {a}..{b}（{months} 个月，{currency}）的应付费用"},
+    "h_month": {"en": "Month", "zh": "月份"},
+    "h_paid": {"en": "You paid", "zh": "实际支付"},
+    "h_your_plan": {"en": "Your plan", "zh": "当前套餐"},
+    "h_saving_paid": {"en": "Saving vs paid", "zh": "比实付节省"},
+    "h_saving_current": {"en": "Saving vs your plan", "zh": "比当前套餐节省"},
+    "h_per_month_title": {"en": "Month by month ({currency})", "zh": "逐月费用（{currency}）"},
+    "h_not_covered": {"en": "data would have been stopped at its cap", "zh": "流量会因封顶而停用"},
+    "h_no_plans": {"en": "No plan matches.", "zh": "没有符合条件的套餐。"},
+    "h_best_paid": {"en": "Cheapest: {plan} at {total}; you paid {paid}, so it would have saved {saving}.",
+                    "zh": "最便宜：{plan}，共 {total}；您实际支付 {paid}，可节省 {saving}。"},
+    "h_best_current": {"en": "Cheapest: {plan} at {total}; your plan cost {ref}, so it would have saved {saving}.",
+                       "zh": "最便宜：{plan}，共 {total}；当前套餐 {ref}，可节省 {saving}。"},
+    "h_best": {"en": "Cheapest: {plan} at {total}.", "zh": "最便宜：{plan}，共 {total}。"},
+    "h_bill_partial": {"en": "The bill does not cover every month: savings are not measured against it.",
+                       "zh": "账单未覆盖所有月份，节省额不以实付计算。"},
+    "h_rule": {"en": "Each month billed at its own usage; every plan starts in {a} (promotions count from it).",
+               "zh": "按每月实际用量计费；各套餐自 {a} 起算（优惠期从该月开始计算）。"},
+    "ap_title": {"en": "{line}: {n} plans over {a}..{b} ({months} months, {currency})",
+                 "zh": "{line}：{n} 个套餐，{a}..{b}（{months} 个月，{currency}）"},
+    "ap_rule": {"en": "Each plan billed at the recorded usage, starting in the line's first month.",
+                "zh": "按记录的实际用量计费，各套餐自该号码的第一个月起算。"},
+}
