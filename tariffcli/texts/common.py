@@ -53,3 +53,39 @@ LABELS: Table = {
                      "zh": "新增 {added} 个，删除 {removed} 个，变更 {changed} 个，未变 {unchanged} 个"},
     "diff_none": {"en": "(none)", "zh": "（无）"},
 }
+
+
+OPERATOR_ZH = {"China Mobile": "中国移动", "China Telecom": "中国电信", "China Unicom": "中国联通",
+               "China Broadnet": "中国广电"}
+"""The operators' own Chinese names."""
+
+PROVINCE_ZH = {
+    "Beijing": "北京", "Tianjin": "天津", "Hebei": "河北", "Shanxi": "山西", "Inner Mongolia": "内蒙古",
+    "Liaoning": "辽宁", "Jilin": "吉林", "Heilongjiang": "黑龙江", "Shanghai": "上海", "Jiangsu": "江苏",
+    "Zhejiang": "浙江", "Anhui": "安徽", "Fujian": "福建", "Jiangxi": "江西", "Shandong": "山东", "Henan": "河南",
+    "Hubei": "湖北", "Hunan": "湖南", "Guangdong": "广东", "Guangxi": "广西", "Hainan": "海南", "Chongqing": "重庆",
+    "Sichuan": "四川", "Guizhou": "贵州", "Yunnan": "云南", "Tibet": "西藏", "Shaanxi": "陕西", "Gansu": "甘肃",
+    "Qinghai": "青海", "Ningxia": "宁夏", "Xinjiang": "新疆",
+    # cities plan files name in brackets
+    "Shenzhen": "深圳", "Guangzhou": "广州", "Hangzhou": "杭州", "Chengdu": "成都", "Wuhan": "武汉",
+    "Nanjing": "南京", "Suzhou": "苏州", "Xiamen": "厦门", "Qingdao": "青岛", "Dalian": "大连", "Ningbo": "宁波",
+    "national": "全国", "nationwide": "全国", "unspecified": "全国",
+}
+"""Province (and a few city) names as plan files write them in English, in Chinese."""
+
+
+def operator_name(name: str, lang: str) -> str:
+    """'China Mobile' as the user reads it: '中国移动' in Chinese; any other name as written."""
+    return OPERATOR_ZH.get(name, name) if lang == "zh" else name
+
+
+def province_name(text: str, lang: str) -> str:
+    """'Guangdong (Shenzhen)' as the user reads it: '广东（深圳）' in Chinese; names not known stay as written."""
+    import re
+
+    if lang != "zh":
+        return text
+    m = re.fullmatch(r"\s*([^()]+?)\s*\(([^()]+)\)\s*", text)
+    if m:
+        return f"{PROVINCE_ZH.get(m.group(1), m.group(1))}（{PROVINCE_ZH.get(m.group(2), m.group(2))}）"
+    return PROVINCE_ZH.get(text.strip(), text)
