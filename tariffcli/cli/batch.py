@@ -20,11 +20,13 @@ import typer
 
 from tariffcli.cli.options import (
     DEFAULT_CATALOGUE,
+    DEFAULT_OUTPUT,
     DEFAULT_TIMING,
     CatalogueChoice,
     Output,
     Timing,
     catalogue_options,
+    output_options,
     timing_options,
     with_groups,
 )
@@ -78,26 +80,28 @@ def summary_json(report: "SummaryReport", output: Path | None) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
-def summary_table(report: "SummaryReport") -> Any:
-    """The summary as a rich Table: everyone, then each operator and its current plans."""
+def summary_table(report: "SummaryReport", lang: str = "en") -> Any:
+    """The summary as a rich Table: everyone, then each operator and its current plans (labels in ``lang``)."""
     from rich import box
     from rich.table import Table
 
     from tariffcli.render.common import rich_text
+    from tariffcli.texts import label, operator_name
 
-    table = Table(title=f"{report.overall.subscribers:,} subscribers, {report.plans} plans over {report.horizon} "
-                        f"months from {report.start} ({report.currency})", title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("Current plan", overflow="fold")
-    for name in ("Subscribers", "Would save", "Median saving", "Total saving"):
-        table.add_column(name, justify="right", no_wrap=True)
+    table = Table(title=label("batch_title", lang, n=f"{report.overall.subscribers:,}", plans=report.plans,
+                              h=report.horizon, start=report.start, currency=report.currency),
+                  title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column(label("batch_current_plan", lang), overflow="fold")
+    for name in ("batch_subscribers", "batch_would_save", "batch_median_saving", "batch_total_saving"):
+        table.add_column(label(name, lang), justify="right", no_wrap=True)
 
     def add(label: str, r: "SummaryRow", style: str | None = None) -> None:
         table.add_row(rich_text(label), f"{r.subscribers:,}", f"{r.would_save:,}", _amount(r.median_saving) or "-",
                       _amount(r.total_saving), style=style)
 
-    add("all", report.overall, "bold")
+    add(label("batch_all", lang), report.overall, "bold")
     for op in report.by_operator:
-        add(op.key, op, "bold")
+        add(operator_name(op.key, lang), op, "bold")
         for r in report.by_current_plan:
             if r.operator == op.key:
                 add(f"  {r.key}", r)
@@ -211,6 +215,7 @@ def batch(
     chunk_rows: Annotated[int, typer.Option(
         "--chunk-rows", min=1_000, help="Input rows per chunk (local engine); bounds memory.")] = 500_000,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    labels: Annotated[Output, output_options("lang")] = DEFAULT_OUTPUT,
 ) -> None:
     """Find the cheapest plans for every subscriber in a large usage file; summarise who would save."""
 
@@ -236,7 +241,7 @@ def batch(
         print(f"{report.overall.subscribers:,} subscribers ({report.rows:,} rows) analysed{where} in "
               f"{elapsed:.1f} s ({report.rows / max(elapsed, 1e-9):,.0f} rows/s)", file=sys.stderr)
         emit_result(Output(format=fmt), {"json": lambda: summary_json(report, out),
-                                         "table": lambda: TableView(summary_table(report))})
+                                         "table": lambda: TableView(summary_table(report, labels.language))})
 
     guard(body, json_errors=fmt is SummaryFormat.json)
 

@@ -26,7 +26,6 @@ from tariffcli.render.common import (
     md_escape,
     note_sentence,
     plan_label,
-    rich_text,
     safe_cell,
     shown,
     shown_text,
