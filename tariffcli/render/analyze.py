@@ -254,7 +254,7 @@ def _footer_lines(report: Report, lang: str) -> list[str]:
         def which(s: Skipped) -> str:
             return "" if len(s.lines) == every else ", ".join(_line_name(x, lang) for x in s.lines) + ": "
 
-        items = "; ".join(f"{s.check} ({which(s)}{analyze_text(f'an_reason_{s.reason}', lang)})"
+        items = "; ".join(f"{analyze_text(f'an_check_{s.check}', lang)} ({which(s)}{analyze_text(f'an_reason_{s.reason}', lang)})"
                           for s in report.skipped)
         out.append(analyze_text("an_skipped", lang, items=items))
     return out
@@ -280,7 +280,7 @@ def render_markdown(report: Report, *, lang: str = "en") -> str:
         for f in report.findings:
             text, advice = finding_texts(f, lang)
             cells = [format_fen(f.amount)] + ([_line_name(f.line, lang)] if report.household else []) + [
-                f"`{f.code}` {text}", advice]
+                (f"`{f.code}` {text}" if lang == "en" else text), advice]
             lines.append("| " + " | ".join(md_escape(c) for c in cells) + " |")
     else:
         lines.append(t("an_none", lang))
@@ -310,7 +310,7 @@ def build_table(report: Report, *, lang: str = "en") -> RenderableType:
     table.add_column(t("an_finding", lang), overflow="fold", ratio=1)
     for f in report.findings:
         text, advice = finding_texts(f, lang)
-        cell = f"[bold]{escape(text)}[/]\n{escape(advice)}\n[dim]{f.code}"
+        cell = f"[bold]{escape(text)}[/]\n{escape(advice)}\n[dim]{escape(t(f'an_check_{f.code}', lang))}"
         if f.refs:
             cell += " · " + rich_text(", ".join(f.refs[:4]) + (" ..." if len(f.refs) > 4 else ""))
         cell += "[/]"

@@ -27,7 +27,7 @@ from tariffcli.render.common import (
     shown_text,
     source_text,
 )
-from tariffcli.texts import label
+from tariffcli.texts import label, operator_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import RenderableType
@@ -132,7 +132,7 @@ def render_markdown(report: BasketReport, *, lang: str = "en", cite: bool = Fals
         basket = md_escape(b.display_name(lang))
         if notes is not None and b.source is not None:
             basket += notes.ref(f"basket:{b.source.title}|{b.source.url}", citation_text(b.source, lang, markdown=True))
-        cells = [basket, md_escape(volumes_text(b, lang)), md_escape(row.operator)]
+        cells = [basket, md_escape(volumes_text(b, lang)), md_escape(operator_name(row.operator, lang))]
         for p in (row.cheapest, row.runner_up):
             if p is None:
                 cells += [md_escape(label("no_cover", lang)) if p is row.cheapest else "", ""]
@@ -186,7 +186,7 @@ def render_csv(report: BasketReport, *, lang: str = "en", cite: bool = False) ->
         b, c, r, ib = row.basket, row.cheapest, row.runner_up, row.in_bundle
         cells: list[Any] = [
             safe_cell(b.id), safe_cell(b.display_name(lang)), b.billed_minutes, b.sms, format_kb(b.data),
-            format_kb(b.app_data), safe_cell(row.operator),
+            format_kb(b.app_data), safe_cell(operator_name(row.operator, lang)),
             safe_cell(c.plan.id) if c else "", safe_cell(c.plan.name) if c else "", safe_cell(c.plan.province) if c else "",
             c.plan.currency if c else "", format_fen(c.price) if c else "",
             ("yes" if c.out_of_bundle else "no") if c else "",
@@ -312,14 +312,15 @@ def build_table(report: BasketReport, *, lang: str = "en") -> RenderableType:
         for row in (r for r in report.rows if r.basket is basket):
             c, r = row.cheapest, row.runner_up
             if c is None:
-                cells = [rich_text(row.operator), escape(label("no_cover", lang)), "", ""]
+                cells = [rich_text(operator_name(row.operator, lang)), escape(label("no_cover", lang)), "", ""]
             else:
                 cell = f"{rich_text(c.plan.name)}\n[dim]{escape(c.plan.id)}[/]"
                 cell += f"\n• {escape(label('out_of_bundle', lang))}: {escape(_oob(row, report, lang, ambiguous))}"
                 for n in c.notes:
                     cell += f"\n• {escape(note_sentence(n.code, n.params, lang))}"
                 runner = "" if r is None else f"{_money(r.price, report, r.plan.currency)}\n[dim]{escape(r.plan.id)}[/]"
-                cells = [rich_text(row.operator), cell, _money(c.price, report, c.plan.currency), runner]
+                cells = [rich_text(operator_name(row.operator, lang)), cell, _money(c.price, report, c.plan.currency),
+                         runner]
             if report.gni is not None:
                 cells.append("" if row.affordability is None else f"{row.affordability}%")
             table.add_row(*cells)

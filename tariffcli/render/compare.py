@@ -22,7 +22,6 @@ from tariffcli.render.common import (
     Footnotes,
     cell_width,
     display_name,
-    fit_cells,
     md_escape,
     note_sentence,
     plan_label,
@@ -34,7 +33,7 @@ from tariffcli.render.common import (
     visible_rows,
 )
 from tariffcli.render.sections import explain_dict, extra_sections, keep_number_dict, scenario_dict
-from tariffcli.texts import label, operator_name
+from tariffcli.texts import label, operator_name, province_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import RenderableType
@@ -148,7 +147,8 @@ def render_csv(cmp: Comparison, *, lang: str = "en", top: int | None = None, cit
         p = r.plan
         w.writerow([
             "" if r.rank is None else r.rank, "true" if r.covers_usage else "false",
-            safe_cell(p.id), safe_cell(p.operator), safe_cell(p.name), safe_cell(p.province), cmp.currency,
+            safe_cell(p.id), safe_cell(operator_name(p.operator, lang)), safe_cell(p.name),
+            safe_cell(province_name(p.province, lang)), cmp.currency,
             format_fen(r.total), format_fen(r.average), format_fen(r.after_promotions),
             "" if r.saving is None else format_fen(r.saving),
             p.confidence.value, safe_cell(p.sources[0].url), p.sources[0].retrieved.isoformat(),
@@ -185,7 +185,7 @@ def _headers(cmp: Comparison, lang: str) -> list[str]:
 def _cells(r: Row, cmp: Comparison, lang: str) -> list[str]:
     rank = str(r.rank) if r.rank is not None else label("current", lang)
     name = display_name(r, cmp, lang) + (f" ({label('current', lang)})" if r.is_current and r.rank is not None else "")
-    cells = [rank, shown(r.plan.operator), name, format_fen(r.total), format_fen(r.average), format_fen(r.after_promotions)]
+    cells = [rank, shown(operator_name(r.plan.operator, lang)), name, format_fen(r.total), format_fen(r.average), format_fen(r.after_promotions)]
     if cmp.current is not None:
         cells.append("" if r.saving is None else format_fen(r.saving))
     cells.append("; ".join(_notes(r, lang)))
@@ -265,8 +265,18 @@ def footer_lines(cmp: Comparison, *, lang: str = "en", top: int | None = None) -
 # ---------------------------------------------------------------- bars (--bars)
 
 
-def render_bars(cmp: Comparison, *, lang: str = "en", top: int | None = None, width: int = 80) -> str:
-    """The comparison as a plain-text bar chart for a terminal: one bar per plan, scaled to the dearest."""
+def render_bars(cmp: Comparison, *, lang: str = "en", top: int | None = None, width: int | None = None) -> str:
+    """The comparison as a plain-text bar chart for a terminal: one bar per plan, scaled to the dearest.
+
+    ``width``: the terminal's (default: rich's measure of it, from COLUMNS). A name that does not fit its
+    column is cut, but the id that tells two plans of the same name apart is kept whole; plans that do
+    not cover the usage follow under their own heading."""
+    from tariffcli.render.layout import fit_keeping_tail, wrap
+
+    if width is None:
+        from rich.console import Console
+
+        width = Console().width
     rows = _summary_rows(cmp, top)
     lines = [label("bars_title", lang, h=cmp.horizon, start=cmp.start, currency=cmp.currency), ""]
     if not rows:
@@ -274,23 +284,36 @@ def render_bars(cmp: Comparison, *, lang: str = "en", top: int | None = None, wi
     names = []
     for r in rows:
         rank = str(r.rank) if r.rank is not None else "*"
-        names.append(f"{rank:>2} {display_name(r, cmp, lang)}")
-    name_w = min(max(cell_width(n) for n in names), 28)
+        name = display_name(r, cmp, lang)
+        tail = f" ({r.plan.id})" if name.endswith(f" ({r.plan.id})") else ""
+        names.append((f"{rank:>2} {name[: len(name) - len(tail)]}", tail and f" ({_short_id(r, rows)})"))
+    name_w = min(max(cell_width(n + t) for n, t in names), max(28, width // 2 - 4))
     amounts = [format_fen(r.total) for r in rows]
     amount_w = max(len(a) for a in amounts)
     bar_w = max(width - name_w - amount_w - 3, 10)
     top_total = max(max(r.total for r in rows), 1)
-    for n, a, r in zip(names, amounts, rows, strict=True):
+    for (n, tail), a, r in zip(names, amounts, rows, strict=True):
         if starts_uncovered(r, cmp):
-            lines += ["", label("uncovered_heading", lang) + label("colon", lang).rstrip()]
+            lines += ["", *wrap(label("uncovered_heading", lang) + label("colon", lang).rstrip(), width)]
         eighths = max(r.total, 0) * bar_w * 8 // top_total
         bar = "█" * (eighths // 8) + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[eighths % 8]
-        lines.append(f"{fit_cells(n, name_w)} {a:>{amount_w}} {bar}".rstrip())
+        lines.append(f"{fit_keeping_tail(n, tail, name_w)} {a:>{amount_w}} {bar}".rstrip())
     if cmp.current is not None:
         lines += ["", "* " + label("current", lang)]
     if cmp.nationwide_first:
-        lines += ["", label("nationwide_first", lang)]
+        lines += ["", *wrap(label("nationwide_first", lang), width)]
     return shown_text("\n".join(lines) + "\n")
+
+
+def _short_id(row: Row, rows: list[Row]) -> str:
+    """The end of the plan's id that tells it from the other plans of the same name: '…-voice'."""
+    others = [r.plan.id for r in rows if r.plan.name == row.plan.name and r.plan.id != row.plan.id]
+    parts = row.plan.id.split("-")
+    for k in range(1, len(parts)):
+        end = "-" + "-".join(parts[-k:])
+        if not any(o.endswith(end) for o in others):
+            return "…" + end
+    return row.plan.id
 
 
 def starts_uncovered(row: Row, cmp: Comparison) -> bool:

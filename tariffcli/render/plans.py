@@ -108,7 +108,8 @@ def plans_text(plans: tuple[Plan, ...], fmt: str, lang: str = "en") -> str:
     lines = ["| " + " | ".join(label(f"col_{c}", lang) for c in _PLAN_COLUMNS) + " |",
              "|" + "|".join("---" for _ in _PLAN_COLUMNS) + "|"]
     people = [plan_summary(p, lang) | {"operator": operator_name(p.operator, lang), "status": label(
-        f"status_{p.status.value}", lang), "province": province_name(p.province, lang)} for p in plans]
+        f"status_{p.status.value}", lang), "province": province_name(p.province, lang),
+        "confidence": label(f"confidence_{p.confidence.value}", lang)} for p in plans]
     lines += ["| " + " | ".join(md_escape(r[c]) for c in _PLAN_COLUMNS) + " |" for r in people]
     return shown_text("\n".join(lines) + "\n")
 
@@ -186,8 +187,10 @@ def import_report(report: ImportReport, fmt: str, *, folder: str, written: bool)
 def diff_text(d: CatalogueDiff, fmt: str, lang: str = "en") -> str:
     """A catalogue diff as text, json, csv or markdown (one line per added, removed or changed field)."""
     rows: list[tuple[str, str, str, str, str]] = []  # change, id, field, old, new
-    rows += [("added", p.id, "", "", f"{p.name} ({p.operator}, {p.monthly_fee})") for p in d.added]
-    rows += [("removed", p.id, "", f"{p.name} ({p.operator}, {p.monthly_fee})", "") for p in d.removed]
+    rows += [("added", p.id, "", "", f"{p.name} ({operator_name(p.operator, lang)}, {p.monthly_fee})")
+             for p in d.added]
+    rows += [("removed", p.id, "", f"{p.name} ({operator_name(p.operator, lang)}, {p.monthly_fee})", "")
+             for p in d.removed]
     for c in d.changed:
         rows += [("changed", c.new.id, f.field, f.old or "", f.new or "") for f in c.fields]
     if fmt == "json":

@@ -52,6 +52,7 @@ LABELS: Table = {
     "diff_summary": {"en": "{added} added, {removed} removed, {changed} changed, {unchanged} unchanged",
                      "zh": "新增 {added} 个，删除 {removed} 个，变更 {changed} 个，未变 {unchanged} 个"},
     "diff_none": {"en": "(none)", "zh": "（无）"},
+    "list_comma": {"en": ", ", "zh": "，"},
     "n_more": {"en": ", … ({n} more)", "zh": "，……（另有 {n} 个）"},
     # the plan list, one plan in full, the catalogue diff
     "plans_title": {"en": "{n} plans", "zh": "{n} 个套餐"},
