@@ -140,17 +140,17 @@ def render_csv(cmp: Comparison, *, lang: str = "en", top: int | None = None, cit
     """One row per plan (the current plan last, with an empty rank); ``cite`` adds every source."""
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(["rank", "covers_usage", "id", "operator", "name", "province", "currency", "total", "average_monthly",
-                "after_promotions", "saving", "confidence", "source", "retrieved", "notes"]
+    w.writerow(["rank", "id", "operator", "name", "province", "currency", "total", "average_monthly",
+                "after_promotions", "saving", "covers_usage", "confidence", "source", "retrieved", "notes"]
                + (["sources"] if cite else []))
     for r in _summary_rows(cmp, top):
         p = r.plan
         w.writerow([
-            "" if r.rank is None else r.rank, "true" if r.covers_usage else "false",
+            "" if r.rank is None else r.rank,
             safe_cell(p.id), safe_cell(operator_name(p.operator, lang)), safe_cell(p.name),
             safe_cell(province_name(p.province, lang)), cmp.currency,
             format_fen(r.total), format_fen(r.average), format_fen(r.after_promotions),
-            "" if r.saving is None else format_fen(r.saving),
+            "" if r.saving is None else format_fen(r.saving), "true" if r.covers_usage else "false",
             p.confidence.value, safe_cell(p.sources[0].url), p.sources[0].retrieved.isoformat(),
             safe_cell("; ".join(_notes(r, lang))),
         ] + ([safe_cell(source_text(p, lang))] if cite else []))
