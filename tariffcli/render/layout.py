@@ -61,7 +61,7 @@ def _glued(prev: str, space: str, nxt: str) -> bool:
         return True
     if not space:  # '129元', '第1', '1.5GB流量'; two Chinese characters may part, and so may a URL
         return (not _wide(prev) and prev[-1].isdigit() and _letter(nxt)) or \
-               (not _wide(nxt) and nxt[0].isdigit() and _letter(prev))
+               (not _wide(nxt) and nxt.lstrip("-+#(")[:1].isdigit() and _letter(prev))
     if prev in ("•", "-", "*", "·") or _NUMBER.fullmatch(prev):
         return True  # '12 months', '5. text', '• text'
     return bool(_NUMBER.fullmatch(nxt)) and _letter(prev)  # '第 1 名'
@@ -183,6 +183,8 @@ class PlanTable:
     rows: tuple[Block | Heading, ...]
     caption: str = ""
     footer: tuple[str, ...] = field(default=())
+    spaced: bool = True
+    """A blank line between plans (the plan list, with two lines a plan, goes without)."""
 
     def lines(self, width: int) -> list[tuple[str, str | None]]:
         """The table as (line, style) pairs for ``width`` cells."""
@@ -192,10 +194,11 @@ class PlanTable:
         for i, h in enumerate(self.headers[2:]):
             word = max(cells(w) for w in h.split()) if h.split() else 0
             num_ws.append(max([word] + [cells(b.numbers[i]) for b in blocks]))
-        left = rank_w + 2
+        left = rank_w + 2 if rank_w else 0
         name_w = max(width - left - sum(w + 2 for w in num_ws), 10)
-        out: list[tuple[str, str | None]] = [(x, "bold") for x in wrap(self.title, width)]
-        out.append(("", None))
+        out: list[tuple[str, str | None]] = [(x, "bold") for x in wrap(self.title, width)] if self.title else []
+        if self.title:
+            out.append(("", None))
         heads = [wrap(h, w) for h, w in zip(self.headers[2:], num_ws, strict=True)]
         depth = max([len(h) for h in heads] + [1])
         for k in range(depth):
@@ -208,19 +211,21 @@ class PlanTable:
             out.append((line.rstrip(), "bold"))
         out.append(("─" * width, None))
         for row in self.rows:
-            out.append(("", None))
+            if self.spaced or isinstance(row, Heading):
+                out.append(("", None))
             if isinstance(row, Heading):
                 out += [(x, "bold") for x in wrap(row.text, width, first=" " * left, indent=" " * left)]
                 continue
             names = wrap(row.name, name_w)
-            first = " " * (rank_w - cells(row.rank)) + row.rank + "  " + _pad_to(names[0], name_w)
+            first = _pad_to(" " * (rank_w - cells(row.rank)) + row.rank, left) + _pad_to(names[0], name_w)
             for n, w in zip(row.numbers, num_ws, strict=True):
                 first += "  " + " " * (w - cells(n)) + n
             out.append((first, "bold " + row.style if row.style else "bold"))
             out += [(" " * left + n, row.style) for n in names[1:]]
+            under = " " * (left or 2)
             for i, d in enumerate(row.details):
                 style = "dim" if i == 0 and row.dim_first_detail else row.style
-                out += [(x, style) for x in wrap(d, width, first=" " * left, indent=" " * left)]
+                out += [(x, style) for x in wrap(d, width, first=under, indent=under)]
         if self.caption or self.footer:
             out.append(("", None))
         out += [(x, None) for t in ((self.caption,) if self.caption else ()) + self.footer for x in wrap(t, width)]

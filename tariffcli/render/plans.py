@@ -61,33 +61,21 @@ def plan_summary(p: Plan, lang: str = "en") -> dict[str, str]:
 
 
 def plans_table(plans: tuple[Plan, ...], lang: str = "en") -> RenderableType:
-    """The plan list for a terminal: the columns that fit in 80; the rest is in --format json/csv.
+    """The plan list for a terminal, laid out at its width (:class:`tariffcli.render.layout.PlanTable`): name, fee,
+    minutes, data, status and month checked on one line, then operator, id and province (never split) under it.
+    The rest is in --format json/csv."""
+    from tariffcli.render.layout import Block, PlanTable
 
-    The plan column folds only between words or Chinese characters (a plan id stays whole on its line)."""
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    from tariffcli.render.layout import cells
-
-    table = Table(title=label("plans_title", lang, n=len(plans)), title_justify="left", box=box.SIMPLE_HEAD,
-                  pad_edge=False, padding=(0, 1), collapse_padding=True)
-    widest_id = max((cells(p.id) for p in plans), default=0)
-    table.add_column(label("col_plan", lang), overflow="fold", min_width=max(30, min(widest_id, 40)))
-    table.add_column(label("col_fee", lang), justify="right", no_wrap=True)
-    table.add_column(label("col_min", lang), justify="right", no_wrap=True)
-    table.add_column(label("col_data", lang), justify="right", no_wrap=True)
-    table.add_column(label("col_status", lang), no_wrap=True, min_width=7)
-    table.add_column(label("col_checked", lang), no_wrap=True, min_width=7)
+    rows = []
     for p in plans:
         r = plan_summary(p, lang)
-        plan = Text(shown(r["name"]))
-        plan.append(f"\n{shown(operator_name(r['operator'], lang))} · {r['id']}", style="dim")
-        if not is_nationwide(p.province):
-            plan.append(f" · {shown(province_name(r['province'], lang))}", style="dim")
-        table.add_row(plan, r["monthly_fee"], r["voice"], r["data"], label(f"status_{p.status.value}", lang),
-                      r["checked"][:7])
-    return table
+        where = f" · {province_name(p.province, lang)}" if not is_nationwide(p.province) else ""
+        rows.append(Block("", shown(r["name"]), (r["monthly_fee"], r["voice"], r["data"],
+                                                   label(f"status_{p.status.value}", lang), r["checked"][:7]),
+                          (f"{shown(operator_name(r['operator'], lang))} · {r['id']}{shown(where)}",)))
+    headers = ("", label("col_plan", lang), *(label(f"col_{c}", lang) for c in ("fee", "min", "data", "status",
+                                                                                  "checked")))
+    return PlanTable(label("plans_title", lang, n=len(plans)), headers, tuple(rows), spaced=False)
 
 
 def plans_text(plans: tuple[Plan, ...], fmt: str, lang: str = "en") -> str:
