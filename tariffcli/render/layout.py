@@ -49,6 +49,8 @@ class _Unit:
     text: str
     space: str
     """The space before it ('' when it follows the previous unit directly)."""
+    parts: list[tuple[str, str]] = field(default_factory=list)
+    """(space, atom) it is glued from: where it may still break when it is wider than a whole line."""
 
 
 def _wide(atom: str) -> bool:
@@ -82,10 +84,22 @@ def _units(text: str) -> list[_Unit]:
             continue
         if units and _glued(prev, space, atom):
             units[-1].text += space + atom
+            units[-1].parts.append((space, atom))
         else:
-            units.append(_Unit(atom, space if units else ""))
+            units.append(_Unit(atom, space if units else "", [("", atom)]))
         prev, space = atom, ""
     return units
+
+
+def _unglue(unit: _Unit) -> list[_Unit]:
+    """``unit`` parted where only a number held it together; punctuation stays with its neighbour."""
+    out: list[_Unit] = []
+    for sp, atom in unit.parts:
+        if out and (atom[0] in CLOSING or out[-1].text[-1] in OPENING):
+            out[-1].text += sp + atom
+        else:
+            out.append(_Unit(atom, sp if out else unit.space, [("", atom)]))
+    return out
 
 
 def wrap(text: str, width: int, *, first: str = "", indent: str = "") -> list[str]:
@@ -99,8 +113,16 @@ def wrap(text: str, width: int, *, first: str = "", indent: str = "") -> list[st
         hang = indent + lead + " " * (len(marker.group(0)) if marker else 0)
         line, empty = (first if not lines else indent) + lead, True
         used = cells(line)
-        for u in _units(body):
+        todo = _units(body)
+        todo.reverse()
+        while todo:
+            u = todo.pop()
             w = cells(u.text)
+            if w > width - cells(hang) and len(u.parts) > 1:  # too wide for any line: break at its soft glue
+                pieces = _unglue(u)
+                if len(pieces) > 1:
+                    todo += reversed(pieces)
+                    continue
             if not empty and used + len(u.space) + w <= width:
                 line, used = line + u.space + u.text, used + len(u.space) + w
                 continue
@@ -203,8 +225,8 @@ class PlanTable:
         depth = max([len(h) for h in heads] + [1])
         for k in range(depth):
             line = _pad_to(" " * left + (self.headers[1] if k == depth - 1 else ""), left + name_w)
-            for h, w in zip(heads, num_ws, strict=True):
-                part = h[k - (depth - len(h))] if k >= depth - len(h) else ""
+            for head, w in zip(heads, num_ws, strict=True):
+                part = head[k - (depth - len(head))] if k >= depth - len(head) else ""
                 line += "  " + " " * (w - cells(part)) + part
             if k == depth - 1:
                 line = " " * (rank_w - cells(self.headers[0])) + self.headers[0] + line[rank_w:]
@@ -213,7 +235,8 @@ class PlanTable:
         for row in self.rows:
             if self.spaced or isinstance(row, Heading):
                 out.append(("", None))
-            if isinstance(row, Heading):
+            if isinstance(row, Heading):  # a section: a rule, then its heading
+                out.append(("─" * width, None))
                 out += [(x, "bold") for x in wrap(row.text, width, first=" " * left, indent=" " * left)]
                 continue
             names = wrap(row.name, name_w)

@@ -165,6 +165,7 @@ LABELS: Table = {
 def analyze_text(key: str, lang: str, **params: Any) -> str:
     """An analyzer text in ``lang``; integer parameters named in :data:`ANALYZE_MONEY` are fen, shown as decimals."""
     p = {k: (SignedFen(v) if k in ANALYZE_MONEY and isinstance(v, int) else v) for k, v in params.items()}
-    if isinstance(p.get("operator"), str):
-        p["operator"] = operator_name(p["operator"], lang)
+    operator = p.get("operator")
+    if isinstance(operator, str):
+        p["operator"] = operator_name(operator, lang)
     return LABELS[key][lang].format(**p)
