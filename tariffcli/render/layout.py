@@ -275,3 +275,18 @@ def _hard_split(text: str, width: int) -> list[str]:
             cur = ""
         cur += c
     return parts + [cur]
+
+
+@dataclass(frozen=True)
+class Paragraphs:
+    """Sentences for the terminal, each wrapped at its width by :func:`wrap`'s rules (indents kept)."""
+
+    texts: tuple[str, ...]
+    style: str = ""
+
+    def __rich_console__(self, console: Any, options: Any) -> Iterator[Any]:
+        from rich.text import Text
+
+        for t in self.texts:
+            for line in wrap(t, options.max_width):
+                yield Text(line, style=self.style, no_wrap=True, overflow="ignore", end="\n")
