@@ -32,6 +32,7 @@ ALLOWED = {
     "TARIFFCLI_PROVINCE", "TARIFFCLI_TODAY", "tariffcli", "plans", "list", "all", "json", "csv", "yaml",
     "ics", "svg", "png", "apt", "get", "install", "fonts", "noto", "cjk", "Noto", "Sans", "CJK", "GPRS",
     "p",  # p50, p90: the percentile levels of --scenario
+    "offer",  # the id of an offer made from flags
     # the reliability tags of sources (A, B, C with a sign) and plan-id like codes
     "A", "B", "C", "A-", "B-", "C-",
 }
@@ -143,6 +144,8 @@ TEXT_COMMANDS = {
                            str(ANALYZE / "elderly-datapack-plan.yaml"), "--plan-since", "2025-09", "--today",
                            "2026-01-20", "-f", "markdown"),
     "offer": ("offer", str(ANALYZE / "seed002-plan.yaml"), ABROAD, "--start", "2027-01"),
+    "offer-by-flags": ("offer", HEAVY, "--fee", "128", "--discount", "50%", "--for", "12", "--data", "30 GB",
+                       "--current", "cmcc-25jt215455", "--start", "2027-01"),
     "baskets": ("baskets",),
     "baskets-markdown": ("baskets", "-f", "markdown"),
     "plans-list": ("plans", "list"),
