@@ -1,7 +1,7 @@
 """Line breaking for the terminal: East Asian widths, numbers, ids and URLs kept whole, CJK punctuation rules.
 
 :func:`wrap` breaks a text into lines of at most ``width`` terminal cells (rich's cell measure: a Chinese
-character is two cells). The rules (docs/output.md, "Line breaking"):
+character is two cells). The rules (README, "Reading it in a terminal"):
 
 * a break goes at a space (dropped) or between two Chinese characters; never inside a run of
   letters, digits and ASCII punctuation, so a number (``1192.10``), a plan id (``cmcc-25jt215455``) or a
