@@ -177,7 +177,7 @@ def compare_bars(cmp: Comparison, *, lang: str = "en", top: int | None = None) -
     out = [Bar(f"{r.rank}. {display_name(r, cmp, lang)}", r.total, r.plan.operator, not r.covers_usage) for r in rows]
     if cmp.current is not None:
         c = cmp.current
-        out.append(Bar(f"{display_name(c, cmp, lang)} ({label('current', lang)})", c.total, c.plan.operator))
+        out.append(Bar(display_name(c, cmp, lang) + label("current_suffix", lang), c.total, c.plan.operator))
     return out
 
 

@@ -184,7 +184,7 @@ def _headers(cmp: Comparison, lang: str) -> list[str]:
 
 def _cells(r: Row, cmp: Comparison, lang: str) -> list[str]:
     rank = str(r.rank) if r.rank is not None else label("current", lang)
-    name = display_name(r, cmp, lang) + (f" ({label('current', lang)})" if r.is_current and r.rank is not None else "")
+    name = display_name(r, cmp, lang) + (label("current_suffix", lang) if r.is_current and r.rank is not None else "")
     cells = [rank, shown(operator_name(r.plan.operator, lang)), name, format_fen(r.total), format_fen(r.average), format_fen(r.after_promotions)]
     if cmp.current is not None:
         cells.append("" if r.saving is None else format_fen(r.saving))
@@ -233,7 +233,7 @@ def build_table(cmp: Comparison, *, lang: str = "en", top: int | None = None) ->
     rows: list[Block | Heading] = []
 
     def block(r: Row, first: bool) -> Block:
-        title = plan_label(r, lang) + (f" ({label('current', lang)})" if r.is_current else "")
+        title = plan_label(r, lang) + (label("current_suffix", lang) if r.is_current else "")
         numbers = [format_fen(r.total), format_fen(r.average), format_fen(r.after_promotions)]
         if cmp.current is not None:
             numbers.append("" if r.saving is None else format_fen(r.saving))
@@ -247,7 +247,7 @@ def build_table(cmp: Comparison, *, lang: str = "en", top: int | None = None) ->
             rows.append(Heading(label("uncovered_heading", lang)))
         rows.append(block(r, i == 0))
     if cmp.current is not None:
-        rows.append(block(cmp.current, False))
+        rows += [Heading(label("current_heading", lang)), block(cmp.current, False)]
     headers = (label("rank", lang), label("plan", lang), *(label(k, lang) for k in keys))
     return PlanTable(_title(cmp, lang), headers, tuple(rows), caption=_usage_line(cmp, lang),
                      footer=tuple(footer_lines(cmp, lang=lang, top=top)))

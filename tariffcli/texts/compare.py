@@ -17,6 +17,8 @@ LABELS: Table = {
     "saving": {"en": "Saving", "zh": "节省"},
     "notes": {"en": "Notes", "zh": "备注"},
     "current": {"en": "current plan", "zh": "当前套餐"},
+    "current_suffix": {"en": " (current plan)", "zh": "（当前套餐）"},
+    "current_heading": {"en": "Your current plan, over the same months (*)", "zh": "您当前的套餐，同期（*）"},
     "title": {"en": "{n} plans over {h} months from {start} ({currency})",
               "zh": "{n} 个套餐，自 {start} 起 {h} 个月（{currency}）"},
     "usage": {"en": "Usage per month (projected from {a}..{b}): {voice} min, {sms} SMS, {data} data",
