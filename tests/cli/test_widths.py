@@ -74,6 +74,8 @@ def test_width_golden(case: str, lang: str, width: int) -> None:
     if args[0] == "compare":
         doc = json.loads(run(tuple(a for a in args if a != "--bars") + ("-f", "json"), width, lang).stdout)
         whole |= {p["id"] for p in doc["plans"]} if "--bars" not in args else set()
+    if args[0] == "plans":
+        whole |= {p["id"] for p in json.loads(run((*args, "-f", "json"), width, lang).stdout)["plans"]}
     check_lines(r.stdout, width, whole)
 
 
