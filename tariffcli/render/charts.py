@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from tariffcli.model.errors import UsageError
 from tariffcli.model.money import fen_to_decimal
-from tariffcli.texts import label
+from tariffcli.texts import label, operator_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from tariffcli.compare.baskets import BasketReport
@@ -174,17 +174,19 @@ def compare_bars(cmp: Comparison, *, lang: str = "en", top: int | None = None) -
     rows = list(cmp.rows if top is None else cmp.rows[:top])
     from tariffcli.render.common import display_name
 
-    out = [Bar(f"{r.rank}. {display_name(r, cmp, lang)}", r.total, r.plan.operator, not r.covers_usage) for r in rows]
+    out = [Bar(f"{r.rank}. {display_name(r, cmp, lang)}", r.total, operator_name(r.plan.operator, lang),
+               not r.covers_usage) for r in rows]
     if cmp.current is not None:
         c = cmp.current
-        out.append(Bar(display_name(c, cmp, lang) + label("current_suffix", lang), c.total, c.plan.operator))
+        out.append(Bar(display_name(c, cmp, lang) + label("current_suffix", lang), c.total,
+                       operator_name(c.plan.operator, lang)))
     return out
 
 
 def basket_bars(report: BasketReport, *, lang: str = "en") -> list[Bar]:
     """One bar per basket and operator: the cheapest plan's monthly price."""
     return [
-        Bar(f"{row.basket.id} · {row.cheapest.plan.name}", row.cheapest.price, row.operator)
+        Bar(f"{row.basket.id} · {row.cheapest.plan.name}", row.cheapest.price, operator_name(row.operator, lang))
         for row in report.rows if row.cheapest is not None
     ]
 
