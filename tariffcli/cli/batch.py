@@ -21,11 +21,13 @@ import typer
 from tariffcli.cli.history_options import DEFAULT_BATCH_SHAPE, BatchShape, batch_shape_options
 from tariffcli.cli.options import (
     DEFAULT_CATALOGUE,
+    DEFAULT_OUTPUT,
     DEFAULT_TIMING,
     CatalogueChoice,
     Output,
     Timing,
     catalogue_options,
+    output_options,
     timing_options,
     with_groups,
 )
@@ -80,27 +82,30 @@ def summary_json(report: "SummaryReport", output: Path | None, history: bool = F
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
-def summary_table(report: "SummaryReport", history: bool = False) -> Any:
-    """The summary as a rich Table: everyone, then each operator and its current plans."""
+def summary_table(report: "SummaryReport", history: bool = False, lang: str = "en") -> Any:
+    """The summary as a rich Table: everyone, then each operator and its current plans (labels in ``lang``)."""
     from rich import box
     from rich.table import Table
 
     from tariffcli.render.common import rich_text
+    from tariffcli.texts import label, operator_name
 
-    when = "over each subscriber's own months" if history else f"over {report.horizon} months from {report.start}"
-    table = Table(title=f"{report.overall.subscribers:,} subscribers, {report.plans} plans {when} "
-                        f"({report.currency})", title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("Current plan", overflow="fold")
-    for name in ("Subscribers", "Would save", "Median saving", "Total saving"):
-        table.add_column(name, justify="right", no_wrap=True)
+    title = (label("batch_title_history", lang, n=f"{report.overall.subscribers:,}", plans=report.plans,
+                   currency=report.currency) if history else
+             label("batch_title", lang, n=f"{report.overall.subscribers:,}", plans=report.plans,
+                   h=report.horizon, start=report.start, currency=report.currency))
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column(label("batch_current_plan", lang), overflow="fold")
+    for name in ("batch_subscribers", "batch_would_save", "batch_median_saving", "batch_total_saving"):
+        table.add_column(label(name, lang), justify="right", no_wrap=True)
 
     def add(label: str, r: "SummaryRow", style: str | None = None) -> None:
         table.add_row(rich_text(label), f"{r.subscribers:,}", f"{r.would_save:,}", _amount(r.median_saving) or "-",
                       _amount(r.total_saving), style=style)
 
-    add("all", report.overall, "bold")
+    add(label("batch_all", lang), report.overall, "bold")
     for op in report.by_operator:
-        add(op.key, op, "bold")
+        add(operator_name(op.key, lang), op, "bold")
         for r in report.by_current_plan:
             if r.operator == op.key:
                 add(f"  {r.key}", r)
@@ -220,6 +225,7 @@ def batch(
         "--chunk-rows", min=1_000, help="Input rows per chunk (local engine); bounds memory.")] = 500_000,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     shape: Annotated[BatchShape, batch_shape_options()] = DEFAULT_BATCH_SHAPE,
+    labels: Annotated[Output, output_options("lang")] = DEFAULT_OUTPUT,
 ) -> None:
     """Find the cheapest plans for every subscriber in a large usage file; summarise who would save."""
 
@@ -252,7 +258,7 @@ def batch(
         print(f"{report.overall.subscribers:,} subscribers ({report.rows:,} rows) analysed{where} in "
               f"{elapsed:.1f} s ({report.rows / max(elapsed, 1e-9):,.0f} rows/s)", file=sys.stderr)
         emit_result(Output(format=fmt), {"json": lambda: summary_json(report, out, history),
-                                         "table": lambda: TableView(summary_table(report, history))})
+                                         "table": lambda: TableView(summary_table(report, history, labels.language))})
 
     guard(body, json_errors=fmt is SummaryFormat.json)
 

@@ -132,8 +132,7 @@ def comparison_views(result: "Comparison", out: Output, top: int | None, bars: b
     def table() -> "str | TableView":
         if bars:
             return render.render_bars(result, lang=language, top=top)
-        return TableView(render.build_table(result, lang=language, top=top),
-                         render.render_text_footer(result, lang=language, top=top))
+        return TableView(render.build_table(result, lang=language, top=top))
 
     return {
         "table": table,

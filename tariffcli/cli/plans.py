@@ -28,7 +28,6 @@ from tariffcli.cli.options import (
     output_options,
     parse_amount,
     parse_day,
-    resolve_lang,
     timing_options,
     with_groups,
 )
@@ -47,7 +46,7 @@ def plans_list(
         TIMING_MEMBERS["date"], "Leave out plans not on sale on this day, YYYY-MM-DD (default: today)."))] = DEFAULT_TIMING,
     all_: Annotated[bool, typer.Option(
         "--all", help="Also list plans not on sale: withdrawn, historical, or outside their on-sale dates.")] = False,
-    out: Annotated[Output, output_options("format", "excel", "output")] = DEFAULT_OUTPUT,
+    out: Annotated[Output, output_options("format", "excel", "output", "lang")] = DEFAULT_OUTPUT,
 ) -> None:
     """List the plans in the catalogue (plans not on sale today are left out and reported)."""
 
@@ -65,15 +64,15 @@ def plans_list(
         if selection.not_on_sale:
             from tariffcli.texts import label
 
-            language = resolve_lang(None)
+            language = out.language
             why = label("reason_not_on_sale", language, day=day)
             shown = selection.not_on_sale[:MAX_IDS_SHOWN]
             items = ", ".join(f"{p.id} ({why})" for p in shown)
             if len(selection.not_on_sale) > len(shown):
-                items += f", … ({len(selection.not_on_sale) - len(shown)} more)"
+                items += label("n_more", language, n=len(selection.not_on_sale) - len(shown))
             print(label("left_out", language, n=len(selection.not_on_sale), items=items) + " [--all]", file=sys.stderr)
-        emit_result(out, {"table": lambda: TableView(render.plans_table(chosen))},
-                    every=lambda name: render.plans_text(chosen, name))
+        emit_result(out, {"table": lambda: TableView(render.plans_table(chosen, out.language))},
+                    every=lambda name: render.plans_text(chosen, name, out.language))
 
     guard(body, json_errors=out.json_errors)
 
@@ -83,7 +82,7 @@ def plans_show(
     plan_id: Annotated[str, typer.Argument(metavar="ID", help="Catalogue id or plan file.")],
     catalogue: Annotated[CatalogueChoice, catalogue_options("plans")] = DEFAULT_CATALOGUE,
     out: Annotated[Output, output_options(
-        "format", "output", format=but(OUTPUT_MEMBERS["format"], "table (the plan file) or json."))] = DEFAULT_OUTPUT,
+        "format", "output", "lang", format=but(OUTPUT_MEMBERS["format"], "table (the plan file) or json."))] = DEFAULT_OUTPUT,
 ) -> None:
     """Show one plan in full, with its sources."""
 
@@ -93,7 +92,7 @@ def plans_show(
 
         check_outputs(out, [*(catalogue.plans or ()), Path(plan_id)])
         plan = resolve_plan(plan_id, catalogue.load(), "plan")
-        emit_result(out, {}, every=lambda name: render.show_plan(plan, json_format=name == "json"))
+        emit_result(out, {}, every=lambda name: render.show_plan(plan, json_format=name == "json", lang=out.language))
 
     guard(body, json_errors=out.json_errors)
 

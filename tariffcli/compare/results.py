@@ -52,6 +52,12 @@ class Row:
     packs: tuple[tuple[Addon, int], ...] = ()
     """Optional packs ranked with the plan (``with_addons``) and how many of each; empty otherwise."""
 
+    @property
+    def covers_usage(self) -> bool:
+        """False when the plan's data would be stopped at a volume cap in some month (its ``data_stopped``
+        note): the plan does not carry the usage, and the ranking puts it after every plan that does."""
+        return not any(n.code == "data_stopped" for n in self.notes)
+
 
 @dataclass(frozen=True)
 class Comparison:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from tariffcli.model.money import format_fen
 from tariffcli.model.months import add_months
-from tariffcli.render.common import md_escape, rich_text, safe_cell, shown, shown_params, shown_text
+from tariffcli.render.common import md_escape, safe_cell, shown, shown_params, shown_text
 from tariffcli.texts import ANALYZE_MONEY, analyze_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -254,7 +254,7 @@ def _footer_lines(report: Report, lang: str) -> list[str]:
         def which(s: Skipped) -> str:
             return "" if len(s.lines) == every else ", ".join(_line_name(x, lang) for x in s.lines) + ": "
 
-        items = "; ".join(f"{s.check} ({which(s)}{analyze_text(f'an_reason_{s.reason}', lang)})"
+        items = "; ".join(f"{analyze_text(f'an_check_{s.check}', lang)} ({which(s)}{analyze_text(f'an_reason_{s.reason}', lang)})"
                           for s in report.skipped)
         out.append(analyze_text("an_skipped", lang, items=items))
     return out
@@ -280,7 +280,7 @@ def render_markdown(report: Report, *, lang: str = "en") -> str:
         for f in report.findings:
             text, advice = finding_texts(f, lang)
             cells = [format_fen(f.amount)] + ([_line_name(f.line, lang)] if report.household else []) + [
-                f"`{f.code}` {text}", advice]
+                (f"`{f.code}` {text}" if lang == "en" else text), advice]
             lines.append("| " + " | ".join(md_escape(c) for c in cells) + " |")
     else:
         lines.append(t("an_none", lang))
@@ -292,28 +292,24 @@ def render_markdown(report: Report, *, lang: str = "en") -> str:
 
 
 def build_table(report: Report, *, lang: str = "en") -> RenderableType:
-    """A rich renderable: the line summaries, then one row per finding (amount, finding and advice)."""
-    from rich import box
+    """A renderable laid out at the terminal's width (:class:`tariffcli.render.layout.PlanTable`): the line
+    summaries, then one block per finding: amount and what happened, then the advice, the check and where."""
     from rich.console import Group
-    from rich.markup import escape
-    from rich.table import Table
-    from rich.text import Text
+
+    from tariffcli.render.layout import Block, Paragraphs, PlanTable
 
     t = analyze_text
-    summary = Text("\n".join([_title(report, lang)] + [f"  {s}" for s in _summary_lines(report, lang)]))
+    summary = Paragraphs(tuple([_title(report, lang)] + [f"  {s}" for s in _summary_lines(report, lang)]))
     if not report.findings:
-        return Group(summary, Text(t("an_none", lang)))
-    table = Table(box=box.SIMPLE_HEAD, show_lines=True, expand=True, pad_edge=False)
-    table.add_column(t("an_amount", lang), justify="right", no_wrap=True)
-    if report.household:
-        table.add_column(t("an_line", lang), no_wrap=True)
-    table.add_column(t("an_finding", lang), overflow="fold", ratio=1)
+        return Group(summary, Paragraphs((t("an_none", lang),)))
+    blocks = []
     for f in report.findings:
         text, advice = finding_texts(f, lang)
-        cell = f"[bold]{escape(text)}[/]\n{escape(advice)}\n[dim]{f.code}"
+        where = [t(f"an_check_{f.code}", lang)]
+        if report.household:
+            where.append(shown(_line_name(f.line, lang)))
         if f.refs:
-            cell += " · " + rich_text(", ".join(f.refs[:4]) + (" ..." if len(f.refs) > 4 else ""))
-        cell += "[/]"
-        row = [format_fen(f.amount)] + ([rich_text(_line_name(f.line, lang))] if report.household else []) + [cell]
-        table.add_row(*row)
-    return Group(summary, table)
+            where.append(shown(", ".join(f.refs[:4]) + (" ..." if len(f.refs) > 4 else "")))
+        blocks.append(Block(format_fen(f.amount), text, (), (advice, " · ".join(where)), dim_first_detail=False))
+    headers = (t("an_amount", lang), t("an_finding", lang))
+    return Group(summary, Paragraphs(("",)), PlanTable("", headers, tuple(blocks)))

@@ -21,13 +21,12 @@ from tariffcli.render.common import (
     Footnotes,
     md_escape,
     note_sentence,
-    rich_text,
     safe_cell,
     shown,
     shown_text,
     source_text,
 )
-from tariffcli.texts import label
+from tariffcli.texts import label, operator_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import RenderableType
@@ -132,7 +131,7 @@ def render_markdown(report: BasketReport, *, lang: str = "en", cite: bool = Fals
         basket = md_escape(b.display_name(lang))
         if notes is not None and b.source is not None:
             basket += notes.ref(f"basket:{b.source.title}|{b.source.url}", citation_text(b.source, lang, markdown=True))
-        cells = [basket, md_escape(volumes_text(b, lang)), md_escape(row.operator)]
+        cells = [basket, md_escape(volumes_text(b, lang)), md_escape(operator_name(row.operator, lang))]
         for p in (row.cheapest, row.runner_up):
             if p is None:
                 cells += [md_escape(label("no_cover", lang)) if p is row.cheapest else "", ""]
@@ -186,7 +185,7 @@ def render_csv(report: BasketReport, *, lang: str = "en", cite: bool = False) ->
         b, c, r, ib = row.basket, row.cheapest, row.runner_up, row.in_bundle
         cells: list[Any] = [
             safe_cell(b.id), safe_cell(b.display_name(lang)), b.billed_minutes, b.sms, format_kb(b.data),
-            format_kb(b.app_data), safe_cell(row.operator),
+            format_kb(b.app_data), safe_cell(operator_name(row.operator, lang)),
             safe_cell(c.plan.id) if c else "", safe_cell(c.plan.name) if c else "", safe_cell(c.plan.province) if c else "",
             c.plan.currency if c else "", format_fen(c.price) if c else "",
             ("yes" if c.out_of_bundle else "no") if c else "",
@@ -291,46 +290,44 @@ def render_json(report: BasketReport, *, lang: str = "en") -> str:
 
 
 def build_table(report: BasketReport, *, lang: str = "en") -> RenderableType:
-    """For the terminal: one table per basket, one row per operator, then the method line."""
-    from rich import box
+    """For the terminal: one table per basket, one plan per operator (laid out at the terminal's width by
+    :class:`tariffcli.render.layout.PlanTable`: ids never split), then the method line."""
     from rich.console import Group
-    from rich.markup import escape
-    from rich.table import Table
     from rich.text import Text
 
+    from tariffcli.render.layout import Block, Paragraphs, PlanTable
+
     ambiguous = _ambiguous(report)
-    parts: list[RenderableType] = [Text(label("baskets_title", lang, **_title(report, lang)), style="bold")]
+    parts: list[RenderableType] = [Paragraphs((label("baskets_title", lang, **_title(report, lang)),), style="bold")]
+    gni = report.gni is not None
     for basket in report.baskets:
-        table = Table(title=f"{rich_text(basket.display_name(lang))}\n[dim]{escape(volumes_text(basket, lang))}[/]",
-                      title_justify="left", box=box.SIMPLE_HEAD, show_lines=True, expand=True, pad_edge=False)
-        table.add_column(label("operator", lang), overflow="fold", ratio=1)
-        table.add_column(label("cheapest", lang), overflow="fold", ratio=3)
-        table.add_column(label("price", lang), justify="right", no_wrap=True)
-        table.add_column(label("runner_up", lang), overflow="fold", ratio=2)
-        if report.gni is not None:
-            table.add_column("% GNI", justify="right", no_wrap=True)
+        blocks = []
         for row in (r for r in report.rows if r.basket is basket):
             c, r = row.cheapest, row.runner_up
+            share = () if not gni else ("" if row.affordability is None else f"{row.affordability}%",)
+            who = shown(operator_name(row.operator, lang))
             if c is None:
-                cells = [rich_text(row.operator), escape(label("no_cover", lang)), "", ""]
-            else:
-                cell = f"{rich_text(c.plan.name)}\n[dim]{escape(c.plan.id)}[/]"
-                cell += f"\n• {escape(label('out_of_bundle', lang))}: {escape(_oob(row, report, lang, ambiguous))}"
-                for n in c.notes:
-                    cell += f"\n• {escape(note_sentence(n.code, n.params, lang))}"
-                runner = "" if r is None else f"{_money(r.price, report, r.plan.currency)}\n[dim]{escape(r.plan.id)}[/]"
-                cells = [rich_text(row.operator), cell, _money(c.price, report, c.plan.currency), runner]
-            if report.gni is not None:
-                cells.append("" if row.affordability is None else f"{row.affordability}%")
-            table.add_row(*cells)
-        parts.append(table)
+                blocks.append(Block("", f"{who}{label('colon', lang)}{label('no_cover', lang)}", ("", *share)))
+                continue
+            details = [f"{who} · {shown(c.plan.id)}",
+                       f"• {label('out_of_bundle', lang)}{label('colon', lang)}{_oob(row, report, lang, ambiguous)}"]
+            if r is not None:
+                details.append(f"• {label('runner_up', lang)}{label('colon', lang)}{_money(r.price, report, r.plan.currency)}"
+                               f" ({shown(r.plan.id)})")
+            details += [f"• {note_sentence(n.code, n.params, lang)}" for n in c.notes]
+            blocks.append(Block("", shown(c.plan.name), (_money(c.price, report, c.plan.currency), *share),
+                                tuple(details)))
+        title = f"{shown(basket.display_name(lang))}\n{volumes_text(basket, lang)}"
+        headers = ("", label("cheapest", lang), label("price", lang), *(("% GNI",) if gni else ()))
+        parts += [Text(""), PlanTable(title, headers, tuple(blocks))]
     if not report.rows:
         parts.append(Text(label("no_plans", lang)))
-    parts.append(Text(label("baskets_method", lang), style="dim"))
+    footer = [label("baskets_method", lang)]
     if report.nationwide_first:
-        parts.append(Text(label("baskets_nationwide_first", lang), style="dim"))
+        footer.append(label("baskets_nationwide_first", lang))
     if report.gni is not None:
-        parts.append(Text(label("baskets_gni", lang, gni=f"{report.gni:,}", currency=report.currency or ""), style="dim"))
+        footer.append(label("baskets_gni", lang, gni=f"{report.gni:,}", currency=report.currency or ""))
+    parts.append(Paragraphs(tuple(footer), style="dim"))
     return Group(*parts)
 
 

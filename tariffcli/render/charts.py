@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from tariffcli.model.errors import UsageError
 from tariffcli.model.money import fen_to_decimal
-from tariffcli.texts import label
+from tariffcli.texts import label, operator_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from tariffcli.compare.baskets import BasketReport
@@ -49,6 +49,8 @@ class Bar:
     label: str
     fen: int
     group: str
+    hatched: bool = False
+    """Drawn hatched: the plan does not cover the usage (the title says so)."""
 
 
 def chart_format(path: Path) -> str:
@@ -115,7 +117,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str, xlabel: str, fmt: str, font: s
     from matplotlib.figure import Figure
 
     problems: list[str] = []
-    bars = [Bar(_chart_text(b.label), b.fen, _chart_text(b.group)) for b in bars]
+    bars = [Bar(_chart_text(b.label), b.fen, _chart_text(b.group), b.hatched) for b in bars]
     texts = [title, xlabel] + [b.label for b in bars] + [b.group for b in bars]
     family = font or (find_cjk_font() if find_font else None)
     missing = family is None and has_cjk(texts)
@@ -135,7 +137,11 @@ def bar_chart(bars: Sequence[Bar], *, title: str, xlabel: str, fmt: str, font: s
         ax = fig.add_subplot()
         values = [float(fen_to_decimal(b.fen)) for b in bars]  # drawing only: amounts are printed from fen
         ys = list(range(len(bars)))
-        ax.barh(ys, values, color=[colours[groups.index(b.group) % len(colours)] for b in bars])
+        drawn = ax.barh(ys, values, color=[colours[groups.index(b.group) % len(colours)] for b in bars])
+        for patch, b in zip(drawn, bars, strict=True):
+            if b.hatched:
+                patch.set_hatch("//")
+                patch.set_edgecolor("white")
         ax.set_yticks(ys, [b.label for b in bars])
         ax.invert_yaxis()
         top = max(values, default=0) or 1
@@ -168,17 +174,19 @@ def compare_bars(cmp: Comparison, *, lang: str = "en", top: int | None = None) -
     rows = list(cmp.rows if top is None else cmp.rows[:top])
     from tariffcli.render.common import display_name
 
-    out = [Bar(f"{r.rank}. {display_name(r, cmp, lang)}", r.total, r.plan.operator) for r in rows]
+    out = [Bar(f"{r.rank}. {display_name(r, cmp, lang)}", r.total, operator_name(r.plan.operator, lang),
+               not r.covers_usage) for r in rows]
     if cmp.current is not None:
         c = cmp.current
-        out.append(Bar(f"{display_name(c, cmp, lang)} ({label('current', lang)})", c.total, c.plan.operator))
+        out.append(Bar(display_name(c, cmp, lang) + label("current_suffix", lang), c.total,
+                       operator_name(c.plan.operator, lang)))
     return out
 
 
 def basket_bars(report: BasketReport, *, lang: str = "en") -> list[Bar]:
     """One bar per basket and operator: the cheapest plan's monthly price."""
     return [
-        Bar(f"{row.basket.id} · {row.cheapest.plan.name}", row.cheapest.price, row.operator)
+        Bar(f"{row.basket.id} · {row.cheapest.plan.name}", row.cheapest.price, operator_name(row.operator, lang))
         for row in report.rows if row.cheapest is not None
     ]
 
@@ -188,6 +196,9 @@ def compare_chart(cmp: Comparison, fmt: str, *, lang: str = "en", top: int | Non
     title = label("chart_compare_title", lang, h=cmp.horizon, start=cmp.start, currency=cmp.currency)
     if cmp.nationwide_first:  # otherwise a reader sees #1 longer than the bars below it, with no reason given
         title += "\n" + label("chart_nationwide_first", lang)
+    uncovered = [r.rank for r in (cmp.rows if top is None else cmp.rows[:top]) if not r.covers_usage]
+    if uncovered:  # otherwise a reader sees a short bar ranked after longer ones, with no reason given
+        title += "\n" + label("chart_uncovered", lang, first=uncovered[0], last=uncovered[-1])
     return bar_chart(compare_bars(cmp, lang=lang, top=top), title=title, xlabel=label("total", lang) + f" ({cmp.currency})",
                      fmt=fmt, **kw)
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from tariffcli.model.cells import neutralise_formula
 from tariffcli.model.sanitise import md_link, md_text, one_line, text_block
-from tariffcli.texts import label, note_text
+from tariffcli.texts import label, note_text, operator_name, province_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
@@ -125,7 +125,8 @@ def source_text(plan: Plan, lang: str = "en", *, markdown: bool = False) -> str:
 def plan_citation(plan: Plan, lang: str = "en") -> str:
     """A footnote for a plan, as Markdown: name, id, province and confidence, then its sources."""
     what = label(f"confidence_{plan.confidence.value}", lang)
-    head = md_escape(f"{plan.name} ({plan.id}; {plan.operator}, {plan.province}; {what})")
+    where = f"{operator_name(plan.operator, lang)}{label('list_comma', lang)}{province_name(plan.province, lang)}"
+    head = md_escape(f"{plan.name} ({plan.id}; {where}; {what})")
     return f"{head}: {source_text(plan, lang, markdown=True)}"
 
 

@@ -22,11 +22,9 @@ from tariffcli.render.common import (
     Footnotes,
     cell_width,
     display_name,
-    fit_cells,
     md_escape,
     note_sentence,
     plan_label,
-    rich_text,
     safe_cell,
     shown,
     shown_text,
@@ -35,7 +33,7 @@ from tariffcli.render.common import (
     visible_rows,
 )
 from tariffcli.render.sections import explain_dict, extra_sections, keep_number_dict, scenario_dict
-from tariffcli.texts import label
+from tariffcli.texts import label, operator_name, province_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import RenderableType
@@ -76,6 +74,7 @@ def _row_dict(row: Row, cmp: Comparison, lang: str) -> dict[str, Any]:
         "eligibility": list(p.eligibility),
         "tags": list(p.tags),
         "is_current": row.is_current,
+        "covers_usage": row.covers_usage,
         "total": format_fen(row.total),
         "average_monthly": format_fen(row.average),
         "after_promotions": format_fen(row.after_promotions),
@@ -142,15 +141,16 @@ def render_csv(cmp: Comparison, *, lang: str = "en", top: int | None = None, cit
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(["rank", "id", "operator", "name", "province", "currency", "total", "average_monthly",
-                "after_promotions", "saving", "confidence", "source", "retrieved", "notes"]
+                "after_promotions", "saving", "covers_usage", "confidence", "source", "retrieved", "notes"]
                + (["sources"] if cite else []))
     for r in _summary_rows(cmp, top):
         p = r.plan
         w.writerow([
             "" if r.rank is None else r.rank,
-            safe_cell(p.id), safe_cell(p.operator), safe_cell(p.name), safe_cell(p.province), cmp.currency,
+            safe_cell(p.id), safe_cell(operator_name(p.operator, lang)), safe_cell(p.name),
+            safe_cell(province_name(p.province, lang)), cmp.currency,
             format_fen(r.total), format_fen(r.average), format_fen(r.after_promotions),
-            "" if r.saving is None else format_fen(r.saving),
+            "" if r.saving is None else format_fen(r.saving), "true" if r.covers_usage else "false",
             p.confidence.value, safe_cell(p.sources[0].url), p.sources[0].retrieved.isoformat(),
             safe_cell("; ".join(_notes(r, lang))),
         ] + ([safe_cell(source_text(p, lang))] if cite else []))
@@ -184,8 +184,8 @@ def _headers(cmp: Comparison, lang: str) -> list[str]:
 
 def _cells(r: Row, cmp: Comparison, lang: str) -> list[str]:
     rank = str(r.rank) if r.rank is not None else label("current", lang)
-    name = display_name(r, cmp, lang) + (f" ({label('current', lang)})" if r.is_current and r.rank is not None else "")
-    cells = [rank, shown(r.plan.operator), name, format_fen(r.total), format_fen(r.average), format_fen(r.after_promotions)]
+    name = display_name(r, cmp, lang) + (label("current_suffix", lang) if r.is_current and r.rank is not None else "")
+    cells = [rank, shown(operator_name(r.plan.operator, lang)), name, format_fen(r.total), format_fen(r.average), format_fen(r.after_promotions)]
     if cmp.current is not None:
         cells.append("" if r.saving is None else format_fen(r.saving))
     cells.append("; ".join(_notes(r, lang)))
@@ -197,10 +197,13 @@ def render_markdown(cmp: Comparison, *, lang: str = "en", top: int | None = None
     notes = Footnotes() if cite else None
     lines = [f"**{_title(cmp, lang)}**", "", _usage_line(cmp, lang), ""]
     headers = _headers(cmp, lang)
-    lines.append("| " + " | ".join(headers) + " |")
     right = {3, 4, 5, 6} if cmp.current is not None else {3, 4, 5}
-    lines.append("|" + "|".join("---:" if i in right else "---" for i in range(len(headers))) + "|")
+    head = ["| " + " | ".join(headers) + " |",
+            "|" + "|".join("---:" if i in right else "---" for i in range(len(headers))) + "|"]
+    lines += head
     for r in _summary_rows(cmp, top):
+        if starts_uncovered(r, cmp):
+            lines += ["", f"**{label('uncovered_heading', lang)}**", "", *head]
         cells = [md_escape(c) for c in _cells(r, cmp, lang)]
         if notes is not None:
             cells[2] += notes.plan(r.plan, lang)
@@ -219,65 +222,61 @@ def render_markdown(cmp: Comparison, *, lang: str = "en", top: int | None = None
 
 
 def build_table(cmp: Comparison, *, lang: str = "en", top: int | None = None) -> RenderableType:
-    """A rich Table for the terminal (the caller decides width and colour).
+    """The comparison for a terminal, laid out at the terminal's width (:class:`tariffcli.render.layout.PlanTable`).
 
-    The plan cell holds the name, then the operator and id, then one note per
-    line, so the numbers keep their columns in an 80-column terminal.
-    """
-    from rich import box
-    from rich.cells import cell_len
-    from rich.markup import escape
-    from rich.table import Table
+    Each plan: rank, name and amounts on one line; under the name the operator and id, then one note per
+    line, wrapped to the terminal's edge. Plans that do not cover the usage follow under their own heading.
+    The lines under the table (usage, saving, sections) come last, wrapped by the same rules."""
+    from tariffcli.render.layout import Block, Heading, PlanTable
 
-    table = Table(title=_title(cmp, lang), caption=_usage_line(cmp, lang), title_justify="left",
-                  caption_justify="left", box=box.SIMPLE_HEAD, show_lines=True, expand=True, pad_edge=False)
-    table.add_column(label("rank", lang), justify="right", no_wrap=True)
-    table.add_column(label("plan", lang), overflow="fold", ratio=1)
-    rows = visible_rows(cmp, top)
-    everyone = list(rows) + ([cmp.current] if cmp.current is not None else [])
-    widest = max((len(format_fen(v)) for r in everyone for v in (r.total, r.average, r.after_promotions, r.saving or 0)),
-                 default=6)
-    for key in ("total", "per_month", "after_promotions") + (("saving",) if cmp.current is not None else ()):
-        header = label(key, lang)
-        word = max(cell_len(w) for w in header.split())
-        table.add_column(header, justify="right", width=max(widest, word))
+    keys = ("total", "per_month", "after_promotions") + (("saving",) if cmp.current is not None else ())
+    rows: list[Block | Heading] = []
 
-    def add(r: Row, first: bool) -> None:
-        rank = str(r.rank) if r.rank is not None else "*"
-        title = escape(plan_label(r, lang))
-        if r.is_current:
-            title += f" ({label('current', lang)})"
-        cell = f"[bold]{title}[/]\n[dim]{rich_text(r.plan.operator)} · {rich_text(r.plan.id)}[/]"
-        for n in _notes(r, lang):
-            cell += f"\n• {escape(n)}"
-        cells = [rank, cell, format_fen(r.total), format_fen(r.average), format_fen(r.after_promotions)]
+    def block(r: Row, first: bool) -> Block:
+        title = plan_label(r, lang) + (label("current_suffix", lang) if r.is_current else "")
+        numbers = [format_fen(r.total), format_fen(r.average), format_fen(r.after_promotions)]
         if cmp.current is not None:
-            cells.append("" if r.saving is None else format_fen(r.saving))
-        table.add_row(*cells, style="green" if first else None)
+            numbers.append("" if r.saving is None else format_fen(r.saving))
+        details = (f"{shown(operator_name(r.plan.operator, lang))} · {shown(r.plan.id)}",
+                   *(f"• {n}" for n in _notes(r, lang)))
+        return Block("*" if r.rank is None else str(r.rank), title, tuple(numbers), details,
+                     style="green" if first else None)
 
-    for i, r in enumerate(rows):
-        add(r, i == 0)
+    for i, r in enumerate(visible_rows(cmp, top)):
+        if starts_uncovered(r, cmp):
+            rows.append(Heading(label("uncovered_heading", lang)))
+        rows.append(block(r, i == 0))
     if cmp.current is not None:
-        add(cmp.current, False)
-    return table
+        rows += [Heading(label("current_heading", lang)), block(cmp.current, False)]
+    headers = (label("rank", lang), label("plan", lang), *(label(k, lang) for k in keys))
+    return PlanTable(_title(cmp, lang), headers, tuple(rows), caption=_usage_line(cmp, lang),
+                     footer=tuple(footer_lines(cmp, lang=lang, top=top)))
 
 
-def render_text_footer(cmp: Comparison, *, lang: str = "en", top: int | None = None) -> str:
-    """Lines printed under the table: what the saving means, then any extra sections (rich markup escaped)."""
-    from rich.markup import escape
-
+def footer_lines(cmp: Comparison, *, lang: str = "en", top: int | None = None) -> list[str]:
+    """Lines printed under the table: what the saving means, then any extra sections (file text escaped)."""
     lines = [] if cmp.current is None else [label("saving_footer", lang, id=cmp.current.plan.id)]
     if cmp.nationwide_first:
         lines.append(label("nationwide_first", lang))
     extra = extra_sections(cmp, lang=lang, top=top)
-    return escape(shown_text("\n".join(lines + extra).rstrip("\n")))
+    return shown_text("\n".join(lines + extra).strip("\n")).split("\n") if lines or extra else []
 
 
 # ---------------------------------------------------------------- bars (--bars)
 
 
-def render_bars(cmp: Comparison, *, lang: str = "en", top: int | None = None, width: int = 80) -> str:
-    """The comparison as a plain-text bar chart for a terminal: one bar per plan, scaled to the dearest."""
+def render_bars(cmp: Comparison, *, lang: str = "en", top: int | None = None, width: int | None = None) -> str:
+    """The comparison as a plain-text bar chart for a terminal: one bar per plan, scaled to the dearest.
+
+    ``width``: the terminal's (default: rich's measure of it, from COLUMNS). A name that does not fit its
+    column is cut, but the id that tells two plans of the same name apart is kept whole; plans that do
+    not cover the usage follow under their own heading."""
+    from tariffcli.render.layout import fit_keeping_tail, wrap
+
+    if width is None:
+        from rich.console import Console
+
+        width = Console().width
     rows = _summary_rows(cmp, top)
     lines = [label("bars_title", lang, h=cmp.horizon, start=cmp.start, currency=cmp.currency), ""]
     if not rows:
@@ -285,21 +284,45 @@ def render_bars(cmp: Comparison, *, lang: str = "en", top: int | None = None, wi
     names = []
     for r in rows:
         rank = str(r.rank) if r.rank is not None else "*"
-        names.append(f"{rank:>2} {display_name(r, cmp, lang)}")
-    name_w = min(max(cell_width(n) for n in names), 28)
+        name = display_name(r, cmp, lang)
+        tail = f" ({r.plan.id})" if name.endswith(f" ({r.plan.id})") else ""
+        names.append((f"{rank:>2} {name[: len(name) - len(tail)]}", tail and f" ({_short_id(r, rows)})"))
+    name_w = min(max(cell_width(n + t) for n, t in names), max(28, width // 2 - 4))
     amounts = [format_fen(r.total) for r in rows]
     amount_w = max(len(a) for a in amounts)
     bar_w = max(width - name_w - amount_w - 3, 10)
     top_total = max(max(r.total for r in rows), 1)
-    for n, a, r in zip(names, amounts, rows, strict=True):
+    for (n, tail), a, r in zip(names, amounts, rows, strict=True):
+        if starts_uncovered(r, cmp):
+            lines += ["", *wrap(label("uncovered_heading", lang) + label("colon", lang).rstrip(), width)]
         eighths = max(r.total, 0) * bar_w * 8 // top_total
         bar = "█" * (eighths // 8) + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[eighths % 8]
-        lines.append(f"{fit_cells(n, name_w)} {a:>{amount_w}} {bar}".rstrip())
+        lines.append(f"{fit_keeping_tail(n, tail, name_w)} {a:>{amount_w}} {bar}".rstrip())
     if cmp.current is not None:
         lines += ["", "* " + label("current", lang)]
     if cmp.nationwide_first:
-        lines += ["", label("nationwide_first", lang)]
+        lines += ["", *wrap(label("nationwide_first", lang), width)]
     return shown_text("\n".join(lines) + "\n")
+
+
+def _short_id(row: Row, rows: list[Row]) -> str:
+    """The end of the plan's id that tells it from the other plans of the same name: '…-voice'."""
+    others = [r.plan.id for r in rows if r.plan.name == row.plan.name and r.plan.id != row.plan.id]
+    parts = row.plan.id.split("-")
+    for k in range(1, len(parts)):
+        end = "-" + "-".join(parts[-k:])
+        if not any(o.endswith(end) for o in others):
+            return "…" + end
+    return row.plan.id
+
+
+def starts_uncovered(row: Row, cmp: Comparison) -> bool:
+    """``row`` is the first ranked plan that does not cover the usage (its section heading goes before it).
+
+    The ranking puts every such plan after the plans that cover the usage, so they form one section."""
+    if row.rank is None or row.covers_usage:
+        return False
+    return row.rank == 1 or cmp.rows[row.rank - 2].covers_usage
 
 
 # ---------------------------------------------------------------- eligibility (--eligible) and the optional JSON parts

@@ -17,6 +17,7 @@ from tariffcli.texts import NOTES, label
 
 if TYPE_CHECKING:  # pragma: no cover
     from tariffcli.compare.offer import Against, Mismatch, OfferVerdict
+    from tariffcli.model.plan import Plan
 
 
 def mismatch_text(m: Mismatch, lang: str) -> str:
@@ -34,6 +35,23 @@ def mismatch_text(m: Mismatch, lang: str) -> str:
     return NOTES[code][lang].format(**p)
 
 
+def offer_name(p: Plan, lang: str) -> str:
+    """The offer's name: as given, or, for an offer made from flags (id ``offer``, a name of the terms such as
+    '128/month, 50% off in months 1-12'), the same terms written in ``lang``."""
+    import re
+
+    if lang == "en" or p.id != "offer" or not re.fullmatch(r"[\d.]+/month(, .*)?", p.name):
+        return p.name
+    said = [label("offer_said_fee", lang, fee=f"{p.monthly_fee:f}")]
+    for ph in p.promotions:
+        if ph.discount is not None:
+            said.append(label("offer_said_discount", lang, first=ph.from_month, last=ph.to_month,
+                              pct=f"{ph.discount.normalize():f}"))
+        elif ph.fee is not None:
+            said.append(label("offer_said_promo_fee", lang, first=ph.from_month, last=ph.to_month, fee=f"{ph.fee:f}"))
+    return label("list_comma", lang).join(said)
+
+
 def offer_lines(v: OfferVerdict, *, lang: str = "en", borrowed_from: str | None = None) -> list[str]:
     """The verdict on an offer, in sentences a person can read over the phone."""
     from tariffcli.model.months import add_months
@@ -41,7 +59,7 @@ def offer_lines(v: OfferVerdict, *, lang: str = "en", borrowed_from: str | None 
     cmp = v.comparison
     row = v.offer
     p = row.plan
-    out = [label("offer_title", lang, name=shown(p.name), id=p.id, term=v.term, start=cmp.start),
+    out = [label("offer_title", lang, name=shown(offer_name(p, lang)), id=p.id, term=v.term, start=cmp.start),
            label("offer_total", lang, term=v.term, total=format_fen(row.total), average=format_fen(row.average))]
     if not v.price_changes:
         out.append(label("offer_price_flat", lang, price=format_fen(v.price[0])))

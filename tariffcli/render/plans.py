@@ -15,6 +15,7 @@ from tariffcli.model.provinces import is_nationwide
 from tariffcli.model.sanitise import escape_controls
 from tariffcli.model.units import format_kb
 from tariffcli.render.common import JSON_VERSION, md_escape, safe_cell, shown, shown_text, source_dicts
+from tariffcli.texts import label, operator_name, province_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import RenderableType
@@ -26,12 +27,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _PLAN_COLUMNS = ("id", "operator", "name", "province", "monthly_fee", "voice", "sms", "data", "tags", "status",
                  "filing_number", "confidence", "checked", "retrieved")
-_STATUS_WORDS = {"on-sale": "on sale", "withdrawn": "withdrawn", "historical": "historical"}
 
 
-def _allowance_text(value: object, kind: str) -> str:
+def _allowance_text(value: object, kind: str, lang: str = "en") -> str:
     if value == "unlimited":
-        return "unlimited"
+        return label("unlimited", lang)
     if value is None:
         return ""
     if kind == "data":
@@ -39,8 +39,8 @@ def _allowance_text(value: object, kind: str) -> str:
     return str(value)
 
 
-def plan_summary(p: Plan) -> dict[str, str]:
-    """The one-line facts of a plan, as text."""
+def plan_summary(p: Plan, lang: str = "en") -> dict[str, str]:
+    """The one-line facts of a plan, as text (``unlimited`` in ``lang``)."""
     a = p.allowances
     return {
         "id": p.id,
@@ -48,9 +48,9 @@ def plan_summary(p: Plan) -> dict[str, str]:
         "name": p.name,
         "province": p.province,
         "monthly_fee": f"{p.monthly_fee:.2f}",
-        "voice": _allowance_text(a.voice, "voice"),
-        "sms": _allowance_text(a.sms, "sms"),
-        "data": _allowance_text(a.data, "data"),
+        "voice": _allowance_text(a.voice, "voice", lang),
+        "sms": _allowance_text(a.sms, "sms", lang),
+        "data": _allowance_text(a.data, "data", lang),
         "tags": ", ".join(p.tags),
         "status": p.status.value,
         "filing_number": p.filing_number or "",
@@ -60,32 +60,26 @@ def plan_summary(p: Plan) -> dict[str, str]:
     }
 
 
-def plans_table(plans: tuple[Plan, ...]) -> RenderableType:
-    """The plan list for a terminal: the columns that fit in 80; the rest is in --format json/csv."""
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
+def plans_table(plans: tuple[Plan, ...], lang: str = "en") -> RenderableType:
+    """The plan list for a terminal, laid out at its width (:class:`tariffcli.render.layout.PlanTable`): name, fee,
+    minutes, data, status and month checked on one line, then operator, id and province (never split) under it.
+    The rest is in --format json/csv."""
+    from tariffcli.render.layout import Block, PlanTable
 
-    table = Table(title=f"{len(plans)} plans", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
-                  padding=(0, 1), collapse_padding=True)
-    table.add_column("plan", overflow="fold", min_width=30)
-    table.add_column("fee", justify="right", no_wrap=True)
-    table.add_column("min", justify="right", no_wrap=True)
-    table.add_column("data", justify="right", no_wrap=True)
-    table.add_column("status", no_wrap=True, min_width=7)
-    table.add_column("checked", no_wrap=True, min_width=7)
+    rows = []
     for p in plans:
-        r = plan_summary(p)
-        plan = Text(shown(r["name"]))
-        plan.append(f"\n{shown(r['operator'])} · {r['id']}", style="dim")
-        if not is_nationwide(p.province):
-            plan.append(f" · {shown(r['province'])}", style="dim")
-        table.add_row(plan, r["monthly_fee"], r["voice"], r["data"], _STATUS_WORDS[r["status"]], r["checked"][:7])
-    return table
+        r = plan_summary(p, lang)
+        where = f" · {province_name(p.province, lang)}" if not is_nationwide(p.province) else ""
+        rows.append(Block("", shown(r["name"]), (r["monthly_fee"], r["voice"], r["data"],
+                                                   label(f"status_{p.status.value}", lang), r["checked"][:7]),
+                          (f"{shown(operator_name(r['operator'], lang))} · {r['id']}{shown(where)}",)))
+    headers = ("", label("col_plan", lang), *(label(f"col_{c}", lang) for c in ("fee", "min", "data", "status",
+                                                                                  "checked")))
+    return PlanTable(label("plans_title", lang, n=len(plans)), headers, tuple(rows), spaced=False)
 
 
-def plans_text(plans: tuple[Plan, ...], fmt: str) -> str:
-    """The plan list as json, csv or markdown."""
+def plans_text(plans: tuple[Plan, ...], fmt: str, lang: str = "en") -> str:
+    """The plan list as json, csv or markdown (JSON and CSV keep their English keys; Markdown is for people)."""
     rows = [plan_summary(p) for p in plans]
     if fmt == "json":
         doc = {"version": JSON_VERSION, "plans": [
@@ -99,8 +93,12 @@ def plans_text(plans: tuple[Plan, ...], fmt: str) -> str:
         for r in rows:
             w.writerow([safe_cell(r[c]) for c in _PLAN_COLUMNS])
         return shown_text(out.getvalue())
-    lines = ["| " + " | ".join(_PLAN_COLUMNS) + " |", "|" + "|".join("---" for _ in _PLAN_COLUMNS) + "|"]
-    lines += ["| " + " | ".join(md_escape(r[c]) for c in _PLAN_COLUMNS) + " |" for r in rows]
+    lines = ["| " + " | ".join(label(f"col_{c}", lang) for c in _PLAN_COLUMNS) + " |",
+             "|" + "|".join("---" for _ in _PLAN_COLUMNS) + "|"]
+    people = [plan_summary(p, lang) | {"operator": operator_name(p.operator, lang), "status": label(
+        f"status_{p.status.value}", lang), "province": province_name(p.province, lang),
+        "confidence": label(f"confidence_{p.confidence.value}", lang)} for p in plans]
+    lines += ["| " + " | ".join(md_escape(r[c]) for c in _PLAN_COLUMNS) + " |" for r in people]
     return shown_text("\n".join(lines) + "\n")
 
 
@@ -121,17 +119,19 @@ def with_units(node: Any, key: str = "") -> Any:
     return node
 
 
-def show_plan(p: Plan, *, json_format: bool = False) -> str:
+def show_plan(p: Plan, *, json_format: bool = False, lang: str = "en") -> str:
     """A plan in full: its validated content (JSON) or a readable summary with sources."""
     if json_format:
         doc = {"version": JSON_VERSION, "file": p.origin, "plan": p.model_dump(mode="json", exclude_none=True)}
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     body = _yaml_text(with_units(p.model_dump(mode="json", exclude_none=True, exclude_defaults=True)))
-    status = _STATUS_WORDS[p.status.value] + (f", last seen on sale {p.last_seen}" if p.last_seen else "")
-    filing = f" · filing number {p.filing_number}" if p.filing_number else ""
-    return shown_text(f"# {shown(p.name)} ({p.id})\n# file: {shown(str(p.origin))}\n"
-                      f"# status: {status}{filing} · figures checked {p.checked} · confidence {p.confidence.value}\n"
-                      f"{body}")
+    status = label(f"status_{p.status.value}", lang) + (label("show_last_seen", lang, date=p.last_seen)
+                                                         if p.last_seen else "")
+    filing = label("show_filing", lang, n=p.filing_number) if p.filing_number else ""
+    head = label("show_status", lang, status=status, filing=filing, checked=p.checked,
+                 confidence=label(f"confidence_word_{p.confidence.value}", lang))
+    return shown_text(f"# {shown(p.name)} ({p.id})\n{label('show_file', lang, file=shown(str(p.origin)))}\n"
+                      f"{head}\n{body}")
 
 
 def _yaml_text(doc: Any) -> str:
@@ -174,11 +174,11 @@ def import_report(report: ImportReport, fmt: str, *, folder: str, written: bool)
 
 def diff_text(d: CatalogueDiff, fmt: str, lang: str = "en") -> str:
     """A catalogue diff as text, json, csv or markdown (one line per added, removed or changed field)."""
-    from tariffcli.texts import label
-
     rows: list[tuple[str, str, str, str, str]] = []  # change, id, field, old, new
-    rows += [("added", p.id, "", "", f"{p.name} ({p.operator}, {p.monthly_fee})") for p in d.added]
-    rows += [("removed", p.id, "", f"{p.name} ({p.operator}, {p.monthly_fee})", "") for p in d.removed]
+    rows += [("added", p.id, "", "", f"{p.name} ({operator_name(p.operator, lang)}, {p.monthly_fee})")
+             for p in d.added]
+    rows += [("removed", p.id, "", f"{p.name} ({operator_name(p.operator, lang)}, {p.monthly_fee})", "")
+             for p in d.removed]
     for c in d.changed:
         rows += [("changed", c.new.id, f.field, f.old or "", f.new or "") for f in c.fields]
     if fmt == "json":
@@ -202,14 +202,16 @@ def diff_text(d: CatalogueDiff, fmt: str, lang: str = "en") -> str:
                     unchanged=d.unchanged)
     none = label("diff_none", lang)
     if fmt == "markdown":
-        lines = [f"**{summary}**", "", "| change | id | field | old | new |", "|---|---|---|---|---|"]
-        lines += ["| " + " | ".join(md_escape(c) for c in r) + " |" for r in rows]
+        heads = " | ".join(label(f"col_{c}", lang) for c in ("change", "id", "field", "old", "new"))
+        lines = [f"**{summary}**", "", f"| {heads} |", "|---|---|---|---|---|"]
+        lines += ["| " + " | ".join(md_escape(c) for c in (label(f"change_{r[0]}", lang), *r[1:])) + " |"
+                  for r in rows]
         return shown_text("\n".join(lines) + "\n")
     lines = [summary]
     for p in d.added:
-        lines.append(f"+ {p.id}: {shown(p.name)} ({shown(p.operator)}, {p.monthly_fee})")
+        lines.append(f"+ {p.id}: {shown(p.name)} ({shown(operator_name(p.operator, lang))}, {p.monthly_fee})")
     for p in d.removed:
-        lines.append(f"- {p.id}: {shown(p.name)} ({shown(p.operator)}, {p.monthly_fee})")
+        lines.append(f"- {p.id}: {shown(p.name)} ({shown(operator_name(p.operator, lang))}, {p.monthly_fee})")
     for c in d.changed:
         lines.append(f"~ {c.new.id}: {shown(c.new.name)}")
         lines += [f"    {shown(f.field)}: {none if f.old is None else shown(f.old)} -> {none if f.new is None else shown(f.new)}"

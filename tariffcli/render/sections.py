@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from tariffcli.model.money import format_fen
 from tariffcli.model.units import format_kb
 from tariffcli.render.common import md_escape, plan_label, shown, source_dicts, visible_rows
-from tariffcli.texts import label
+from tariffcli.texts import label, operator_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from tariffcli.compare.results import Comparison, Guide, Row, Step
@@ -154,7 +154,7 @@ def keep_number_lines(cmp: Comparison, lang: str = "en", top: int | None = None)
             items.append(label("kn_packs", lang, items="; ".join(
                 f"{shown(a.name)} × {k}, {format_fen(int(a.fee * 100) * k)}" for a, k in r.packs)))
         items.append(label("kn_apply", lang, text=shown(" ".join(r.plan.apply.split()))) if r.plan.apply
-                     else label("kn_apply_unknown", lang, operator=shown(r.plan.operator)))
+                     else label("kn_apply_unknown", lang, operator=shown(operator_name(r.plan.operator, lang))))
         items += abroad_lines(r, cmp, lang)
         out += [f"   {x}" for x in items]
     return out
@@ -198,7 +198,7 @@ def _step_text(step: Step, lang: str) -> list[str]:
         return [label("step_check_figures", lang, confidence=label(f"confidence_word_{p['confidence']}", lang),
                       url=p["url"], tag=p["tag"] or "-", retrieved=p["retrieved"])]
     if code == "order":
-        out = [label("step_order", lang, operator=p["operator"], name=p["name"])]
+        out = [label("step_order", lang, operator=operator_name(p["operator"], lang), name=p["name"])]
         if p["apply"]:
             out.append(label("step_order_apply", lang, text=shown(" ".join(p["apply"].split()))))
         return out
@@ -210,7 +210,7 @@ def _step_text(step: Step, lang: str) -> list[str]:
             return [label("step_commitment_fee", lang, months=p["months"], exit_fee=format_fen(p["exit_fee"]))]
         return [label("step_commitment", lang, months=p["months"])]
     if code == "port":
-        return [label("step_port" if p["known"] else "step_port_maybe", lang, operator=p["operator"])]
+        return [label("step_port" if p["known"] else "step_port_maybe", lang, operator=operator_name(p["operator"], lang))]
     return [label(f"step_{code}", lang, **p)]
 
 

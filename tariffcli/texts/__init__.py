@@ -14,12 +14,12 @@ from typing import Any
 from tariffcli.model.money import format_fen
 from tariffcli.texts import analyze, baskets, charts, common, compare, history, offer
 from tariffcli.texts.analyze import ANALYZE_MONEY, analyze_text
-from tariffcli.texts.common import LANGS, SignedFen, Table, default_lang
+from tariffcli.texts.common import LANGS, SignedFen, Table, default_lang, operator_name, province_name
 from tariffcli.texts.compare import WHO_EN, WHO_ZH
 
 __all__ = [
     "ANALYZE_MONEY", "LABELS", "LANGS", "NOTES", "WHO_EN", "WHO_ZH",
-    "analyze_text", "default_lang", "label", "note_text",
+    "analyze_text", "default_lang", "label", "note_text", "operator_name", "province_name",
 ]
 
 
@@ -51,6 +51,10 @@ def note_text(code: str, params: dict[str, Any], lang: str) -> str:
     for k in ("delta", "amount", "exit_fee"):
         if k in p and p[k] is not None:
             p[k] = SignedFen(int(p[k])) if k == "delta" else format_fen(int(p[k]))
+    if "province" in p and isinstance(p["province"], str):
+        p["province"] = province_name(p["province"], lang)
+    if "operator" in p and isinstance(p["operator"], str):
+        p["operator"] = operator_name(p["operator"], lang)
     if code == "eligibility":
         who = str(p["who"])
         if who not in WHO_EN and who not in WHO_ZH:

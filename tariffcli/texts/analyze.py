@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tariffcli.texts.common import SignedFen, Table
+from tariffcli.texts.common import SignedFen, Table, operator_name
 
 ANALYZE_MONEY = frozenset({
     "amount", "absorbed", "total", "usual", "excess", "increase", "monthly_change", "billed", "expected",
@@ -149,10 +149,23 @@ LABELS: Table = {
     "reminder.month_before": {"en": "one month before", "zh": "提前一个月"},
     "reminder.week_before": {"en": "one week before", "zh": "提前一周"},
     "reminder.now": {"en": "now", "zh": "现在"},
+    # the checks by name (English keeps the code a script can search for)
+    "an_check_minimum_spend_topup": {"en": "minimum_spend_topup", "zh": "最低消费补足"},
+    "an_check_out_of_bundle_spike": {"en": "out_of_bundle_spike", "zh": "套餐外费用激增"},
+    "an_check_promotion_expired": {"en": "promotion_expired", "zh": "优惠已到期"},
+    "an_check_promotion_expiring": {"en": "promotion_expiring", "zh": "优惠即将到期"},
+    "an_check_recurring_value_added": {"en": "recurring_value_added", "zh": "包月增值业务"},
+    "an_check_unused_addon": {"en": "unused_addon", "zh": "未使用的叠加包"},
+    "an_check_idle_line": {"en": "idle_line", "zh": "闲置号码"},
+    "an_check_bill_mismatch": {"en": "bill_mismatch", "zh": "账单与套餐不符"},
+    "an_check_cheaper_plan": {"en": "cheaper_plan", "zh": "更便宜的套餐"},
 }
 
 
 def analyze_text(key: str, lang: str, **params: Any) -> str:
     """An analyzer text in ``lang``; integer parameters named in :data:`ANALYZE_MONEY` are fen, shown as decimals."""
     p = {k: (SignedFen(v) if k in ANALYZE_MONEY and isinstance(v, int) else v) for k, v in params.items()}
+    operator = p.get("operator")
+    if isinstance(operator, str):
+        p["operator"] = operator_name(operator, lang)
     return LABELS[key][lang].format(**p)

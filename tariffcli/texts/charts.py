@@ -20,4 +20,7 @@ LABELS: Table = {
     "chart_nationwide_first": {"en": "#1: the cheapest plan sold nationwide;\n"
                                       "cheaper plans sold in one province only follow (give --province)",
                                "zh": "第 1 名：全国可办理的最便宜套餐；\n更便宜但仅限个别省份的套餐排在其后（可用 --province）"},
+    "chart_uncovered": {"en": "hatched (#{first}-#{last}): data stops at a volume cap,\n"
+                              "so they do not cover your usage and rank last",
+                        "zh": "斜线（第 {first}-{last} 名）：流量达到封顶即停用，\n不能满足您的用量，排在最后"},
 }

@@ -17,6 +17,8 @@ LABELS: Table = {
     "saving": {"en": "Saving", "zh": "节省"},
     "notes": {"en": "Notes", "zh": "备注"},
     "current": {"en": "current plan", "zh": "当前套餐"},
+    "current_suffix": {"en": " (current plan)", "zh": "（当前套餐）"},
+    "current_heading": {"en": "Your current plan, over the same months (*)", "zh": "您当前的套餐，同期（*）"},
     "title": {"en": "{n} plans over {h} months from {start} ({currency})",
               "zh": "{n} 个套餐，自 {start} 起 {h} 个月（{currency}）"},
     "usage": {"en": "Usage per month (projected from {a}..{b}): {voice} min, {sms} SMS, {data} data",
@@ -42,6 +44,10 @@ LABELS: Table = {
                                 "plans of your province.",
                          "zh": "第 1 名是全国可办理的最便宜套餐；更便宜但仅限个别省份办理的套餐按费用排在其后。"
                                "使用 --province（或设置 TARIFFCLI_PROVINCE）按您所在省份排名。"},
+    "uncovered_heading": {"en": "Does not cover your usage (data stops at a volume cap): ranked after every plan "
+                                 "that covers it, cheapest total first",
+                          "zh": "不能满足您的用量（流量达到封顶即停用）：排在所有能满足用量的套餐之后，按合计从低到高"},
+    "uncovered_short": {"en": "does not cover your usage", "zh": "不能满足您的用量"},
     "saving_footer": {"en": "Saving: against the current plan {id} over the same months (positive = cheaper).",
                       "zh": "节省：与当前套餐 {id} 同期相比（正数表示更便宜）。"},
     # packs, scenarios, eligibility, keep-number and the switching guide

@@ -39,6 +39,9 @@ LABELS: Table = {
                          "zh": "结论：比您当前的套餐便宜，但 {name} 更便宜（{term} 个月内再少 {extra}）。"},
     "verdict_good": {"en": "Verdict: the cheapest option for your usage over {term} months.",
                      "zh": "结论：按您的用量，{term} 个月内这是最便宜的选择。"},
+    "offer_said_fee": {"en": "{fee}/month", "zh": "月费 {fee}"},
+    "offer_said_discount": {"en": "{pct}% off in months {first}-{last}", "zh": "第 {first}-{last} 个月减免 {pct}%"},
+    "offer_said_promo_fee": {"en": "{fee}/month in months {first}-{last}", "zh": "第 {first}-{last} 个月月费 {fee}"},
 }
 
 

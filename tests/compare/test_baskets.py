@@ -349,4 +349,4 @@ def test_list_and_table() -> None:
     r = run("baskets", "--list")
     assert r.exit_code == 0 and "itu-2025-high" in r.stdout and "experimental" in r.stdout
     r = run("baskets", "--basket", "itu-2025-low", "--date", "2027-01-01", "--lang", "zh")
-    assert r.exit_code == 0 and "最便宜套餐" in r.stdout and "China Unicom" in r.stdout
+    assert r.exit_code == 0 and "最便宜套餐" in r.stdout and "中国联通" in r.stdout
