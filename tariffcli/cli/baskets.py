@@ -82,7 +82,7 @@ def baskets(
 
     def body() -> None:
         from tariffcli.compare import baskets as bk
-        from tariffcli.compare.catalogue_filter import filter_plans
+        from tariffcli.compare.catalogue_filter import filter_checked
         from tariffcli.render import baskets as rb
 
         language = out.language
@@ -96,7 +96,7 @@ def baskets(
         check_outputs(out, [*(catalogue.plans or ()), *map(Path, basket or ())])
         chosen = resolve_baskets(basket)
         amount = parse_amount(gni, "gni")
-        selection = filter_plans(catalogue.load(), operators=catalogue.operators, tags=catalogue.tags,
+        selection = filter_checked(catalogue.load(), operators=catalogue.operators, tags=catalogue.tags,
                                  provinces=tuple(p for p in [catalogue.province_name()] if p))
         report = bk.price_baskets(selection.plans, chosen, day=day, gni=amount, gni_source=gni_source,
                                   province_known=catalogue.province_name() is not None)

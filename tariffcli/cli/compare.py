@@ -107,6 +107,28 @@ def say_left_out(result: "Comparison", first: str, language: str) -> None:
         print(left_out, file=sys.stderr)
 
 
+def cite_footer(result: "Comparison", out: Output, top: int | None, bars: bool = False) -> str:
+    """``--cite`` under the terminal table: every shown plan's sources (empty without ``--cite``)."""
+    if not out.cite:
+        return ""
+    from tariffcli.render.common import visible_rows
+    from tariffcli.render.plan_fields import sources_footer
+
+    rows = [*visible_rows(result, top), *([result.current] if result.current is not None else [])]
+    text = sources_footer((r.plan for r in rows), out.language)
+    if bars:
+        return "\n" + text + "\n"
+    from rich.markup import escape
+
+    return "\n\n" + escape(text)
+
+
+def addons_note(with_addons: bool, chosen: "Sequence[Plan]") -> None:
+    """On stderr: ``--with-addons`` changes nothing when no plan compared has an optional pack."""
+    if with_addons and not any(a.optional for p in chosen for a in p.addons):
+        print("Note: --with-addons has no effect: none of the plans compared has an optional pack", file=sys.stderr)
+
+
 def comparison_views(result: "Comparison", out: Output, top: int | None, bars: bool) -> dict[str, View]:
     """The comparison in each format (``--bars``: the terminal's bar chart instead of the table)."""
     from tariffcli.render import compare as render
@@ -114,10 +136,11 @@ def comparison_views(result: "Comparison", out: Output, top: int | None, bars: b
     language = out.language
 
     def table() -> "str | TableView":
+        cited = cite_footer(result, out, top, bars)
         if bars:
-            return render.render_bars(result, lang=language, top=top)
+            return render.render_bars(result, lang=language, top=top) + cited
         return TableView(render.build_table(result, lang=language, top=top),
-                         render.render_text_footer(result, lang=language, top=top))
+                         render.render_text_footer(result, lang=language, top=top) + cited)
 
     return {
         "table": table,
@@ -157,6 +180,7 @@ def compare(
     """Rank every plan by what it would cost you over the horizon."""
 
     def body() -> None:
+        from tariffcli.compare.catalogue_filter import check_eligible
         from tariffcli.compare.ranking import compare as run_compare
         from tariffcli.compare.ranking import parse_eligible
 
@@ -172,10 +196,11 @@ def compare(
         cur = current_plan(current, current_since, plans)
         chosen = catalogue.select(plans)
         history = read_history(usage)
+        addons_note(with_addons, chosen)
         result = run_compare(chosen, history, start=first, horizon=timing.horizon, current=cur,
                              current_since=since, with_addons=with_addons,
                              scenario=scenario.value if scenario else None,
-                             eligible=None if eligible is None else parse_eligible(eligible),
+                             eligible=None if eligible is None else check_eligible(parse_eligible(eligible), chosen),
                              keep_number=catalogue.keep_number, explain=explain,
                              province=catalogue.province_name())
         say_left_out(result, first, out.language)

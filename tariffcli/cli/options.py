@@ -323,10 +323,10 @@ class CatalogueChoice:
         return load_plans(self.plans)
 
     def select(self, catalogue: tuple[Plan, ...]) -> tuple[Plan, ...]:
-        """The plans of ``catalogue`` that ``--operator`` and ``--tag`` keep."""
-        from tariffcli.compare.ranking import select_plans
+        """The plans of ``catalogue`` that ``--operator`` and ``--tag`` keep (unknown values, or none kept: exit 2)."""
+        from tariffcli.compare.catalogue_filter import select_checked
 
-        return select_plans(catalogue, operators=self.operators, tags=self.tags)
+        return select_checked(catalogue, operators=self.operators, tags=self.tags)
 
     @property
     def keep_number(self) -> bool:

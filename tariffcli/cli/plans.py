@@ -53,14 +53,14 @@ def plans_list(
     """List the plans in the catalogue (plans not on sale today are left out and reported)."""
 
     def body() -> None:
-        from tariffcli.compare.catalogue_filter import filter_plans
+        from tariffcli.compare.catalogue_filter import filter_checked
         from tariffcli.render import plans as render
 
         out.check_excel()
         day = None if all_ else timing.day()
         check_outputs(out, list(catalogue.plans or ()))
         plans = catalogue.load()
-        selection = filter_plans(plans, operators=catalogue.operators, tags=catalogue.tags,
+        selection = filter_checked(plans, operators=catalogue.operators, tags=catalogue.tags,
                                  provinces=tuple(p for p in [catalogue.province_name()] if p), max_fee=parse_amount(max_fee, "max-fee"), on=day)
         chosen = selection.plans
         if selection.not_on_sale:
@@ -84,16 +84,23 @@ def plans_show(
     plan_id: Annotated[str, typer.Argument(metavar="ID", help="Catalogue id or plan file.")],
     catalogue: Annotated[CatalogueChoice, catalogue_options("plans")] = DEFAULT_CATALOGUE,
     out: Annotated[Output, output_options(
-        "format", format=but(OUTPUT_MEMBERS["format"], "table (the plan file) or json."))] = DEFAULT_OUTPUT,
+        "format", format=but(OUTPUT_MEMBERS["format"],
+                             "table (the plan file), json, csv or markdown (one row per field)."))] = DEFAULT_OUTPUT,
 ) -> None:
     """Show one plan in full, with its sources."""
 
     def body() -> None:
         from tariffcli.inputs.files import resolve_plan
+        from tariffcli.render import plan_fields
         from tariffcli.render import plans as render
 
-        plan = resolve_plan(plan_id, catalogue.load(), option="plan")
-        emit(render.show_plan(plan, json_format=out.format is OutputFormat.json), None)
+        try:
+            plan = resolve_plan(plan_id, catalogue.load(), option="plan")
+        except UsageError as exc:  # the user typed a positional ID, not --plan
+            raise UsageError(exc.problems[0].message.replace("--plan: ", "ID: ", 1), field="ID") from None
+        views = {"csv": plan_fields.show_plan_csv, "markdown": plan_fields.show_plan_markdown}
+        shown = views.get(out.format.value)
+        emit(shown(plan) if shown else render.show_plan(plan, json_format=out.format is OutputFormat.json), None)
 
     guard(body, json_errors=out.json_errors)
 
