@@ -97,18 +97,14 @@ def _day(text: str, name: str, option: str) -> date:
 
 
 def parse_month_option(text: str, option: str) -> str:
-    """A month option (``--start``, ``--current-since``, ``--plan-since``): 'YYYY-MM' in the years 1990-2100."""
-    from tariffcli.model.months import in_years, month_str, parse_month
+    """A month option (``--start``, ``--current-since``, ``--plan-since``) read as usage files read months
+    (2027-01, 2027/01, 202701, 2027年1月, 2027-01-15), in the years 1990-2100; written back YYYY-MM."""
+    from tariffcli.inputs.csvtext import CellError, month_text, parse_month_cell
 
     try:
-        year, month = parse_month(text) if len(text) <= 32 else (0, 0)
-    except ValueError:
-        year, month = 0, 0
-    if month == 0:  # the wording of the engine's check before issue 15 (pinned by the corpus)
-        raise UsageError(f"{option}: {text[:40]!r} is not a month in the form YYYY-MM", field=option)
-    if not in_years(year):
-        raise UsageError(f"{option}: {text[:40]!r} has year {year}; expected {YEARS_NOTE}", field=option)
-    return month_str(year, month)
+        return month_text(parse_month_cell(text[:40]))
+    except CellError as exc:
+        raise UsageError(f"--{option}: {exc.message}", field=option) from None
 
 
 def parse_amount(text: str | None, option: str) -> Decimal | None:
