@@ -27,6 +27,7 @@ from tariffcli.cli.options import (
     output_options,
     parse_month_option,
     timing_options,
+    whole_number,
     with_groups,
 )
 from tariffcli.cli.output import TableView, View, check_outputs, emit_result, guard, print_warnings, write_chart
@@ -161,7 +162,7 @@ def compare(
         str | None, typer.Option("--current-since", help="Month your current plan started (YYYY-MM).")
     ] = None,
     timing: Annotated[Timing, timing_options("start", "horizon", "today")] = DEFAULT_TIMING,
-    top: Annotated[int | None, typer.Option("--top", min=1, help="Show only the N cheapest plans.")] = None,
+    top: Annotated[int | None, typer.Option("--top", parser=whole_number(1), help="Show only the N cheapest plans.")] = None,
     out: Annotated[Output, output_options("format", "output", "lang", "cite", "excel", "chart")] = DEFAULT_OUTPUT,
     bars: Annotated[bool, typer.Option("--bars", help="Show totals as a bar chart in the terminal.")] = False,
     with_addons: Annotated[bool, typer.Option(

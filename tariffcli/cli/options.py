@@ -107,6 +107,25 @@ def parse_month_option(text: str, option: str) -> str:
         raise UsageError(f"--{option}: {exc.message}", field=option) from None
 
 
+def whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
+    """A ``typer.Option(parser=...)`` for a whole-number option in ``[low, high]``, with the error in plain
+    words (typer's own ``min``/``max`` check would show pydantic's "Input should be greater than ...")."""
+
+    def parse(text: str | int) -> int:
+        if isinstance(text, int):
+            value: int | None = text
+        else:
+            t = str(text).strip().replace("_", "")
+            value = int(t) if t.lstrip("+-").isdigit() and len(t) <= 12 else None
+        within = value is not None and value >= low and (high is None or value <= high)
+        if not within:
+            span = f"from {low:,} to {high:,}" if high is not None else f"of at least {low:,}"
+            raise typer.BadParameter(f"{str(text)[:40]!r} should be a whole number {span}")
+        return int(value)  # type: ignore[arg-type]
+
+    return parse
+
+
 def parse_amount(text: str | None, option: str) -> Decimal | None:
     """A money option such as ``--max-fee 30`` or ``--gni 12,600``, read exactly.
 
@@ -394,7 +413,7 @@ PRETEND_TODAY = "Pretend today is YYYY-MM-DD (for reproducible runs)."
 TIMING_MEMBERS: dict[str, Member] = {
     "start": Member("start", "start", str | None, ("--start",), None,
                     "Month a new plan would start (YYYY-MM; default: next month)."),
-    "horizon": Member("horizon", "horizon", int, ("--horizon",), 12, "Months to simulate.", {"min": 1, "max": 600}),
+    "horizon": Member("horizon", "horizon", int, ("--horizon",), 12, "Months to simulate.", {"parser": whole_number(1, 600)}),
     "today": Member("today", "today", str | None, ("--today",), None, PRETEND_TODAY, {"hidden": True}),
     "date": Member("on", "today", str | None, ("--date",), None,
                    "Only plans on sale on this day, YYYY-MM-DD (default: today)."),
