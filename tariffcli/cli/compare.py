@@ -63,8 +63,10 @@ def plan_file_inputs(catalogue: CatalogueChoice, *refs: str | None) -> list[Path
 
 def read_history(path: Path) -> "UsageHistory":
     """The monthly usage CSV; its warnings go to stderr."""
+    from tariffcli.cli.sniffing import check_usage_argument
     from tariffcli.inputs.files import read_usage
 
+    check_usage_argument(path)
     history = read_usage(path)
     print_warnings(getattr(history, "warnings", ()))
     return history

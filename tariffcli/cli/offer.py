@@ -128,6 +128,10 @@ def usage_file(args: list[str], terms: OfferTerms) -> Path:
     if len(args) == 1 and terms.fee is None:
         raise UsageError("give the offer: a plan file before USAGE, or --fee and friends", field="fee")
     usage_path = Path(args[-1])
+    if len(args) == 2:
+        from tariffcli.cli.sniffing import check_offer_arguments
+
+        check_offer_arguments(args[0], args[1])
     if not os.path.isfile(usage_path):
         raise UsageError(f"USAGE: no such file: {usage_path}", field="USAGE")
     return usage_path

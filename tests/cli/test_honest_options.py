@@ -189,3 +189,23 @@ def test_plain_words_in_chinese() -> None:
     assert plain_message(err, lang="zh") == "应不小于 1"
     odd = {"type": "some_future_type", "msg": "Input should be whatever"}
     assert "Input should" not in plain_message(odd) and "Input should" not in plain_message(odd, lang="zh")
+
+
+# ---------------------------------------------------------------- arguments in the wrong place
+
+
+def test_swapped_offer_arguments_say_which_goes_first() -> None:
+    plan = str(CORPUS / "plans" / "ok" / "ok-plan.yaml")
+    r = run("offer", USAGE, plan)
+    assert r.exit_code == 2 and r.stdout == ""
+    assert "the first argument should be a plan file" in r.stderr
+    assert f"did you mean: tariffcli offer {plan} {USAGE}" in r.stderr
+    assert "UTF-8" not in r.stderr and "mapping" not in r.stderr
+
+
+def test_a_plan_file_given_as_usage_says_so(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.txt"  # no telling suffix: the content is sniffed
+    plan.write_text((CORPUS / "plans" / "ok" / "ok-plan.yaml").read_text("utf-8"), "utf-8")
+    r = run("compare", str(plan))
+    assert r.exit_code == 2
+    assert "looks like a plan file, not a usage CSV" in r.stderr and "no month column" not in r.stderr
