@@ -91,7 +91,7 @@ __all__ = [
     "CHEAPER_HORIZON", "CHEAPER_MIN_YEARLY_SAVING_FEN", "CHECKS", "EXPIRED_LOOKBACK_MONTHS", "GROUP_OF_CATEGORY",
     "IDLE_MIN_MONTHS", "MISMATCH_TOLERANCE_FEN", "SPIKE_MIN_FEN", "SPIKE_MIN_OTHER_MONTHS", "SPIKE_RATIO",
     "TOPUP_MIN_FEN", "UNUSED_ADDON_MIN_MONTHS", "VAS_MIN_MONTHS", "Finding", "LineReport", "MonthSummary", "Report",
-    "Skipped", "analyze",
+    "Skipped", "analyze", "no_findings",
 ]
 
 
@@ -134,6 +134,18 @@ def analyze(
         analysis.run(ln)
         line_reports.append(line_report(ln))
     return _report(inputs, analysis, tuple(line_reports))
+
+
+def no_findings(report: Report) -> tuple[str, dict[str, int]]:
+    """The text key (and its parameters) that says a report has no findings, honestly: "nothing to act on"
+    only when every check ran; else how many of the checks could not run (and, when none could, what to give).
+    The checks not run and why are listed by :attr:`Report.skipped`."""
+    skipped = {s.check for s in report.skipped}
+    if not skipped:
+        return "an_none", {}
+    if len(skipped) >= len(CHECKS):
+        return "an_none_nothing", {"all_checks": len(CHECKS)}
+    return "an_none_partial", {"n": len(skipped), "all_checks": len(CHECKS)}
 
 
 # ---------------------------------------------------------------- steps

@@ -103,3 +103,4 @@ class Report:
     @property
     def household(self) -> bool:
         return len(self.lines) > 1
+
