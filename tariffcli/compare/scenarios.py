@@ -19,6 +19,11 @@ The **break-even** between the two cheapest plans is the level of one service
 (data, voice or SMS), the others held at the scenario level, at which the
 second plan becomes the cheaper one: "plan B wins above about 14 GB a month".
 It is found on a grid and refined by bisection to 1 MB, 1 minute or 1 SMS.
+**Data** means all data, general plus app-specific (定向流量), in the break-even as
+in the scenario line ("Ranked on your p90 month: ... 66.8 GB data"): the search
+varies general data with app-specific data held at its scenario level, and every
+data figure of a :class:`BreakEven` (``at``, ``level``, ``searched_to``,
+``stopped``) includes that app-specific level.
 Costs are the engine's exact totals over the horizon; only the level is
 approximate (a narrow window narrower than a grid step can be missed).
 
@@ -218,8 +223,15 @@ def break_even(
     if service == "data" and search.outcome(hi)[2]:
         stopped = hi = search.lowest_stopped(hi)
 
+    # data is reported as all data (general + app-specific, as the scenario line says): the search varies
+    # general data, app-specific data held at its scenario level, and that level is added to every figure
+    shift = int(usage.app_data_kb.max()) if service == "data" and len(usage.app_data_kb) else 0
+
     def result(level: int | None, direction: str) -> BreakEven:
-        return BreakEven(service, cheaper.id, rival.id, at, level, direction, hi, stopped)
+        def up(v: int | None) -> int | None:
+            return None if v is None else v + shift
+
+        return BreakEven(service, cheaper.id, rival.id, at + shift, up(level), direction, hi + shift, up(stopped))
 
     if search.rival_wins(at):
         # the cheaper plan does not cover the scenario level (its data is stopped): the rival wins above the
