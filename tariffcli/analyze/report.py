@@ -221,6 +221,20 @@ class _Inputs:
         return ln, late
 
 
+def _thin_history(line_reports: tuple[LineReport, ...], records: Records | None,
+                  usage: UsageHistory | None) -> list[str]:
+    """A warning when the usage given covers only one or two months (a bill alone is not usage)."""
+    from tariffcli.compare.scenarios import thin_history_warning
+
+    if records is None and usage is None:
+        return []
+    months = sorted({m.month for r in line_reports for m in r.months
+                     if m.voice_min is not None or m.data_kb is not None or m.sms is not None})
+    source = records.source if records is not None else (usage.source if usage is not None else None)
+    thin = thin_history_warning(months, source)
+    return [thin] if thin else []
+
+
 def _report(inputs: _Inputs, analysis: Analysis, line_reports: tuple[LineReport, ...]) -> Report:
     """The report: findings most money first, reminders by day, skipped checks in the order they run."""
     records, usage, bill = inputs.records, inputs.usage, inputs.bill
@@ -229,6 +243,7 @@ def _report(inputs: _Inputs, analysis: Analysis, line_reports: tuple[LineReport,
     warnings: list[str] = []
     for src in (records, usage, bill):
         warnings += list(getattr(src, "warnings", ()) or ())
+    warnings += _thin_history(line_reports, records, usage)
     return Report(
         currency=currencies[0] if len(currencies) == 1 else "CNY",
         today=analysis.today, horizon=analysis.horizon,

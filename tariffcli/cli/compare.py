@@ -67,8 +67,11 @@ def read_history(path: Path) -> "UsageHistory":
     from tariffcli.inputs.files import read_usage
 
     check_usage_argument(path)
+    from tariffcli.compare.scenarios import thin_history_warning
+
     history = read_usage(path)
-    print_warnings(getattr(history, "warnings", ()))
+    thin = thin_history_warning(history.months, history.source)
+    print_warnings([*getattr(history, "warnings", ()), *([thin] if thin else [])])
     return history
 
 

@@ -68,6 +68,20 @@ _HEADROOM = {"data": 20 * KB_PER["GB"], "voice": 300, "sms": 100}
 _GRID = 96
 
 
+THIN_HISTORY_MONTHS = 2
+"""A usage history of this many months or fewer is thin: projections and levels rest on little data."""
+
+
+def thin_history_warning(months: Sequence[str], source: str | None = None) -> str | None:
+    """A warning when the usage history has :data:`THIN_HISTORY_MONTHS` months or fewer (None otherwise)."""
+    n = len(months)
+    if n == 0 or n > THIN_HISTORY_MONTHS:
+        return None
+    where = f"{source}: " if source else ""
+    return (f"{where}only {n} month{'s' if n != 1 else ''} of usage ({', '.join(months)}): every month ahead is "
+            "projected from so little history; give 6 to 12 months for figures you can rely on")
+
+
 def level_of(values: Sequence[int], level: str) -> int:
     """One usage level of ``values`` (see the module docstring); 0 for no values."""
     if level not in LEVELS:
@@ -268,4 +282,4 @@ def break_evens(
     return tuple(out)
 
 
-__all__ = ["LEVELS", "BreakEven", "break_even", "break_evens", "level_of", "months_over", "scenario_usage"]
+__all__ = ["LEVELS", "THIN_HISTORY_MONTHS", "BreakEven", "break_even", "break_evens", "level_of", "months_over", "scenario_usage", "thin_history_warning"]

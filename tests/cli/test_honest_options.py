@@ -209,3 +209,17 @@ def test_a_plan_file_given_as_usage_says_so(tmp_path: Path) -> None:
     r = run("compare", str(plan))
     assert r.exit_code == 2
     assert "looks like a plan file, not a usage CSV" in r.stderr and "no month column" not in r.stderr
+
+
+# ---------------------------------------------------------------- thin history
+
+
+def test_a_thin_history_is_warned_about(tmp_path: Path) -> None:
+    two = tmp_path / "two.csv"
+    two.write_text("\n".join(Path(USAGE).read_text("utf-8").splitlines()[:3]) + "\n", "utf-8")
+    r = run("compare", str(two), *FIXED, "--format", "json")
+    assert r.exit_code == 0
+    assert "only 2 months of usage" in r.stderr and "only 2 months" not in r.stdout
+    assert "months of usage" not in run("compare", USAGE, *FIXED, "--format", "json").stderr
+    a = run("analyze", str(two))
+    assert "only 2 months of usage" in a.stderr
