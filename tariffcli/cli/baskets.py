@@ -28,6 +28,7 @@ from tariffcli.cli.options import (
 from tariffcli.cli.output import TableView, check_outputs, emit_result, guard, write_chart
 
 if TYPE_CHECKING:  # pragma: no cover
+    from tariffcli.compare.baskets import BasketReport
     from tariffcli.inputs.baskets import Basket
 
 
@@ -104,7 +105,7 @@ def baskets(
         if left_out:
             print(left_out, file=sys.stderr)
         emit_result(out, {
-            "table": lambda: TableView(rb.build_table(report, lang=language)),
+            "table": lambda: TableView(rb.build_table(report, lang=language), cited_sources(report, out)),
             "json": lambda: rb.render_json(report, lang=language),
             "csv": lambda: rb.render_csv(report, lang=language, cite=out.cite),
             "markdown": lambda: rb.render_markdown(report, lang=language, cite=out.cite),
@@ -113,6 +114,18 @@ def baskets(
             write_chart(out.chart, "baskets", report, language)
 
     guard(body, json_errors=out.json_errors)
+
+
+def cited_sources(report: "BasketReport", out: Output) -> str:
+    """``--cite`` under the table: the sources of every plan priced (empty without ``--cite``)."""
+    if not out.cite:
+        return ""
+    from rich.markup import escape
+
+    from tariffcli.render.plan_fields import sources_footer
+
+    priced = [p.plan for row in report.rows for p in (row.cheapest, row.runner_up, row.in_bundle) if p is not None]
+    return escape(sources_footer(priced, out.language))
 
 
 def register(app: typer.Typer) -> None:

@@ -223,3 +223,10 @@ def test_a_thin_history_is_warned_about(tmp_path: Path) -> None:
     assert "months of usage" not in run("compare", USAGE, *FIXED, "--format", "json").stderr
     a = run("analyze", str(two))
     assert "only 2 months of usage" in a.stderr
+
+
+def test_cite_adds_a_sources_footer_to_the_baskets_table() -> None:
+    args = ("baskets", "--plans", str(FIXTURE_CATALOGUE), "--date", "2027-01-01", "--basket", "itu-2024-voice")
+    plain, cited = run(*args), run(*args, "--cite")
+    assert plain.exit_code == cited.exit_code == 0
+    assert "Sources:" not in plain.stdout and "Sources:" in cited.stdout
