@@ -186,7 +186,7 @@ def compare(
     """Rank every plan by what it would cost you over the horizon."""
 
     def body() -> None:
-        from tariffcli.compare.catalogue_filter import check_eligible
+        from tariffcli.compare.catalogue_filter import check_eligible, require_ranked
         from tariffcli.compare.ranking import compare as run_compare
         from tariffcli.compare.ranking import parse_eligible
 
@@ -210,6 +210,8 @@ def compare(
                              keep_number=catalogue.keep_number, explain=explain,
                              province=catalogue.province_name())
         say_left_out(result, first, out.language)
+        require_ranked(len(result.rows), result.excluded,
+                       [("--operator", catalogue.operators), ("--tag", catalogue.tags)])
         emit_result(out, comparison_views(result, out, top, bars))
         if catalogue.plans is None:  # the bundled catalogue: the user cannot know how old it is
             warn_if_stale(plans, now, out.language)

@@ -361,9 +361,34 @@ def filter_checked(
     return selection
 
 
+_LEFT_OUT_BY = {"not_on_sale": "--start (not on sale that month)", "other_province": "--province",
+                "not_eligible": "--eligible", "suspended_line": "(suspended-line plans are never ranked)"}
+"""What left a plan out of a ranking, as the option the user can change."""
+
+
+def require_ranked(ranked: int, left_out: Sequence[tuple[Plan, str]],
+                   filters: Sequence[tuple[str, Sequence[str] | str | None]] = ()) -> None:
+    """A ranking with no plan in it is a usage error naming what left every plan out (never an empty table).
+
+    ``left_out``: (plan, reason) pairs as :class:`~tariffcli.compare.results.Comparison` lists them;
+    ``filters``: the catalogue filters given, named too.
+    """
+    if ranked or not left_out:
+        return
+    counts: dict[str, int] = {}
+    for _, why in left_out:
+        counts[why] = counts.get(why, 0) + 1
+    reasons = "; ".join(f"{n} by {_LEFT_OUT_BY.get(why, why)}" for why, n in sorted(counts.items()))
+    named = [f"{o} {v if isinstance(v, str) else ' '.join(v)}" for o, v in filters if v]
+    of = f" of the {len(left_out)} plan(s) matching {' '.join(named)}" if named else f" of {len(left_out)}"
+    fields = {"not_on_sale": "start", "other_province": "province", "not_eligible": "eligible"}
+    raise UsageError(f"no plan left to rank: every one{of} is left out ({reasons})",
+                     field=next((fields[w] for w in sorted(counts) if w in fields), None))
+
+
 __all__ = [
     "KNOWN_CONDITIONS", "OPERATOR_ALIASES", "canonical_operator", "check_eligible", "check_operators", "check_tags",
-    "eligibility_keys", "filter_checked", "require_some", "select_checked",
+    "eligibility_keys", "filter_checked", "require_ranked", "require_some", "select_checked",
     "CatalogueDiff", "FieldChange", "PlanChange", "Selection",
     "catalogue_key", "diff_catalogues", "diff_plans", "filter_plans", "plan_fields", "province_matches",
 ]

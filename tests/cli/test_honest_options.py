@@ -230,3 +230,11 @@ def test_cite_adds_a_sources_footer_to_the_baskets_table() -> None:
     plain, cited = run(*args), run(*args, "--cite")
     assert plain.exit_code == cited.exit_code == 0
     assert "Sources:" not in plain.stdout and "Sources:" in cited.stdout
+
+
+def test_a_ranking_with_no_plan_left_is_an_error_naming_why(tmp_path: Path) -> None:
+    text = (CORPUS / "plans" / "ok" / "ok-plan.yaml").read_text("utf-8")
+    (tmp_path / "old.yaml").write_text(text + "valid_to: 2026-06-01\n", "utf-8")
+    r = run("compare", USAGE, "--plans", str(tmp_path), "--start", "2027-01", "--operator", "Test Mobile")
+    assert r.exit_code == 2 and r.stdout == ""
+    assert "no plan left to rank" in r.stderr and "--operator Test Mobile" in r.stderr and "--start" in r.stderr
