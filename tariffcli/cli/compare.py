@@ -61,8 +61,8 @@ def plan_file_inputs(catalogue: CatalogueChoice, *refs: str | None) -> list[Path
     return [*(catalogue.plans or ()), *(Path(r) for r in refs if r)]
 
 
-def read_history(path: Path) -> "UsageHistory":
-    """The monthly usage CSV; its warnings go to stderr."""
+def read_history(path: Path, lang: str = "en") -> "UsageHistory":
+    """The monthly usage CSV; its warnings (and one about a history of one or two months) go to stderr."""
     from tariffcli.cli.sniffing import check_usage_argument
     from tariffcli.inputs.files import read_usage
 
@@ -70,7 +70,7 @@ def read_history(path: Path) -> "UsageHistory":
     from tariffcli.compare.scenarios import thin_history_warning
 
     history = read_usage(path)
-    thin = thin_history_warning(history.months, history.source)
+    thin = thin_history_warning(history.months, history.source, lang)
     print_warnings([*getattr(history, "warnings", ()), *([thin] if thin else [])])
     return history
 
@@ -129,10 +129,12 @@ def cite_footer(result: "Comparison", out: Output, top: int | None, bars: bool =
     return "\n\n" + escape(text)
 
 
-def addons_note(with_addons: bool, chosen: "Sequence[Plan]") -> None:
+def addons_note(with_addons: bool, chosen: "Sequence[Plan]", lang: str = "en") -> None:
     """On stderr: ``--with-addons`` changes nothing when no plan compared has an optional pack."""
     if with_addons and not any(a.optional for p in chosen for a in p.addons):
-        print("Note: --with-addons has no effect: none of the plans compared has an optional pack", file=sys.stderr)
+        from tariffcli.texts import label
+
+        print(label("with_addons_no_effect", lang), file=sys.stderr)
 
 
 def comparison_views(result: "Comparison", out: Output, top: int | None, bars: bool) -> dict[str, View]:
@@ -201,8 +203,8 @@ def compare(
         plans = catalogue.load()
         cur = current_plan(current, current_since, plans)
         chosen = catalogue.select(plans)
-        history = read_history(usage)
-        addons_note(with_addons, chosen)
+        history = read_history(usage, out.language)
+        addons_note(with_addons, chosen, out.language)
         result = run_compare(chosen, history, start=first, horizon=timing.horizon, current=cur,
                              current_since=since, with_addons=with_addons,
                              scenario=scenario.value if scenario else None,

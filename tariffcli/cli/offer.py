@@ -191,7 +191,7 @@ def offer(
         plans = catalogue.load()
         cur = current_plan(current, current_since, plans)
         offered, borrowed = offered_plan(args, terms, plans, cur, now)
-        history = read_history(usage_path)
+        history = read_history(usage_path, out.language)
         verdict = judge_offer(offered, history, plans, start=first, term=term,
                               current=cur, current_since=since,
                               eligible=None if eligible is None else parse_eligible(eligible),

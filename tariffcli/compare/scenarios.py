@@ -72,14 +72,15 @@ THIN_HISTORY_MONTHS = 2
 """A usage history of this many months or fewer is thin: projections and levels rest on little data."""
 
 
-def thin_history_warning(months: Sequence[str], source: str | None = None) -> str | None:
-    """A warning when the usage history has :data:`THIN_HISTORY_MONTHS` months or fewer (None otherwise)."""
+def thin_history_warning(months: Sequence[str], source: str | None = None, lang: str = "en") -> str | None:
+    """A warning (in ``lang``) when the usage history has :data:`THIN_HISTORY_MONTHS` months or fewer."""
+    from tariffcli.texts import label
+
     n = len(months)
     if n == 0 or n > THIN_HISTORY_MONTHS:
         return None
-    where = f"{source}: " if source else ""
-    return (f"{where}only {n} month{'s' if n != 1 else ''} of usage ({', '.join(months)}): every month ahead is "
-            "projected from so little history; give 6 to 12 months for figures you can rely on")
+    return label("thin_history", lang, where=f"{source}: " if source else "", n=n,
+                 n_months=f"{n} month{'s' if n != 1 else ''}", months=", ".join(months))
 
 
 def level_of(values: Sequence[int], level: str) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from tariffcli.model.money import format_fen
-from tariffcli.texts import analyze, baskets, charts, common, compare, offer
+from tariffcli.texts import analyze, baskets, charts, common, compare, notices, offer
 from tariffcli.texts.analyze import ANALYZE_MONEY, analyze_text
 from tariffcli.texts.common import LANGS, SignedFen, Table, default_lang
 from tariffcli.texts.compare import WHO_EN, WHO_ZH
@@ -33,7 +33,8 @@ def _merge(*tables: Table) -> Table:
     return merged
 
 
-LABELS = _merge(compare.LABELS, common.LABELS, baskets.LABELS, charts.LABELS, offer.LABELS, analyze.LABELS)
+LABELS = _merge(compare.LABELS, common.LABELS, baskets.LABELS, charts.LABELS, offer.LABELS, analyze.LABELS,
+                notices.LABELS)
 NOTES = _merge(compare.NOTES, baskets.NOTES, offer.NOTES)
 
 

@@ -238,3 +238,12 @@ def test_a_ranking_with_no_plan_left_is_an_error_naming_why(tmp_path: Path) -> N
     r = run("compare", USAGE, "--plans", str(tmp_path), "--start", "2027-01", "--operator", "Test Mobile")
     assert r.exit_code == 2 and r.stdout == ""
     assert "no plan left to rank" in r.stderr and "--operator Test Mobile" in r.stderr and "--start" in r.stderr
+
+
+def test_notices_speak_the_users_language(tmp_path: Path) -> None:
+    two = tmp_path / "two.csv"
+    two.write_text("\n".join(Path(USAGE).read_text("utf-8").splitlines()[:3]) + "\n", "utf-8")
+    r = run("compare", str(two), *FIXED, "--operator", "China Telecom", "--with-addons", "--lang", "zh")
+    assert r.exit_code == 0
+    assert "用量只有 2 个月" in r.stderr and "--with-addons 不起作用" in r.stderr
+    assert "only 2 months" not in r.stderr and "has no effect" not in r.stderr
