@@ -184,6 +184,35 @@ def plain_message(err: Any, key: str = "", lang: str = "en") -> str:
 _UNION_TAGS = {"int", "str", "float", "bool", "decimal", "date", "none", "list", "tuple", "dict"}
 
 
+_PHRASES: tuple[tuple[str, str], ...] = (
+    (r"^(Value error|Assertion failed), ", ""),
+    (r"Input should be greater than or equal to ", "should be at least "),
+    (r"Input should be less than or equal to ", "should be at most "),
+    (r"Input should be greater than ", "should be more than "),
+    (r"Input should be less than ", "should be less than "),
+    (r"Input should be a valid integer(, [^.]*)?", "should be a whole number"),
+    (r"Input should be a valid number(, [^.]*)?", "should be a number"),
+    (r"Input should be a valid boolean(, [^.]*)?", "should be true or false"),
+    (r"Input should be a valid (date|datetime)(, [^.]*)?", "should be a date written YYYY-MM-DD"),
+    (r"Input should be a valid (string|path)", "should be text"),
+    (r"Input should be ", "should be "),
+    (r"String should match pattern '[^']*'", "is not written as expected"),
+    (r"(Tuple|List) should have at least (\d+) items?( after validation)?, not (\d+)",
+     r"should have at least \2 item(s); it has \4"),
+    (r"(Tuple|List) should have at most (\d+) items?( after validation)?, not (\d+)",
+     r"should have at most \2 item(s); it has \4"),
+    (r"Field required", "is required"),
+)
+"""pydantic's phrases in a message we did not build ourselves (an option parsed by typer), in plain words."""
+
+
+def plain_text(message: str) -> str:
+    """``message`` with pydantic's wording replaced by plain words (:data:`_PHRASES`); other text unchanged."""
+    for pattern, plain in _PHRASES:
+        message = re.sub(pattern, plain, message)
+    return message
+
+
 def _user_loc(loc: Sequence[str | int], data: Any) -> tuple[str | int, ...]:
     """The path of an error in the author's document: pydantic's ``loc`` without the union branch names in it.
 

@@ -247,3 +247,22 @@ def test_notices_speak_the_users_language(tmp_path: Path) -> None:
     assert r.exit_code == 0
     assert "用量只有 2 个月" in r.stderr and "--with-addons 不起作用" in r.stderr
     assert "only 2 months" not in r.stderr and "has no effect" not in r.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["compare", USAGE, "--lang", "fr"], ["compare", USAGE, "--scenario", "p99"], ["compare", USAGE, "--format", "xml"],
+    ["compare", USAGE, "--horizon", "0"], ["offer", USAGE, "--commitment", "0"], ["batch", "x.csv", "--top", "99"],
+    ["compare", USAGE, "--lang", "fr", "--format", "json"],
+])
+def test_option_errors_of_the_parser_have_no_library_wording(args: list[str], capsys: pytest.CaptureFixture[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from tariffcli.cli.app import main
+
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SystemExit) as stopped:
+        main(args)
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "Invalid value" in err or "should be" in err
+    assert not [w for w in LIBRARY_WORDS if w in err], err
