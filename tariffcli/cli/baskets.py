@@ -82,6 +82,7 @@ def baskets(
     """Price standard usage baskets (ITU): the cheapest plan per operator for each basket."""
 
     def body() -> None:
+        from tariffcli.cli.compare import format_notes
         from tariffcli.compare import baskets as bk
         from tariffcli.compare.catalogue_filter import filter_checked
         from tariffcli.render import baskets as rb
@@ -101,6 +102,7 @@ def baskets(
                                  provinces=tuple(p for p in [catalogue.province_name()] if p))
         report = bk.price_baskets(selection.plans, chosen, day=day, gni=amount, gni_source=gni_source,
                                   province_known=catalogue.province_name() is not None)
+        format_notes(out)
         left_out = rb.excluded_line(report, language)
         if left_out:
             print(left_out, file=sys.stderr)

@@ -137,6 +137,17 @@ def addons_note(with_addons: bool, chosen: "Sequence[Plan]", lang: str = "en") -
         print(label("with_addons_no_effect", lang), file=sys.stderr)
 
 
+def format_notes(out: Output, explain: bool = False) -> None:
+    """On stderr: options that the chosen format leaves without effect (``--cite`` with JSON, ``--explain``
+    with CSV)."""
+    from tariffcli.texts import label
+
+    if out.cite and out.format.value == "json":
+        print(label("cite_in_json", out.language), file=sys.stderr)
+    if explain and out.format.value == "csv":
+        print(label("explain_in_csv", out.language), file=sys.stderr)
+
+
 def comparison_views(result: "Comparison", out: Output, top: int | None, bars: bool) -> dict[str, View]:
     """The comparison in each format (``--bars``: the terminal's bar chart instead of the table)."""
     from tariffcli.render import compare as render
@@ -205,6 +216,7 @@ def compare(
         chosen = catalogue.select(plans)
         history = read_history(usage, out.language)
         addons_note(with_addons, chosen, out.language)
+        format_notes(out, explain)
         result = run_compare(chosen, history, start=first, horizon=timing.horizon, current=cur,
                              current_since=since, with_addons=with_addons,
                              scenario=scenario.value if scenario else None,

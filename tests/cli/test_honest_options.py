@@ -266,3 +266,13 @@ def test_option_errors_of_the_parser_have_no_library_wording(args: list[str], ca
     err = capsys.readouterr().err
     assert "Invalid value" in err or "should be" in err
     assert not [w for w in LIBRARY_WORDS if w in err], err
+
+
+def test_options_the_format_ignores_say_so() -> None:
+    r = run("compare", USAGE, *FIXED, "--format", "csv", "--explain")
+    assert r.exit_code == 0 and "--explain has no effect with --format csv" in r.stderr
+    r = run("compare", USAGE, *FIXED, "--format", "json", "--cite")
+    assert r.exit_code == 0 and "--cite changes nothing in JSON" in r.stderr
+    assert "--cite" not in run("compare", USAGE, *FIXED, "--format", "markdown", "--cite").stderr
+    r = run("baskets", "--plans", str(FIXTURE_CATALOGUE), "--date", "2027-01-01", "--format", "json", "--cite")
+    assert r.exit_code == 0 and "--cite changes nothing in JSON" in r.stderr
