@@ -133,6 +133,11 @@ def analyze(
         check_outputs(out, [usage, bill, *(catalogue.plans or ()), *map(Path, plan_refs.values())], ics=ics)
         plans = catalogue.load()
         chosen = {line: resolve_plan(ref, plans, option="plan") for line, ref in plan_refs.items()}
+        from tariffcli.cli.sniffing import check_usage_argument
+
+        for path, argument, what in ((usage, "USAGE", "a usage or records CSV"), (bill, "--bill", "a bill CSV")):
+            if path is not None:
+                check_usage_argument(path, argument, what, plan_options="--plan")
         records, history, bill_doc = read_inputs(usage, bill)
         report = run(records=records, usage=history, bill=bill_doc, plans=chosen, since=since,
                      catalogue=plans, today=now, horizon=timing.horizon, province=catalogue.province_name())

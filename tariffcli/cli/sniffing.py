@@ -25,15 +25,16 @@ def file_head(path: Path) -> bytes | None:
         return None
 
 
-def check_usage_argument(path: Path, argument: str = "USAGE") -> None:
-    """A plan file given where the usage CSV belongs is a usage error that says so."""
+def check_usage_argument(path: Path, argument: str = "USAGE", what: str = "a usage CSV",
+                         plan_options: str = "--plans or --current") -> None:
+    """A plan file given where a CSV (usage, records or bill) belongs is a usage error that says so."""
     from tariffcli.inputs.sniff import looks_like_plan, looks_like_usage
 
     head = file_head(path)
     if head is None or looks_like_usage(head) or not looks_like_plan(head, path.name):
         return
-    raise UsageError(f"{argument} {path}: looks like a plan file, not a usage CSV; give your monthly usage "
-                     "(a CSV with a month column) here, and plan files with --plans or --current", field=argument)
+    raise UsageError(f"{argument} {path}: looks like a plan file, not {what}; give plan files with {plan_options}",
+                     field=argument.lstrip("-"))
 
 
 def check_offer_arguments(offer: str, usage: str) -> None:

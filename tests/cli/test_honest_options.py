@@ -209,6 +209,10 @@ def test_a_plan_file_given_as_usage_says_so(tmp_path: Path) -> None:
     r = run("compare", str(plan))
     assert r.exit_code == 2
     assert "looks like a plan file, not a usage CSV" in r.stderr and "no month column" not in r.stderr
+    r = run("analyze", str(plan))
+    assert r.exit_code == 2 and "looks like a plan file" in r.stderr and "--plan" in r.stderr
+    r = run("analyze", USAGE, "--bill", str(plan))
+    assert r.exit_code == 2 and "--bill" in r.stderr and "not a bill CSV" in r.stderr
 
 
 # ---------------------------------------------------------------- thin history
