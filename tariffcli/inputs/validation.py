@@ -50,13 +50,15 @@ def _model_at(root: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel
 
 
 def validation_problems(
-    exc: ValidationError, located: Located, source: str, root: type[BaseModel], prefix: tuple[str | int, ...] = ()
+    exc: ValidationError, located: Located, source: str, root: type[BaseModel], prefix: tuple[str | int, ...] = (),
+    lang: str = "en",
 ) -> list[Problem]:
     """pydantic's errors for the ``root`` model validated from ``located`` at ``prefix``, as located Problems.
 
     Unknown keys get a suggestion when they are a near miss of a real key (and that
     key is then not also reported missing); paths are the author's, never pydantic's
-    union branch names.
+    union branch names. pydantic's own wording never reaches the user: :func:`plain_message` puts it in plain
+    words, in ``lang`` (en or zh).
     """
     problems: list[Problem] = []
     seen: set[tuple[Any, ...]] = set()
@@ -89,7 +91,7 @@ def validation_problems(
                 continue  # "unknown key 'monthy_fee' (did you mean 'monthly_fee'?)" says it all
             msg, code = f"missing required key '{loc[-1]}'", "missing_key"
         else:
-            text = plain_message(err, str(loc[-1]) if loc else "")
+            text = plain_message(err, str(loc[-1]) if loc else "", lang)
             msg, code = text, "invalid_value"
             if err["type"] == "literal_error" and tuple(err["loc"][:-1]) in explained:
                 continue  # the 'unlimited' branch of a union: the other branch's message says more
