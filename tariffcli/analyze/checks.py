@@ -426,9 +426,10 @@ class Analysis:
             self.skip(ln, "cheaper_plan", "since_after_start")
             return
         # The user's own plan with one of its packs added: only once every promotion has ended, so that
-        # the plan's standard terms are what the user pays from ``start`` on.
+        # the plan's standard terms are what the user pays from ``start`` on; never a free promotional pack
+        # (fee 0), which cannot be ordered on its own.
         running = any(ph.to_month >= start_no for ph in plan.promotions)
-        variants = [] if running else [with_addon(plan, a.id) for a in plan.addons]
+        variants = [] if running else [with_addon(plan, a.id) for a in plan.addons if a.fee > 0]
         variant_ids = {v.id for v in variants}
         cmp = compare(list(self.catalogue) + variants, hist, start=start, horizon=CHEAPER_HORIZON, current=plan,
                       current_since=since, province=self.province)

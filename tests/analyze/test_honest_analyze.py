@@ -85,3 +85,14 @@ def test_a_free_promotional_pack_is_never_re_added(tmp_path: Path) -> None:
 
 def test_a_paid_pack_may_be_re_added(tmp_path: Path) -> None:
     assert "Re-add the pack" in advice(tmp_path, "5.00")
+
+
+def test_the_cheaper_plan_is_never_the_plan_plus_a_free_promotional_pack(tmp_path: Path) -> None:
+    (tmp_path / "u.csv").write_text(USAGE, "utf-8")
+    for fee, offered in (("0.00", False), ("5.00", True)):
+        (tmp_path / "p.yaml").write_text(plan_text(fee), "utf-8")
+        r = run("analyze", str(tmp_path / "u.csv"), "--plan", str(tmp_path / "p.yaml"), "--plan-since", "2026-01",
+                "--plans", str(tmp_path / "p.yaml"), "--format", "json")
+        assert r.exit_code == 0, r.output
+        kinds = [f["params"]["kind"] for f in json.loads(r.stdout)["findings"] if f["code"] == "cheaper_plan"]
+        assert ("addon" in kinds) is offered, (fee, kinds)
