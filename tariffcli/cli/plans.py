@@ -240,8 +240,11 @@ def write_plan_files(targets: "list[tuple[Path, str]]", inputs: "list[Path]", ou
 
 def operator_name_option(text: str) -> str:
     """``--operator`` as plan files name operators; an unknown one is a usage error."""
+    from tariffcli.compare.catalogue_filter import canonical_operator
     from tariffcli.inputs.standard_rates import OPERATOR_WORDS, OPERATORS
 
+    if canonical_operator(text) in OPERATORS:  # China Unicom, Unicom, 联通, cucc ...
+        return canonical_operator(text)
     for name in OPERATORS:
         if text.strip().casefold() in (name.casefold(), OPERATORS[name]):
             return name
