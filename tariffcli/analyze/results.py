@@ -103,4 +103,3 @@ class Report:
     @property
     def household(self) -> bool:
         return len(self.lines) > 1
-
