@@ -41,7 +41,7 @@ from tariffcli.model.plan import UNLIMITED, Allowances, Phase, Plan, Unlimited
 __all__ = [
     "CHEAPER_HORIZON", "CHEAPER_MIN_YEARLY_SAVING_FEN", "CHECKS", "EXPIRED_LOOKBACK_MONTHS", "IDLE_MIN_MONTHS",
     "MISMATCH_TOLERANCE_FEN", "SPIKE_MIN_FEN", "SPIKE_MIN_OTHER_MONTHS", "SPIKE_RATIO", "TOPUP_MIN_FEN",
-    "UNUSED_ADDON_MIN_MONTHS", "VAS_MIN_MONTHS", "Analysis", "with_addon",
+    "UNUSED_ADDON_MIN_MONTHS", "VAS_MIN_MONTHS", "Analysis", "can_readd", "with_addon",
 ]
 
 # ---------------------------------------------------------------- thresholds
@@ -132,6 +132,14 @@ def with_addon(plan: Plan, addon_id: str) -> Plan:
         "monthly_fee": plan.monthly_fee + addon.fee, "allowances": allow, "promotions": (), "one_off_fee": Decimal(0),
         "commitment": None, "valid_from": None, "valid_to": None,
     })
+
+
+def can_readd(plan: Plan, index: int) -> bool:
+    """Whether the end of promotion phase ``index`` (0-based) can be undone by ordering its packs again:
+    only a phase that bundles packs, each with a price. A free promotional pack (fee 0) is never offered
+    on its own, so the advice for it is another plan, never "re-add the pack"."""
+    phase = plan.promotions[index]
+    return bool(phase.addons) and all(plan.addon(a).fee > 0 for a in phase.addons)
 
 
 def _addon_services(a: Allowances) -> tuple[str, ...]:
@@ -235,21 +243,24 @@ class Analysis:
         self.findings.append(Finding("minimum_spend_topup", ln.name, tuple(months), amount,
                                      {"absorbed": absorbed, "per_month": per_month}, refs))
 
-    def _ended_packs(self, ln: Line, month: str, earlier: Sequence[str]) -> tuple[str, str] | None:
-        """(kind, name) of a pack or promotion that ended before ``month``, else None."""
+    def _ended_packs(self, ln: Line, month: str, earlier: Sequence[str]) -> tuple[str, str, bool] | None:
+        """(kind, name, whether it can be re-added) of a pack or promotion that ended before ``month``, else None.
+
+        A pack charged on the bill can be ordered again; a pack a promotion bundled only when it has a price
+        (a free promotional pack cannot be re-added: the advice is then to choose another plan)."""
         for m in earlier:
             gone = [b for b in ln.items if b.month == m and GROUP_OF_CATEGORY[b.category] == "addons" and b.amount > 0]
             names = {b.item for b in ln.items if b.month == month and GROUP_OF_CATEGORY[b.category] == "addons"}
             gone = [b for b in gone if b.item not in names]
             if gone:
-                return "pack_ended", gone[0].item
+                return "pack_ended", gone[0].item, True
         if ln.plan is not None and ln.since is not None:
             start = add_months(min(ln.charges), -1)
             for i, ph in enumerate(ln.plan.promotions):
                 _, last, _ = phase_span(ln.since, ph)
                 if start <= last < month:
                     what, is_pack = phase_what(ln.plan, i)
-                    return ("pack_ended" if is_pack else "promotion_ended"), what
+                    return ("pack_ended" if is_pack else "promotion_ended"), what, can_readd(ln.plan, i)
         return None
 
     def spike(self, ln: Line) -> None:
@@ -270,7 +281,7 @@ class Analysis:
                                       "excess": month_total - usual, "group": group, "increase": increases[group]}
             ended = self._ended_packs(ln, m, [x for x in months if x < m])
             if ended is not None:
-                params["cause"], params["pack"] = ended
+                params["cause"], params["pack"], params["readd"] = ended
             elif group in USAGE_GROUPS and ln.hist is not None and m in ln.hist.months:
                 used = use(ln.hist, m)[group]
                 base = _median([use(ln.hist, x)[group] for x in others if x in ln.hist.months] or [0])
@@ -304,7 +315,8 @@ class Analysis:
             change = _avg(int((after - during).sum()), len(usage.months))
             changes[i] = change
             what, is_pack = phase_what(plan, i)
-            params: dict[str, Any] = {"what": what, "pack": is_pack, "phase": i + 1, "last_month": last,
+            params: dict[str, Any] = {"what": what, "pack": is_pack, "readd": can_readd(plan, i),
+                                      "phase": i + 1, "last_month": last,
                                       "ends": ends.isoformat(), "monthly_change": change,
                                       "at_usage": ln.hist is not None}
             if expired:
@@ -414,9 +426,10 @@ class Analysis:
             self.skip(ln, "cheaper_plan", "since_after_start")
             return
         # The user's own plan with one of its packs added: only once every promotion has ended, so that
-        # the plan's standard terms are what the user pays from ``start`` on.
+        # the plan's standard terms are what the user pays from ``start`` on; never a free promotional pack
+        # (fee 0), which cannot be ordered on its own.
         running = any(ph.to_month >= start_no for ph in plan.promotions)
-        variants = [] if running else [with_addon(plan, a.id) for a in plan.addons]
+        variants = [] if running else [with_addon(plan, a.id) for a in plan.addons if a.fee > 0]
         variant_ids = {v.id for v in variants}
         cmp = compare(list(self.catalogue) + variants, hist, start=start, horizon=CHEAPER_HORIZON, current=plan,
                       current_since=since, province=self.province)

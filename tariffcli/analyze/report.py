@@ -91,7 +91,7 @@ __all__ = [
     "CHEAPER_HORIZON", "CHEAPER_MIN_YEARLY_SAVING_FEN", "CHECKS", "EXPIRED_LOOKBACK_MONTHS", "GROUP_OF_CATEGORY",
     "IDLE_MIN_MONTHS", "MISMATCH_TOLERANCE_FEN", "SPIKE_MIN_FEN", "SPIKE_MIN_OTHER_MONTHS", "SPIKE_RATIO",
     "TOPUP_MIN_FEN", "UNUSED_ADDON_MIN_MONTHS", "VAS_MIN_MONTHS", "Finding", "LineReport", "MonthSummary", "Report",
-    "Skipped", "analyze",
+    "Skipped", "analyze", "no_findings",
 ]
 
 
@@ -134,6 +134,18 @@ def analyze(
         analysis.run(ln)
         line_reports.append(line_report(ln))
     return _report(inputs, analysis, tuple(line_reports))
+
+
+def no_findings(report: Report) -> tuple[str, dict[str, int]]:
+    """The text key (and its parameters) that says a report has no findings, honestly: "nothing to act on"
+    only when every check ran; else how many of the checks could not run (and, when none could, what to give).
+    The checks not run and why are listed by :attr:`Report.skipped`."""
+    skipped = {s.check for s in report.skipped}
+    if not skipped:
+        return "an_none", {}
+    if len(skipped) >= len(CHECKS):
+        return "an_none_nothing", {"all_checks": len(CHECKS)}
+    return "an_none_partial", {"n": len(skipped), "all_checks": len(CHECKS)}
 
 
 # ---------------------------------------------------------------- steps
@@ -209,6 +221,20 @@ class _Inputs:
         return ln, late
 
 
+def _thin_history(line_reports: tuple[LineReport, ...], records: Records | None,
+                  usage: UsageHistory | None) -> list[str]:
+    """A warning when the usage given covers only one or two months (a bill alone is not usage)."""
+    from tariffcli.compare.scenarios import thin_history_warning
+
+    if records is None and usage is None:
+        return []
+    months = sorted({m.month for r in line_reports for m in r.months
+                     if m.voice_min is not None or m.data_kb is not None or m.sms is not None})
+    source = records.source if records is not None else (usage.source if usage is not None else None)
+    thin = thin_history_warning(months, source)
+    return [thin] if thin else []
+
+
 def _report(inputs: _Inputs, analysis: Analysis, line_reports: tuple[LineReport, ...]) -> Report:
     """The report: findings most money first, reminders by day, skipped checks in the order they run."""
     records, usage, bill = inputs.records, inputs.usage, inputs.bill
@@ -217,6 +243,7 @@ def _report(inputs: _Inputs, analysis: Analysis, line_reports: tuple[LineReport,
     warnings: list[str] = []
     for src in (records, usage, bill):
         warnings += list(getattr(src, "warnings", ()) or ())
+    warnings += _thin_history(line_reports, records, usage)
     return Report(
         currency=currencies[0] if len(currencies) == 1 else "CNY",
         today=analysis.today, horizon=analysis.horizon,

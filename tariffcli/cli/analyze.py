@@ -172,6 +172,11 @@ def analyze(
         plans = catalogue.load()
         chosen = {line: resolve_plan(ref, plans, option=own_option) for line, ref in plan_refs.items()}
         to_price = [resolve_plan(ref, plans, option="plan") for ref in dict.fromkeys(priced_refs)]
+        from tariffcli.cli.sniffing import check_usage_argument
+
+        for path, argument, what in ((usage, "USAGE", "a usage or records CSV"), (bill, "--bill", "a bill CSV")):
+            if path is not None:
+                check_usage_argument(path, argument, what, plan_options="--current or --plan")
         records, history, bill_doc = read_inputs(usage, bill)
         if to_price and records is None and history is None:
             raise UsageError("--plan A --plan B prices your usage: give a usage or itemized-records file",

@@ -143,6 +143,10 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(1)
         if show is None or not isinstance(code, int):
             raise
+        if isinstance(getattr(exc, "message", None), str):  # typer checks some options with pydantic: plain words
+            from tariffcli.inputs.validation import plain_text
+
+            exc.message = plain_text(exc.message)  # type: ignore[attr-defined]
         show()
         if _wants_json(args):
             message = exc.format_message() if hasattr(exc, "format_message") else str(exc)

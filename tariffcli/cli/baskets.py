@@ -28,6 +28,7 @@ from tariffcli.cli.options import (
 from tariffcli.cli.output import TableView, check_outputs, emit_result, guard, write_chart
 
 if TYPE_CHECKING:  # pragma: no cover
+    from tariffcli.compare.baskets import BasketReport
     from tariffcli.inputs.baskets import Basket
 
 
@@ -81,8 +82,9 @@ def baskets(
     """Price standard usage baskets (ITU): the cheapest plan per operator for each basket."""
 
     def body() -> None:
+        from tariffcli.cli.compare import format_notes
         from tariffcli.compare import baskets as bk
-        from tariffcli.compare.catalogue_filter import filter_plans
+        from tariffcli.compare.catalogue_filter import filter_checked
         from tariffcli.render import baskets as rb
 
         language = out.language
@@ -96,15 +98,16 @@ def baskets(
         check_outputs(out, [*(catalogue.plans or ()), *map(Path, basket or ())])
         chosen = resolve_baskets(basket)
         amount = parse_amount(gni, "gni")
-        selection = filter_plans(catalogue.load(), operators=catalogue.operators, tags=catalogue.tags,
+        selection = filter_checked(catalogue.load(), operators=catalogue.operators, tags=catalogue.tags,
                                  provinces=tuple(p for p in [catalogue.province_name()] if p))
         report = bk.price_baskets(selection.plans, chosen, day=day, gni=amount, gni_source=gni_source,
                                   province_known=catalogue.province_name() is not None)
+        format_notes(out)
         left_out = rb.excluded_line(report, language)
         if left_out:
             print(left_out, file=sys.stderr)
         emit_result(out, {
-            "table": lambda: TableView(rb.build_table(report, lang=language)),
+            "table": lambda: TableView(rb.build_table(report, lang=language), cited_sources(report, out)),
             "json": lambda: rb.render_json(report, lang=language),
             "csv": lambda: rb.render_csv(report, lang=language, cite=out.cite),
             "markdown": lambda: rb.render_markdown(report, lang=language, cite=out.cite),
@@ -113,6 +116,18 @@ def baskets(
             write_chart(out.chart, "baskets", report, language)
 
     guard(body, json_errors=out.json_errors)
+
+
+def cited_sources(report: "BasketReport", out: Output) -> str:
+    """``--cite`` under the table: the sources of every plan priced (empty without ``--cite``)."""
+    if not out.cite:
+        return ""
+    from rich.markup import escape
+
+    from tariffcli.render.plan_fields import sources_footer
+
+    priced = [p.plan for row in report.rows for p in (row.cheapest, row.runner_up, row.in_bundle) if p is not None]
+    return escape(sources_footer(priced, out.language))
 
 
 def register(app: typer.Typer) -> None:

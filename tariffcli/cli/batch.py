@@ -29,6 +29,7 @@ from tariffcli.cli.options import (
     catalogue_options,
     output_options,
     timing_options,
+    whole_number,
     with_groups,
 )
 from tariffcli.cli.output import TableView, emit_result, guard
@@ -209,7 +210,7 @@ def batch(
     )],
     catalogue: Annotated[CatalogueChoice, catalogue_options("plans", "operators", "tags", "province")] = DEFAULT_CATALOGUE,
     timing: Annotated[Timing, timing_options("start", "horizon", "today")] = DEFAULT_TIMING,
-    top: Annotated[int, typer.Option("--top", min=1, max=20, help="Best plans to keep per subscriber.")] = 1,
+    top: Annotated[int, typer.Option("--top", parser=whole_number(1, 20), help="Best plans to keep per subscriber.")] = 1,
     out: Annotated[Path | None, typer.Option(
         "--output", "--out", "-o", dir_okay=False,
         help="Write one row per subscriber to FILE (.parquet, .csv or .jsonl), atomically (--out: the same).")] = None,
@@ -220,9 +221,9 @@ def batch(
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster).")] = None,
     workers: Annotated[int | None, typer.Option(
-        "--workers", min=1, help="Workers of the local Dask cluster (default: one per CPU).")] = None,
+        "--workers", parser=whole_number(1), help="Workers of the local Dask cluster (default: one per CPU).")] = None,
     chunk_rows: Annotated[int, typer.Option(
-        "--chunk-rows", min=1_000, help="Input rows per chunk (local engine); bounds memory.")] = 500_000,
+        "--chunk-rows", parser=whole_number(1_000), help="Input rows per chunk (local engine); bounds memory.")] = 500_000,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     shape: Annotated[BatchShape, batch_shape_options()] = DEFAULT_BATCH_SHAPE,
     labels: Annotated[Output, output_options("lang")] = DEFAULT_OUTPUT,

@@ -35,6 +35,7 @@ from tariffcli.cli.options import (
     output_options,
     parse_month_option,
     timing_options,
+    whole_number,
     with_groups,
 )
 from tariffcli.cli.output import TableView, View, check_outputs, emit_result, guard, print_warnings, write_chart
@@ -70,12 +71,17 @@ def plan_file_inputs(catalogue: CatalogueChoice, *refs: str | None) -> list[Path
     return [*(catalogue.plans or ()), *(Path(r) for r in refs if r)]
 
 
-def read_history(path: Path) -> "UsageHistory":
-    """The monthly usage CSV; its warnings go to stderr."""
+def read_history(path: Path, lang: str = "en") -> "UsageHistory":
+    """The monthly usage CSV; its warnings (and one about a history of one or two months) go to stderr."""
+    from tariffcli.cli.sniffing import check_usage_argument
     from tariffcli.cli.stdin import read_usage
 
+    check_usage_argument(path)
+    from tariffcli.compare.scenarios import thin_history_warning
+
     history = read_usage(path)
-    print_warnings(getattr(history, "warnings", ()))
+    thin = thin_history_warning(history.months, history.source, lang)
+    print_warnings([*getattr(history, "warnings", ()), *([thin] if thin else [])])
     return history
 
 
@@ -123,6 +129,41 @@ def say_left_out(result: "Comparison", first: str, language: str) -> None:
         print(left_out, file=sys.stderr)
 
 
+def cite_footer(result: "Comparison", out: Output, top: int | None, bars: bool = False) -> str:
+    """``--cite`` under the terminal table: every shown plan's sources (empty without ``--cite``)."""
+    if not out.cite:
+        return ""
+    from tariffcli.render.common import visible_rows
+    from tariffcli.render.plan_fields import sources_footer
+
+    rows = [*visible_rows(result, top), *([result.current] if result.current is not None else [])]
+    text = sources_footer((r.plan for r in rows), out.language)
+    if bars:
+        return "\n" + text + "\n"
+    from rich.markup import escape
+
+    return "\n\n" + escape(text)
+
+
+def addons_note(with_addons: bool, chosen: "Sequence[Plan]", lang: str = "en") -> None:
+    """On stderr: ``--with-addons`` changes nothing when no plan compared has an optional pack."""
+    if with_addons and not any(a.optional for p in chosen for a in p.addons):
+        from tariffcli.texts import label
+
+        print(label("with_addons_no_effect", lang), file=sys.stderr)
+
+
+def format_notes(out: Output, explain: bool = False) -> None:
+    """On stderr: options that the chosen format leaves without effect (``--cite`` with JSON, ``--explain``
+    with CSV)."""
+    from tariffcli.texts import label
+
+    if out.cite and out.format.value == "json":
+        print(label("cite_in_json", out.language), file=sys.stderr)
+    if explain and out.format.value == "csv":
+        print(label("explain_in_csv", out.language), file=sys.stderr)
+
+
 def comparison_views(result: "Comparison", out: Output, top: int | None, bars: bool) -> dict[str, View]:
     """The comparison in each format (``--bars``: the terminal's bar chart instead of the table)."""
     from tariffcli.render import compare as render
@@ -130,9 +171,10 @@ def comparison_views(result: "Comparison", out: Output, top: int | None, bars: b
     language = out.language
 
     def table() -> "str | TableView":
+        cited = cite_footer(result, out, top, bars)
         if bars:
-            return render.render_bars(result, lang=language, top=top)
-        return TableView(render.build_table(result, lang=language, top=top))
+            return render.render_bars(result, lang=language, top=top) + cited
+        return TableView(render.build_table(result, lang=language, top=top), cited)
 
     return {
         "table": table,
@@ -149,7 +191,7 @@ def compare(
     catalogue: Annotated[CatalogueChoice, catalogue_options("plans", "operators", "tags", "province")] = DEFAULT_CATALOGUE,
     mine: Annotated[Mine, mine_options()] = DEFAULT_MINE,
     timing: Annotated[Timing, timing_options("start", "horizon", "today")] = DEFAULT_TIMING,
-    top: Annotated[int | None, typer.Option("--top", min=1, help="Show only the N cheapest plans.")] = None,
+    top: Annotated[int | None, typer.Option("--top", parser=whole_number(1), help="Show only the N cheapest plans.")] = None,
     out: Annotated[Output, output_options("format", "output", "lang", "cite", "excel", "chart")] = DEFAULT_OUTPUT,
     bars: Annotated[bool, typer.Option("--bars", help="Show totals as a bar chart in the terminal.")] = False,
     with_addons: Annotated[bool, typer.Option(
@@ -178,6 +220,7 @@ def compare(
         return
 
     def body() -> None:
+        from tariffcli.compare.catalogue_filter import check_eligible, require_ranked
         from tariffcli.compare.ranking import compare as run_compare
         from tariffcli.compare.ranking import parse_eligible
 
@@ -192,14 +235,18 @@ def compare(
         plans = catalogue.load()
         cur = current_plan(current, current_since, plans)
         chosen = catalogue.select(plans)
-        history = read_history(usage)
+        history = read_history(usage, out.language)
+        addons_note(with_addons, chosen, out.language)
+        format_notes(out, explain)
         result = run_compare(chosen, history, start=first, horizon=timing.horizon, current=cur,
                              current_since=since, with_addons=with_addons,
                              scenario=scenario.value if scenario else None,
-                             eligible=None if eligible is None else parse_eligible(eligible),
+                             eligible=None if eligible is None else check_eligible(parse_eligible(eligible), chosen),
                              keep_number=catalogue.keep_number, explain=explain,
                              province=catalogue.province_name())
         say_left_out(result, first, out.language)
+        require_ranked(len(result.rows), result.excluded,
+                       [("--operator", catalogue.operators), ("--tag", catalogue.tags)])
         emit_result(out, comparison_views(result, out, top, bars))
         if catalogue.plans is None:  # the bundled catalogue: the user cannot know how old it is
             warn_if_stale(plans, now, out.language)
@@ -229,7 +276,7 @@ def rebill_command(usage: Path, catalogue: CatalogueChoice, current: str | None,
         check_outputs(out, [usage, bill, *plan_file_inputs(catalogue, current)])
         plans = catalogue.load()
         cur = current_plan(current, current_since, plans)
-        usage_history = read_history(usage)
+        usage_history = read_history(usage, out.language)
         bill_doc = read_bill(bill) if bill is not None else None
         from tariffcli.model.months import first_day, next_month
 

@@ -34,6 +34,7 @@ from tariffcli.cli.options import (
     catalogue_options,
     output_options,
     timing_options,
+    whole_number,
     with_groups,
 )
 from tariffcli.cli.output import check_outputs, emit_result, guard
@@ -98,14 +99,14 @@ TERMS_MEMBERS: tuple[Member, ...] = (
     _term("fee", "--fee", str | None, "the standard monthly fee, e.g. 128."),
     _term("discount", "--discount", str | None, "percentage off during the promotion, e.g. 50%."),
     _term("promo_fee", "--promo-fee", str | None, "the monthly fee during the promotion (instead of --discount)."),
-    _term("for_months", "--for", int | None, "months the promotion lasts.", min=1, max=600),
+    _term("for_months", "--for", int | None, "months the promotion lasts.", parser=whole_number(1, 600)),
     _term("from_month", "--from-month", int | None, "first month of the promotion (default 1 = the first).",
-          min=1, max=600),
+          parser=whole_number(1, 600)),
     _term("voice", "--voice", str | None, "minutes included, e.g. '500 min'."),
     _term("sms", "--sms", str | None, "SMS included."),
     _term("data", "--data", str | None, "data included, e.g. '30 GB'."),
     _term("app_data", "--app-data", str | None, "app-specific data included, e.g. unlimited."),
-    _term("commitment", "--commitment", int | None, "commitment (合约期) in months.", min=1, max=120),
+    _term("commitment", "--commitment", int | None, "commitment (合约期) in months.", parser=whole_number(1, 120)),
     _term("rates_from", "--rates-from", str | None, "plan whose out-of-bundle rates apply (default: --current)."),
 )
 
@@ -128,6 +129,10 @@ def usage_file(args: list[str], terms: OfferTerms) -> Path:
     if len(args) == 1 and terms.fee is None:
         raise UsageError("give the offer: a plan file before USAGE, or --fee and friends", field="fee")
     usage_path = Path(args[-1])
+    if len(args) == 2:
+        from tariffcli.cli.sniffing import check_offer_arguments
+
+        check_offer_arguments(args[0], args[1])
     if not os.path.isfile(usage_path) and str(usage_path) != "-":
         raise UsageError(f"USAGE: no such file: {usage_path}", field="USAGE")
     return usage_path
@@ -164,7 +169,7 @@ def offer(
     current_since: Annotated[str | None, typer.Option(
         "--current-since", help="Month your current plan started (YYYY-MM).")] = None,
     term: Annotated[int | None, typer.Option(
-        "--term", min=1, max=600,
+        "--term", parser=whole_number(1, 600),
         help="Months to judge over (default: the commitment, or 12 months after the last promotion).")] = None,
     timing: Annotated[Timing, timing_options("start", "today", start=but(
         TIMING_MEMBERS["start"], "Month the offer would start (YYYY-MM; default: next month)."))] = DEFAULT_TIMING,
@@ -188,7 +193,7 @@ def offer(
         plans = catalogue.load()
         cur = current_plan(current, current_since, plans)
         offered, borrowed = offered_plan(args, terms, plans, cur, now)
-        history = read_history(usage_path)
+        history = read_history(usage_path, out.language)
         verdict = judge_offer(offered, history, plans, start=first, term=term,
                               current=cur, current_since=since,
                               eligible=None if eligible is None else parse_eligible(eligible),

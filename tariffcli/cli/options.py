@@ -97,18 +97,33 @@ def _day(text: str, name: str, option: str) -> date:
 
 
 def parse_month_option(text: str, option: str) -> str:
-    """A month option (``--start``, ``--current-since``, ``--plan-since``): 'YYYY-MM' in the years 1990-2100."""
-    from tariffcli.model.months import in_years, month_str, parse_month
+    """A month option (``--start``, ``--current-since``, ``--plan-since``) read as usage files read months
+    (2027-01, 2027/01, 202701, 2027年1月, 2027-01-15), in the years 1990-2100; written back YYYY-MM."""
+    from tariffcli.inputs.csvtext import CellError, month_text, parse_month_cell
 
     try:
-        year, month = parse_month(text) if len(text) <= 32 else (0, 0)
-    except ValueError:
-        year, month = 0, 0
-    if month == 0:  # the wording of the engine's check before issue 15 (pinned by the corpus)
-        raise UsageError(f"{option}: {text[:40]!r} is not a month in the form YYYY-MM", field=option)
-    if not in_years(year):
-        raise UsageError(f"{option}: {text[:40]!r} has year {year}; expected {YEARS_NOTE}", field=option)
-    return month_str(year, month)
+        return month_text(parse_month_cell(text[:40]))
+    except CellError as exc:
+        raise UsageError(f"--{option}: {exc.message}", field=option) from None
+
+
+def whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
+    """A ``typer.Option(parser=...)`` for a whole-number option in ``[low, high]``, with the error in plain
+    words (typer's own ``min``/``max`` check would show pydantic's "Input should be greater than ...")."""
+
+    def parse(text: str | int) -> int:
+        if isinstance(text, int):
+            value: int | None = text
+        else:
+            t = str(text).strip().replace("_", "")
+            value = int(t) if t.lstrip("+-").isdigit() and len(t) <= 12 else None
+        within = value is not None and value >= low and (high is None or value <= high)
+        if not within:
+            span = f"from {low:,} to {high:,}" if high is not None else f"of at least {low:,}"
+            raise typer.BadParameter(f"{str(text)[:40]!r} should be a whole number {span}")
+        return int(value)  # type: ignore[arg-type]
+
+    return parse
 
 
 def parse_amount(text: str | None, option: str) -> Decimal | None:
@@ -412,10 +427,10 @@ class CatalogueChoice:
         return load_plans(self.plans)
 
     def select(self, catalogue: tuple[Plan, ...]) -> tuple[Plan, ...]:
-        """The plans of ``catalogue`` that ``--operator`` and ``--tag`` keep."""
-        from tariffcli.compare.ranking import select_plans
+        """The plans of ``catalogue`` that ``--operator`` and ``--tag`` keep (unknown values, or none kept: exit 2)."""
+        from tariffcli.compare.catalogue_filter import select_checked
 
-        return select_plans(catalogue, operators=self.operators, tags=self.tags)
+        return select_checked(catalogue, operators=self.operators, tags=self.tags)
 
     @property
     def keep_number(self) -> bool:
@@ -488,7 +503,7 @@ PRETEND_TODAY = "Pretend today is YYYY-MM-DD (for reproducible runs)."
 TIMING_MEMBERS: dict[str, Member] = {
     "start": Member("start", "start", str | None, ("--start",), None,
                     "Month a new plan would start (YYYY-MM; default: next month)."),
-    "horizon": Member("horizon", "horizon", int, ("--horizon",), 12, "Months to simulate.", {"min": 1, "max": 600}),
+    "horizon": Member("horizon", "horizon", int, ("--horizon",), 12, "Months to simulate.", {"parser": whole_number(1, 600)}),
     "today": Member("today", "today", str | None, ("--today",), None, PRETEND_TODAY, {"hidden": True}),
     "date": Member("on", "today", str | None, ("--date",), None,
                    "Only plans on sale on this day, YYYY-MM-DD (default: today)."),

@@ -51,14 +51,14 @@ def plans_list(
     """List the plans in the catalogue (plans not on sale today are left out and reported)."""
 
     def body() -> None:
-        from tariffcli.compare.catalogue_filter import filter_plans
+        from tariffcli.compare.catalogue_filter import filter_checked
         from tariffcli.render import plans as render
 
         out.check_excel()
         day = None if all_ else timing.day()
         check_outputs(out, list(catalogue.plans or ()))
         plans = catalogue.load()
-        selection = filter_plans(plans, operators=catalogue.operators, tags=catalogue.tags,
+        selection = filter_checked(plans, operators=catalogue.operators, tags=catalogue.tags,
                                  provinces=tuple(p for p in [catalogue.province_name()] if p), max_fee=parse_amount(max_fee, "max-fee"), on=day)
         chosen = selection.plans
         if selection.not_on_sale:
@@ -82,17 +82,25 @@ def plans_show(
     plan_id: Annotated[str, typer.Argument(metavar="ID", help="Catalogue id or plan file.")],
     catalogue: Annotated[CatalogueChoice, catalogue_options("plans")] = DEFAULT_CATALOGUE,
     out: Annotated[Output, output_options(
-        "format", "output", "lang", format=but(OUTPUT_MEMBERS["format"], "table (the plan file) or json."))] = DEFAULT_OUTPUT,
+        "format", "output", "lang", format=but(OUTPUT_MEMBERS["format"],
+                                               "table (the plan file), json, csv or markdown (one row per field)."))
+    ] = DEFAULT_OUTPUT,
 ) -> None:
     """Show one plan in full, with its sources."""
 
     def body() -> None:
         from tariffcli.cli.stdin import resolve_plan
+        from tariffcli.render import plan_fields
         from tariffcli.render import plans as render
 
         check_outputs(out, [*(catalogue.plans or ()), Path(plan_id)])
-        plan = resolve_plan(plan_id, catalogue.load(), "plan")
-        emit_result(out, {}, every=lambda name: render.show_plan(plan, json_format=name == "json", lang=out.language))
+        try:
+            plan = resolve_plan(plan_id, catalogue.load(), "plan")
+        except UsageError as exc:  # the user typed a positional ID, not --plan
+            raise UsageError(exc.problems[0].message.replace("--plan: ", "ID: ", 1), field="ID") from None
+        views = {"csv": plan_fields.show_plan_csv, "markdown": plan_fields.show_plan_markdown}
+        emit_result(out, {}, every=lambda name: views[name](plan) if name in views
+                    else render.show_plan(plan, json_format=name == "json", lang=out.language))
 
     guard(body, json_errors=out.json_errors)
 
@@ -236,8 +244,11 @@ def write_plan_files(targets: "list[tuple[Path, str]]", inputs: "list[Path]", ou
 
 def operator_name_option(text: str) -> str:
     """``--operator`` as plan files name operators; an unknown one is a usage error."""
+    from tariffcli.compare.catalogue_filter import canonical_operator
     from tariffcli.inputs.standard_rates import OPERATOR_WORDS, OPERATORS
 
+    if canonical_operator(text) in OPERATORS:  # China Unicom, Unicom, 联通, cucc ...
+        return canonical_operator(text)
     for name in OPERATORS:
         if text.strip().casefold() in (name.casefold(), OPERATORS[name]):
             return name

@@ -19,6 +19,11 @@ The **break-even** between the two cheapest plans is the level of one service
 (data, voice or SMS), the others held at the scenario level, at which the
 second plan becomes the cheaper one: "plan B wins above about 14 GB a month".
 It is found on a grid and refined by bisection to 1 MB, 1 minute or 1 SMS.
+**Data** means all data, general plus app-specific (定向流量), in the break-even as
+in the scenario line ("Ranked on your p90 month: ... 66.8 GB data"): the search
+varies general data with app-specific data held at its scenario level, and every
+data figure of a :class:`BreakEven` (``at``, ``level``, ``searched_to``,
+``stopped``) includes that app-specific level.
 Costs are the engine's exact totals over the horizon; only the level is
 approximate (a narrow window narrower than a grid step can be missed).
 
@@ -61,6 +66,21 @@ _LIMIT = {"data": MAX_DATA_KB, "voice": 31 * 24 * 60, "sms": 100_000}
 _HEADROOM = {"data": 20 * KB_PER["GB"], "voice": 300, "sms": 100}
 """A break-even is searched from 0 to max(4 x the largest month, the largest month + this)."""
 _GRID = 96
+
+
+THIN_HISTORY_MONTHS = 2
+"""A usage history of this many months or fewer is thin: projections and levels rest on little data."""
+
+
+def thin_history_warning(months: Sequence[str], source: str | None = None, lang: str = "en") -> str | None:
+    """A warning (in ``lang``) when the usage history has :data:`THIN_HISTORY_MONTHS` months or fewer."""
+    from tariffcli.texts import label
+
+    n = len(months)
+    if n == 0 or n > THIN_HISTORY_MONTHS:
+        return None
+    return label("thin_history", lang, where=f"{source}: " if source else "", n=n,
+                 n_months=f"{n} month{'s' if n != 1 else ''}", months=", ".join(months))
 
 
 def level_of(values: Sequence[int], level: str) -> int:
@@ -218,8 +238,15 @@ def break_even(
     if service == "data" and search.outcome(hi)[2]:
         stopped = hi = search.lowest_stopped(hi)
 
+    # data is reported as all data (general + app-specific, as the scenario line says): the search varies
+    # general data, app-specific data held at its scenario level, and that level is added to every figure
+    shift = int(usage.app_data_kb.max()) if service == "data" and len(usage.app_data_kb) else 0
+
     def result(level: int | None, direction: str) -> BreakEven:
-        return BreakEven(service, cheaper.id, rival.id, at, level, direction, hi, stopped)
+        def up(v: int | None) -> int | None:
+            return None if v is None else v + shift
+
+        return BreakEven(service, cheaper.id, rival.id, at + shift, up(level), direction, hi + shift, up(stopped))
 
     if search.rival_wins(at):
         # the cheaper plan does not cover the scenario level (its data is stopped): the rival wins above the
@@ -256,4 +283,4 @@ def break_evens(
     return tuple(out)
 
 
-__all__ = ["LEVELS", "BreakEven", "break_even", "break_evens", "level_of", "months_over", "scenario_usage"]
+__all__ = ["LEVELS", "THIN_HISTORY_MONTHS", "BreakEven", "break_even", "break_evens", "level_of", "months_over", "scenario_usage", "thin_history_warning"]

@@ -199,6 +199,7 @@ class _MonthTerms:
         self.one_off[i, f] = to_fen(plan.one_off_fee)
         if plan.first_month is FirstMonth.HALF:
             self.fee[i, f] = (self.fee[i, f] + 1) // 2  # half-up to the fen
+            self.addon_fee[i, f] = (self.addon_fee[i, f] + 1) // 2  # a bundled pack: half fee, half allowance
             self.min_spend[i, f] = (self.min_spend[i, f] + 1) // 2
             for s in _SERVICES:
                 self.allow[s][i, f] //= 2

@@ -75,11 +75,15 @@ def finding_texts(f: Finding, lang: str) -> tuple[str, str]:
                   increase=p["increase"], service=service, ratio=p.get("ratio"))
         todo = "an_out_of_bundle_spike_pack_do" if p["cause"] in ("pack_ended", "promotion_ended") \
             else "an_out_of_bundle_spike_do"
+        if todo.endswith("_pack_do") and not p.get("readd", True):  # a free promotional pack: never "re-add"
+            todo = "an_out_of_bundle_spike_switch_do"
         return text, cause + sep + t(todo, lang)
     if f.code in ("promotion_expired", "promotion_expiring"):
         key = f"an_{f.code}" + ("_pack" if p["pack"] else "")
         text = t(key, lang, what=p["what"], last_month=p["last_month"], ends=p["ends"])
         todo = f"an_{f.code}_do" if p["at_usage"] else "an_promotion_fees_do"
+        if todo == "an_promotion_expired_do" and not p.get("readd", True):  # nothing to re-add: another plan
+            todo = "an_promotion_expired_switch_do"
         return text, t(todo, lang, monthly_change=p["monthly_change"], amount=f.amount, horizon=p.get("horizon"))
     if f.code == "recurring_value_added":
         return (t("an_recurring_value_added", lang, item=p["item"], n=p["n"], amount=f.amount),
@@ -267,6 +271,14 @@ def render_text_footer(report: Report, *, lang: str = "en") -> str:
     return escape(shown_text("\n".join(_footer_lines(report, lang))))
 
 
+def none_text(report: Report, lang: str) -> str:
+    """What a report without findings says (:func:`tariffcli.analyze.report.no_findings`)."""
+    from tariffcli.analyze.report import no_findings
+
+    key, params = no_findings(report)
+    return analyze_text(key, lang, **params)
+
+
 def render_markdown(report: Report, *, lang: str = "en") -> str:
     t = analyze_text
     lines = [f"**{_title(report, lang)}**", ""]
@@ -283,7 +295,7 @@ def render_markdown(report: Report, *, lang: str = "en") -> str:
                 (f"`{f.code}` {text}" if lang == "en" else text), advice]
             lines.append("| " + " | ".join(md_escape(c) for c in cells) + " |")
     else:
-        lines.append(t("an_none", lang))
+        lines.append(none_text(report, lang))
     footer = _footer_lines(report, lang)
     if footer:
         lines.append("")
@@ -301,7 +313,7 @@ def build_table(report: Report, *, lang: str = "en") -> RenderableType:
     t = analyze_text
     summary = Paragraphs(tuple([_title(report, lang)] + [f"  {s}" for s in _summary_lines(report, lang)]))
     if not report.findings:
-        return Group(summary, Paragraphs((t("an_none", lang),)))
+        return Group(summary, Paragraphs((none_text(report, lang),)))
     blocks = []
     for f in report.findings:
         text, advice = finding_texts(f, lang)

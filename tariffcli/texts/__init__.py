@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from tariffcli.model.money import format_fen
-from tariffcli.texts import analyze, baskets, charts, common, compare, history, offer
+from tariffcli.texts import analyze, baskets, charts, common, compare, history, notices, offer
 from tariffcli.texts.analyze import ANALYZE_MONEY, analyze_text
 from tariffcli.texts.common import LANGS, SignedFen, Table, default_lang, operator_name, province_name
 from tariffcli.texts.compare import WHO_EN, WHO_ZH
@@ -34,7 +34,7 @@ def _merge(*tables: Table) -> Table:
 
 
 LABELS = _merge(compare.LABELS, common.LABELS, baskets.LABELS, charts.LABELS, offer.LABELS, analyze.LABELS,
-                history.LABELS)
+                history.LABELS, notices.LABELS)
 NOTES = _merge(compare.NOTES, baskets.NOTES, offer.NOTES)
 
 

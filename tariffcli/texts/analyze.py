@@ -22,6 +22,12 @@ LABELS: Table = {
     "an_what": {"en": "What to do", "zh": "建议"},
     "an_none": {"en": "No findings: the bill and usage show nothing to act on.",
                 "zh": "没有发现：账单和用量中没有需要处理的问题。"},
+    "an_none_partial": {"en": "No findings from the checks that could run; {n} of {all_checks} checks could not run "
+                              "(see 'Checks not run' below).",
+                        "zh": "已执行的检查没有发现问题；{all_checks} 项检查中有 {n} 项未能执行（见下方“未执行的检查”）。"},
+    "an_none_nothing": {"en": "Nothing could be checked: none of the {all_checks} checks could run (see 'Checks not run' "
+                              "below); give --bill FILE and --plan PLAN.",
+                        "zh": "无法检查：{all_checks} 项检查都未能执行（见下方“未执行的检查”）；请提供 --bill 账单文件和 --plan 套餐。"},
     "an_summary": {"en": "{line}: {months}; charged {charged}{plan}",
                    "zh": "{line}：{months}；共收费 {charged}{plan}"},
     "an_summary_plan": {"en": "; plan {plan_id}", "zh": "；套餐 {plan_id}"},
@@ -88,6 +94,14 @@ LABELS: Table = {
         "en": "At your usage it changes the bill by {monthly_change:+} a month; so far it has cost {amount}. "
               "Re-add the pack or switch to a plan that fits your usage.",
         "zh": "按您的用量，每月费用变化 {monthly_change:+}；至今已多花 {amount}。请重新办理该业务，或改选适合您用量的套餐。"},
+    "an_promotion_expired_switch_do": {
+        "en": "At your usage it changes the bill by {monthly_change:+} a month; so far it has cost {amount}. "
+              "Switch to a plan that fits your usage (a free promotional offer cannot be ordered again).",
+        "zh": "按您的用量，每月费用变化 {monthly_change:+}；至今已多花 {amount}。请改选适合您用量的套餐（免费的促销优惠无法重新办理）。"},
+    "an_out_of_bundle_spike_switch_do": {
+        "en": "Choose a plan that includes this usage (a free promotional pack cannot be ordered again); "
+              "ask your operator for a usage alert.",
+        "zh": "请改选包含这部分用量的套餐（免费的促销叠加包无法重新办理）；并向运营商开通用量提醒。"},
     "an_promotion_expiring": {"en": "The promotion {what} ends after {last_month} (from {ends})",
                               "zh": "优惠 {what} 将于 {last_month} 后结束（自 {ends} 起）"},
     "an_promotion_expiring_pack": {"en": "The bundled pack {what} ends after {last_month} (from {ends})",

@@ -58,8 +58,9 @@ LABELS: Table = {
     "level_p50": {"en": "median (p50)", "zh": "中位数（p50）"},
     "level_p90": {"en": "90th-percentile (p90)", "zh": "第 90 百分位（p90）"},
     "level_max": {"en": "highest", "zh": "最高"},
-    "scenario": {"en": "Ranked on your {level} month: {voice} min, {sms} SMS, {data} data a month",
-                 "zh": "按您的{level}月用量排名：每月通话 {voice} 分钟，短信 {sms} 条，流量 {data}"},
+    "scenario": {"en": "Ranked on your {level} month: {voice} min, {sms} SMS, {data} data a month "
+                       "(data here and below: general plus app-specific)",
+                 "zh": "按您的{level}月用量排名：每月通话 {voice} 分钟，短信 {sms} 条，流量 {data}（此处及下文的流量均含通用和定向流量）"},
     "qty_data": {"en": "{v} of data", "zh": "{v} 流量"},
     "qty_voice": {"en": "{v} min of calls", "zh": "{v} 分钟通话"},
     "qty_sms": {"en": "{v} SMS", "zh": "{v} 条短信"},

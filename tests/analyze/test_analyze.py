@@ -468,7 +468,7 @@ def test_monthly_usage_file_is_accepted(tmp_path: Path) -> None:
     ([], 2, "nothing to analyse"),
     (["seed002-records.csv", "--plan", "cmcc-nope"], 2, "no plan with id 'cmcc-nope'"),
     (["seed002-records.csv", "--plan-since", "2009-01"], 2, "--plan-since needs --plan"),
-    (["seed002-records.csv", "--plan", "seed002-plan.yaml", "--plan-since", "2009-13"], 2, "not a month"),
+    (["seed002-records.csv", "--plan", "seed002-plan.yaml", "--plan-since", "2009-13"], 2, "--plan-since: '2009-13' has month 13"),
     (["seed002-records.csv", "--plan", "x=seed002-plan.yaml", "--plan", "seed002-plan.yaml"], 2, ""),
     (["seed002-records.csv", "--plan", "139=seed002-plan.yaml"], 2, "no line 139"),
     (["seed002-records.csv", "--plan", "seed002-plan.yaml", "--plan-since", "2011-01", "--today", "2010-03-05"], 2,

@@ -116,12 +116,10 @@ def test_top_limits_rows_but_keeps_ranks() -> None:
     assert [p["rank"] for p in json.loads(r.stdout)["plans"]] == [1, 2]
 
 
-def test_no_matching_plans_gives_valid_json() -> None:
+def test_no_matching_plans_is_a_usage_error_not_an_empty_table() -> None:
     r = run("compare", str(SAMPLES / "heavy-data.csv"), "--start", "2027-01", "--format", "json", "--tag", "nope")
-    assert r.exit_code == 0
-    doc = json.loads(r.stdout)
-    assert doc["plans"] == []
-    jsonschema.validate(doc, SCHEMA)
+    assert r.exit_code == 2 and r.stdout == ""
+    assert "--tag: no plan in the catalogue has tag 'nope'" in r.stderr
 
 
 def test_output_file_equals_stdout(tmp_path: Path) -> None:

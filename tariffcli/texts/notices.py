@@ -1,0 +1,21 @@
+"""Texts of the notices on stderr that say why an option or an input has little or no effect."""
+
+from __future__ import annotations
+
+from tariffcli.texts.common import Table
+
+LABELS: Table = {
+    "thin_history": {
+        "en": "{where}only {n_months} of usage ({months}): every month ahead is projected from so little history; "
+              "give 6 to 12 months for figures you can rely on",
+        "zh": "{where}用量只有 {n} 个月（{months}）：此后各月都据此推算，依据很少；请提供 6 到 12 个月的用量，结果才可靠"},
+    "with_addons_no_effect": {
+        "en": "Note: --with-addons has no effect: none of the plans compared has an optional pack",
+        "zh": "注意：--with-addons 不起作用：参与比较的套餐都没有可选叠加包"},
+    "cite_in_json": {
+        "en": "Note: --cite changes nothing in JSON: it always carries every plan's sources",
+        "zh": "注意：--cite 对 JSON 输出不起作用：JSON 总是包含每个套餐的来源"},
+    "explain_in_csv": {
+        "en": "Note: --explain has no effect with --format csv (one row per plan); use table, markdown or json",
+        "zh": "注意：--explain 对 --format csv 不起作用（每个套餐一行）；请用 table、markdown 或 json"},
+}
