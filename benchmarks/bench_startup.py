@@ -1,0 +1,119 @@
+"""Start-up of `tariffcli plans list`, `tariffcli --help` and `tariffcli compare`, as ratios to bare imports.
+
+    python benchmarks/bench_startup.py [--quick] [--plans 500]
+
+Each command runs as a fresh process, against a synthetic catalogue of ``--plans``
+plans (copies of the bundled plans under new ids, in a temporary folder) with a
+warm catalogue cache in a temporary cache folder, and is compared with the
+import it cannot avoid, measured in the same run:
+
+* `plans list` and `--help` against ``python -c "import typer, rich.console"`` (target <= 1.5);
+* `compare` on a sample bill against ``python -c "import numpy, typer, rich.console"`` (target <= 1.1).
+
+The figure is the median wall time of several runs over the median of the reference.
+Figures only: no pass/fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_bills" / "keep-number-abroad.csv"
+_ID = re.compile(r"^id:\s*(\S+)\s*$", re.MULTILINE)
+
+
+def make_catalogue(folder: Path, n: int) -> Path:
+    """A catalogue of about ``n`` plans in ``folder``: the bundled plans copied under new ids (``<id>-sK``)."""
+    bundled = sorted(p for p in (ROOT / "plans").rglob("*.yaml") if "standard-rates" not in p.parts)
+    folder.mkdir(parents=True, exist_ok=True)
+    made = 0
+    copy = 0
+    while made < n:
+        for path in bundled:
+            if made >= n:
+                break
+            text = path.read_text(encoding="utf-8")
+            if copy:
+                text = _ID.sub(lambda m, k=copy: f"id: {m.group(1)}-s{k}", text, count=1)
+            out = folder / f"s{copy}" / path.relative_to(ROOT / "plans")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text, encoding="utf-8")
+            made += 1
+        copy += 1
+    return folder
+
+
+def _env(cache: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env["TARIFFCLI_CACHE_DIR"] = str(cache)
+    env.pop("TARIFFCLI_NO_CACHE", None)
+    env.setdefault("TARIFFCLI_TODAY", "2026-12-01")
+    return env
+
+
+def wall(args: list[str], env: dict[str, str], repeat: int) -> float:
+    """Median wall time of ``args`` run ``repeat`` times (after one untimed warm-up run)."""
+    times = []
+    for i in range(repeat + 1):
+        t0 = time.perf_counter()
+        subprocess.run(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        if i:
+            times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def _load() -> str:
+    return f"load {os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "load ?"
+
+
+def figures(quick: bool = False, plans: int = 500) -> list[str]:
+    """Printed lines: each command's wall time over its reference import's, measured in this run."""
+    repeat = 3 if quick else 9
+    py = sys.executable
+    cli = [py, "-m", "tariffcli"]
+    with tempfile.TemporaryDirectory() as tmp:
+        catalogue = make_catalogue(Path(tmp) / "plans", plans)
+        env = _env(Path(tmp) / "cache")
+        ref_ui = wall([py, "-c", "import typer, rich.console"], env, repeat)
+        ref_np = wall([py, "-c", "import numpy, typer, rich.console"], env, repeat)
+        runs = [
+            ("plans list", [*cli, "plans", "list", "--plans", str(catalogue)], ref_ui, "import typer+rich", 1.5),
+            ("--help", [*cli, "--help"], ref_ui, "import typer+rich", 1.5),
+            ("compare", [*cli, "compare", str(SAMPLE), "--plans", str(catalogue)], ref_np,
+             "import numpy+typer+rich", 1.1),
+        ]
+        lines = [f"start-up, {plans} plans, warm cache ({_load()}): reference imports "
+                 f"{ref_ui * 1000:.0f} ms (typer+rich), {ref_np * 1000:.0f} ms (numpy+typer+rich)"]
+        for name, args, ref, what, target in runs:
+            t = wall(args, env, repeat)
+            lines.append(f"{name} / {what}: {t / ref:.2f} (target <= {target}; {t * 1000:.0f} ms)")
+        cold_env = dict(env, TARIFFCLI_NO_CACHE="1")
+        t = wall(runs[0][1], cold_env, max(1, repeat // 3))
+        lines.append(f"plans list without the cache / import typer+rich: {t / ref_ui:.2f} ({t * 1000:.0f} ms)")
+        shutil.rmtree(env["TARIFFCLI_CACHE_DIR"], ignore_errors=True)
+    return lines
+
+
+def main() -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer runs")
+    ap.add_argument("--plans", type=int, default=500, help="plans in the synthetic catalogue")
+    args = ap.parse_args()
+    for line in figures(args.quick, args.plans):
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
