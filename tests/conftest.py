@@ -21,7 +21,9 @@ profile); the profile, chosen with the environment variable
 from __future__ import annotations
 
 import copy
+import getpass
 import os
+import tempfile
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -39,6 +41,9 @@ from tariffcli.model.plan import Plan
 os.environ.setdefault("TARIFFCLI_TODAY", "2026-12-01")
 """Every command in the tests runs on this day unless a test says otherwise (the catalogue's freshness
 warning and "next month" defaults would otherwise change with the calendar)."""
+
+os.environ.setdefault("TARIFFCLI_CACHE_DIR", os.path.join(tempfile.gettempdir(), f"tariffcli-tests-{getpass.getuser()}"))
+"""The catalogue cache of the tests: never the user's own (tests of the cache point it elsewhere themselves)."""
 
 PROFILE = os.environ.get("TARIFFCLI_HYPOTHESIS", "quick")
 _SCALE = {"quick": (1, 4), "full": (1, 1), "long": (20, 1)}
