@@ -15,15 +15,19 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TARIFFCLI_TODAY", "2026-12-01")
 
+if TYPE_CHECKING:
+    from tariffcli.model.plan import Plan
+
 SAMPLE = ROOT / "sample_bills" / "keep-number-abroad.csv"
 
 
-def fresh_plans(n: int) -> list:  # type: ignore[type-arg]
+def fresh_plans(n: int) -> list[Plan]:
     """``n`` new plan objects: the bundled plans copied under ids ``<id>-sK``."""
     from tariffcli.inputs.files import load_plans
 

@@ -43,7 +43,7 @@ def make_catalogue(folder: Path, n: int) -> Path:
                 break
             text = path.read_text(encoding="utf-8")
             if copy:
-                text = _ID.sub(lambda m, k=copy: f"id: {m.group(1)}-s{k}", text, count=1)
+                text = _ID.sub(f"id: \\1-s{copy}", text, count=1)
             out = folder / f"s{copy}" / path.relative_to(ROOT / "plans")
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(text, encoding="utf-8")
@@ -97,9 +97,21 @@ def figures(quick: bool = False, plans: int = 500) -> list[str]:
         for name, args, ref, what, target in runs:
             t = wall(args, env, repeat)
             lines.append(f"{name} / {what}: {t / ref:.2f} (target <= {target}; {t * 1000:.0f} ms)")
+        t = wall([*cli, "plans", "list"], env, repeat)
+        lines.append(f"plans list, bundled catalogue / import typer+rich: {t / ref_ui:.2f} ({t * 1000:.0f} ms)")
+        t = wall([*cli, "compare", str(SAMPLE)], env, repeat)
+        lines.append(f"compare, bundled catalogue / import numpy+typer+rich: {t / ref_np:.2f} ({t * 1000:.0f} ms)")
         cold_env = dict(env, TARIFFCLI_NO_CACHE="1")
         t = wall(runs[0][1], cold_env, max(1, repeat // 3))
         lines.append(f"plans list without the cache / import typer+rich: {t / ref_ui:.2f} ({t * 1000:.0f} ms)")
+        code = ("import sys, time; from pathlib import Path; from tariffcli.inputs.files import load_plans; "
+                "t = time.perf_counter(); load_plans([Path(sys.argv[1])]); print(time.perf_counter() - t)")
+        warm, cold = ([float(subprocess.run([py, "-c", code, str(catalogue)], env=e, capture_output=True, text=True,
+                                            check=True).stdout) for _ in range(max(1, repeat // 3))]
+                      for e in (env, cold_env))
+        w, c = statistics.median(warm), statistics.median(cold)
+        lines.append(f"loading {plans} plans, warm cache / parsing them: {w / c:.3f} "
+                     f"({w * 1000:.0f} ms / {c * 1000:.0f} ms; imports not counted)")
         shutil.rmtree(env["TARIFFCLI_CACHE_DIR"], ignore_errors=True)
     return lines
 
