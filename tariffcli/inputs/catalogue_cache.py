@@ -132,13 +132,15 @@ def loader_code() -> str:
 
 
 def package_version() -> str:
-    """The installed version of tariffcli ('source' when run from a checkout that is not installed)."""
-    from importlib.metadata import PackageNotFoundError, version
-
+    """The installed version of tariffcli, from the name of its ``.dist-info`` folder beside the package
+    ('source' for a checkout run in place, whose code the fingerprint covers); read without parsing the
+    package metadata, which costs more than the rest of a warm start-up."""
+    site = Path(__file__).resolve().parent.parent.parent
     try:
-        return version("tariffcli")
-    except PackageNotFoundError:
-        return "source"
+        names = [n for n in os.listdir(site) if n.startswith("tariffcli-") and n.endswith(".dist-info")]
+    except OSError:
+        names = []
+    return ",".join(sorted(n[len("tariffcli-"):-len(".dist-info")] for n in names)) or "source"
 
 
 class CatalogueCache:
