@@ -165,13 +165,14 @@ def plan_files_under(folder: Path, room: int) -> list[Path]:
         for entry in entries:
             path = where / entry.name
             try:
-                is_dir = entry.is_dir()  # follows a link
+                is_dir = entry.is_dir()  # follows a link; no system call unless it is one
+                is_file = not is_dir and path.suffix in PLAN_SUFFIXES and entry.is_file()
             except OSError:
                 continue
             if is_dir:
                 if entry.name != "standard-rates":  # per-operator rates, not plans
                     stack.append(path)
-            elif path.suffix in PLAN_SUFFIXES and path.is_file():
+            elif is_file:
                 found.append(path)
                 if len(found) > room:
                     raise too_many_plan_files(folder)
