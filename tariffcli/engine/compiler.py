@@ -119,7 +119,7 @@ class CompiledPlans:
 # ---------------------------------------------------------------- one plan's terms, as integers
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PhaseTerms:
     """One promotion phase as integers."""
 
@@ -136,7 +136,7 @@ class PhaseTerms:
     unlimited: tuple[bool, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlanTerms:
     """One plan's terms as integers (see :class:`CompiledPlans` for the units)."""
 
@@ -180,17 +180,16 @@ def _micro(rate: Decimal) -> int:
     return hit
 
 
-def _allow_values(a: Allowances) -> dict[str, tuple[int, bool, bool]]:
-    """service -> (amount, unlimited, present)."""
-    out = {}
-    for s in SERVICES:
-        v = getattr(a, s)
+def _allow_values(a: Allowances) -> list[tuple[int, bool, bool]]:
+    """(amount, unlimited, present) of each service of :data:`SERVICES`."""
+    out = []
+    for v in (a.voice, a.sms, a.data, a.app_data):
         if v is None:
-            out[s] = (0, False, False)
+            out.append((0, False, False))
         elif v == UNLIMITED:
-            out[s] = (0, True, True)
+            out.append((0, True, True))
         else:
-            out[s] = (int(v), False, True)
+            out.append((int(v), False, True))
     return out
 
 
@@ -245,7 +244,7 @@ def _rates(plan: Plan, den: int) -> tuple[int, ...]:
 def _phase(plan: Plan, ph: Phase) -> PhaseTerms:
     amounts, unlimited = [0] * len(SERVICES), [False] * len(SERVICES)
     for extra in [ph.extra] + [plan.addon(a).allowances for a in ph.addons]:
-        for j, (amount, unl, present) in enumerate(_allow_values(extra).values()):
+        for j, (amount, unl, present) in enumerate(_allow_values(extra)):
             if present:
                 amounts[j] += amount
                 unlimited[j] = unlimited[j] or unl
@@ -259,7 +258,7 @@ def _phase(plan: Plan, ph: Phase) -> PhaseTerms:
 def _terms(plan: Plan) -> PlanTerms:
     d = plan.overage.data
     den = data_denominator(plan)
-    allow = _allow_values(plan.allowances).values()
+    allow = _allow_values(plan.allowances)
     previous, bands = 0, []
     if d.ramp is None:
         for start, r in _bands(d, den):
