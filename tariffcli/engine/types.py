@@ -49,6 +49,7 @@ How it is laid out (one code path for one user and for millions):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -145,7 +146,7 @@ class Result:
         """One bill line, shape (plans, months)."""
         return self.lines[:, :, LINES.index(name)]
 
-    @property
+    @cached_property
     def totals(self) -> I64:
-        """Total over the simulated months per plan, fen."""
+        """Total over the simulated months per plan, fen (summed once: callers read it plan by plan)."""
         return self.line("total").sum(axis=1)
