@@ -33,8 +33,12 @@ from pathlib import Path
 
 from tariffcli.inputs.catalogue import parse_plan
 from tariffcli.model.plan import Plan
+from tariffcli.model.terms import PhaseTerms, PlanTerms, plan_terms, remember
 
-SCHEMA_VERSION = 1
+Entry = tuple[Plan, PlanTerms | None]
+"""A cache entry: a plan, and its terms as integers (:mod:`tariffcli.model.terms`; None if they could not be had)."""
+
+SCHEMA_VERSION = 2
 """Bumped whenever what the loader makes of a plan file changes in a way the code fingerprint would miss."""
 MAGIC = b"tariffcli-catalogue-cache\n"
 """The first bytes of every cache file."""
@@ -45,7 +49,7 @@ NO_CACHE_ENV = "TARIFFCLI_NO_CACHE"
 MAX_CACHE_BYTES = 256_000_000
 """A cache file larger than this is not read (the plans are parsed instead)."""
 _LOADER = ("model/plan.py", "model/units.py", "model/money.py", "model/limits.py", "model/errors.py",
-           "inputs/catalogue.py", "inputs/validation.py", "inputs/yaml_located.py", "inputs/catalogue_cache.py")
+           "model/terms.py", "inputs/catalogue.py", "inputs/validation.py", "inputs/yaml_located.py", "inputs/catalogue_cache.py")
 """The modules whose code decides what a plan file becomes: a change to any of them empties the cache."""
 
 
@@ -67,13 +71,13 @@ def stamp(version: str, code: str) -> dict[str, object]:
     return {"schema": SCHEMA_VERSION, "version": version, "code": code}
 
 
-def encode(entries: Mapping[str, Plan], version: str, code: str) -> bytes:
-    """The bytes of a cache holding ``entries`` (key -> plan), written by ``version`` with loader ``code``."""
+def encode(entries: Mapping[str, Entry], version: str, code: str) -> bytes:
+    """The bytes of a cache holding ``entries`` (key -> plan and terms), written by ``version`` with loader ``code``."""
     header = json.dumps(stamp(version, code), sort_keys=True).encode("ascii")
     return MAGIC + header + b"\n" + pickle.dumps(dict(entries), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def decode(data: bytes, version: str, code: str) -> dict[str, Plan]:
+def decode(data: bytes, version: str, code: str) -> dict[str, Entry]:
     """The entries of cache bytes written by ``version`` with loader ``code``; :class:`CacheMiss` otherwise.
 
     Damaged bytes of any kind raise :class:`CacheMiss`, never another error.
@@ -91,9 +95,25 @@ def decode(data: bytes, version: str, code: str) -> dict[str, Plan]:
         entries = pickle.loads(data[end + 1:])
     except Exception as exc:  # a damaged pickle can raise almost anything
         raise CacheMiss(f"damaged: {type(exc).__name__}") from None
-    if not isinstance(entries, dict) or not all(isinstance(k, str) and type(v) is Plan for k, v in entries.items()):
+    if not isinstance(entries, dict) or not all(isinstance(k, str) and _is_entry(v) for k, v in entries.items()):
         raise CacheMiss("damaged: unexpected contents")
     return entries
+
+
+def _is_entry(value: object) -> bool:
+    if type(value) is not tuple or len(value) != 2 or type(value[0]) is not Plan:
+        return False
+    terms = value[1]
+    return terms is None or (type(terms) is PlanTerms and all(type(p) is PhaseTerms for p in terms.phases))
+
+
+def terms_of(plan: Plan) -> PlanTerms | None:
+    """The terms of a plan to store with it; None for a plan whose terms cannot be worked out (the engine will
+    say why when it is compiled)."""
+    try:
+        return plan_terms(plan)
+    except (ValueError, ArithmeticError, KeyError, AttributeError, TypeError):
+        return None
 
 
 def cache_dir() -> Path | None:
@@ -146,11 +166,11 @@ def package_version() -> str:
 class CatalogueCache:
     """The cache file of one set of plan inputs: read once, written back when it should change."""
 
-    def __init__(self, path: Path, version: str, code: str, entries: dict[str, Plan]) -> None:
+    def __init__(self, path: Path, version: str, code: str, entries: dict[str, Entry]) -> None:
         self.path, self.version, self.code = path, version, code
         self.entries = entries
         """The entries read from the file (empty when there was none, or it could not be used)."""
-        self.used: dict[str, Plan] = {}
+        self.used: dict[str, Entry] = {}
         """The entries of every plan file read in this run: what is written back."""
 
     @classmethod
@@ -169,10 +189,13 @@ class CatalogueCache:
     def parse(self, text: str, source: str) -> Plan:
         """The plan of one file: from the cache when it holds this text under this name, else parsed."""
         key = entry_key(source, text)
-        plan = self.entries.get(key)
-        if plan is None:
-            plan = parse_plan(text, source)  # a file with a problem raises here and never enters the cache
-        self.used[key] = plan
+        entry = self.entries.get(key)
+        if entry is None:
+            entry = (parse_plan(text, source), None)  # a file with a problem raises here and never enters the cache
+        plan, terms = entry
+        if terms is not None:
+            remember(plan, terms)  # the engine compiles this plan without converting a single amount
+        self.used[key] = entry
         return plan
 
     def save(self) -> None:
@@ -181,7 +204,7 @@ class CatalogueCache:
             return
         tmp = None
         try:
-            data = encode(self.used, self.version, self.code)
+            data = encode({k: (p, t or terms_of(p)) for k, (p, t) in self.used.items()}, self.version, self.code)
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".catalogue-", suffix=".tmp", dir=self.path.parent)  # mode 0600
             with os.fdopen(fd, "wb") as fh:

@@ -73,6 +73,22 @@ def test_the_bundled_catalogue_from_the_cache_equals_the_parsed_one(cache: Path,
     assert [p.model_dump() for p in warm] == [p.model_dump() for p in cold]
 
 
+def test_plans_from_the_cache_come_with_their_terms(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine's integer terms of each plan are stored with it: a warm catalogue compiles without working
+    them out again, and they equal the terms worked out afresh."""
+    from tariffcli.model import terms
+
+    load_plans()
+    parse_plan.cache_clear()
+    warm = load_plans()
+    worked_out: list[object] = []
+    with monkeypatch.context() as m:
+        m.setattr(terms, "_terms", lambda plan: worked_out.append(plan))
+        stored = [terms.plan_terms(p) for p in warm]
+    assert worked_out == []
+    assert stored == [terms._terms(p) for p in warm]
+
+
 def test_an_edited_file_is_parsed_again(tmp_path: Path, cache: Path, parses: list[str]) -> None:
     folder = plan_folder(tmp_path)
     load_plans([folder])
@@ -167,7 +183,7 @@ def test_a_cache_file_others_could_write_is_ignored(tmp_path: Path, cache: Path)
     [path] = cache_files(cache)
     [key] = cc.decode(path.read_bytes(), cc.package_version(), cc.loader_code())
     forged = plan.model_copy(update={"name": "forged"})
-    path.write_bytes(cc.encode({key: forged}, cc.package_version(), cc.loader_code()))
+    path.write_bytes(cc.encode({key: (forged, None)}, cc.package_version(), cc.loader_code()))
     os.chmod(path, 0o600)
     parse_plan.cache_clear()
     assert load_plans([folder])[0].name == "forged"  # the cache is really read...
@@ -210,7 +226,7 @@ def test_concurrent_writers_leave_a_whole_cache(tmp_path: Path, cache: Path) -> 
     for i in range(8):
         c = cc.CatalogueCache.open([folder])
         assert c is not None
-        c.used = {f"key-{i}-{k}": p for k, p in enumerate(plans[: 1 + i % 4])}
+        c.used = {f"key-{i}-{k}": (p, None) for k, p in enumerate(plans[: 1 + i % 4])}
         writers.append(c)
     threads = [threading.Thread(target=c.save) for c in writers]
     for t in threads:
@@ -219,7 +235,8 @@ def test_concurrent_writers_leave_a_whole_cache(tmp_path: Path, cache: Path) -> 
         t.join()
     [path] = cache_files(cache)
     entries = cc.decode(path.read_bytes(), cc.package_version(), cc.loader_code())
-    assert any(entries == w.used for w in writers)
+    assert any(entries.keys() == w.used.keys() for w in writers)
+    assert all(e[0] == w.used[k][0] for w in writers if w.used.keys() == entries.keys() for k, e in entries.items())
     assert not list(cache.glob(".catalogue-*.tmp"))  # no temporary file left behind
 
 
