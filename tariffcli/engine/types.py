@@ -26,7 +26,9 @@ the credit is applied after the top-up.
 
 How it is laid out (one code path for one user and for millions):
 
-* :func:`compile_plans` turns plans into arrays once: per plan-month terms of
+* :func:`compile_plans` (:mod:`tariffcli.engine.compiler`) stacks each plan's
+  integer terms (:mod:`tariffcli.model.terms`, worked out once per plan and kept
+  in the catalogue cache) into arrays: per plan-month terms of
   shape (P, H) and per-plan rates of shape (P,). "No limit" (an unlimited
   allowance, no cap) is a sentinel larger than any usage, so the kernels never
   branch on it. Plans are stored grouped by the shape of their data charge
