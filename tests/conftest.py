@@ -21,7 +21,9 @@ profile); the profile, chosen with the environment variable
 from __future__ import annotations
 
 import copy
+import getpass
 import os
+import tempfile
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -43,6 +45,8 @@ warning and "next month" defaults would otherwise change with the calendar)."""
 os.environ["TARIFFCLI_CONFIG"] = os.devnull  # never the developer's config file (tariffcli/cli/config.py)
 for _setting in ("TARIFFCLI_PLANS", "TARIFFCLI_LANG", "TARIFFCLI_CURRENT", "TARIFFCLI_PROVINCE"):
     os.environ.pop(_setting, None)
+os.environ.setdefault("TARIFFCLI_CACHE_DIR", os.path.join(tempfile.gettempdir(), f"tariffcli-tests-{getpass.getuser()}"))
+"""The catalogue cache of the tests: never the user's own (tests of the cache point it elsewhere themselves)."""
 
 PROFILE = os.environ.get("TARIFFCLI_HYPOTHESIS", "quick")
 _SCALE = {"quick": (1, 4), "full": (1, 1), "long": (20, 1)}

@@ -1,4 +1,6 @@
-"""The engine's kernels: plans compiled to arrays, and the bill over plans x months x subscribers.
+"""The engine's kernels: the bill over plans x months x subscribers, from plans compiled to arrays.
+
+Plans are compiled by :mod:`tariffcli.engine.compiler` (:func:`compile_plans`, re-exported here).
 
 Loaded by :mod:`tariffcli.engine.types` on first use (see its docstring for the
 layout); import the public names from there.
@@ -7,339 +9,21 @@ layout); import the public names from there.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
+from tariffcli.engine.compiler import I64, NO_LIMIT, B, ChargeGroup, CompiledPlans, compile_plans
 from tariffcli.engine.types import Result, Usage, UsageMatrix
-from tariffcli.model.money import MICRO_PER_FEN, round_div_half_up_array, to_fen, to_micro
-from tariffcli.model.plan import UNLIMITED, Allowances, DataRate, FirstMonth, Plan, data_denominator
-from tariffcli.model.units import KB_PER
+from tariffcli.model.money import MICRO_PER_FEN
+from tariffcli.model.plan import Plan
 
-I64 = npt.NDArray[np.int64]
-B = npt.NDArray[np.bool_]
-
-NO_LIMIT = np.int64(2**62)
-"""Internal stand-in for "no upper bound" inside the kernels; never shown or stored."""
+__all__ = ["B", "I64", "NO_LIMIT", "CompiledPlans", "compile_plans", "simulate", "simulate_totals",
+           "simulate_totals_stopped"]
 
 _HALF_FEN = MICRO_PER_FEN // 2
 _BLOCK = 1 << 15
 """Plan-months per kernel block in :func:`simulate_totals`: the working arrays stay in the CPU cache."""
-
-
-@dataclass(frozen=True)
-class _Group:
-    """Compiled plans ``start:stop`` share one data-charge shape."""
-
-    kind: str
-    """'rate' (one rate), 'tiers' or 'ramp'."""
-    daily: bool
-    """Daily-rate (日租): the shape applies to each day's data."""
-    start: int
-    stop: int
-    tiers: int
-    """Tiers used by the group's widest plan (1 for 'rate' and 'ramp')."""
-    rounds: bool
-    """Some plan in the group bills in increments coarser than 1 KB."""
-
-    @property
-    def rows(self) -> slice:
-        return slice(self.start, self.stop)
-
-
-@dataclass(frozen=True, eq=False)
-class CompiledPlans:
-    """Plans turned into arrays over a horizon, ready for the kernels.
-
-    Rows are stored grouped by data-charge shape: row k holds the caller's plan
-    ``order[k]``. Results are put back in the caller's order before they are
-    returned. Amounts are fen, rates micro-units (data rates micro-units x KB
-    over the plan's data denominator), volumes KB; ``NO_LIMIT`` stands for
-    "unlimited" and "no cap".
-    """
-
-    plan_ids: tuple[str, ...]
-    """In the caller's order."""
-    horizon: int
-    order: npt.NDArray[np.intp]
-    inverse: npt.NDArray[np.intp]
-    """``compiled[inverse]`` is in the caller's order."""
-    # per plan-month, shape (P, H)
-    fee: I64
-    discount: I64
-    addon_fee: I64
-    one_off: I64
-    credit: I64
-    min_spend: I64
-    fixed: I64
-    """fee + discount + addons + one_off."""
-    allow: dict[str, I64]
-    """Allowance per service ('voice', 'sms', 'data', 'app_data'), KB for data; NO_LIMIT when unlimited."""
-    # per plan, shape (P,)
-    voice_rate: I64
-    voice_cap: I64
-    sms_rate: I64
-    inc_mask: I64
-    """Billing increment minus one (increments are powers of two KB)."""
-    tier_lo: I64
-    """Shape (P, T): where each tier starts."""
-    tier_dr: I64
-    """Shape (P, T): each tier's rate minus the previous tier's (the bands are contiguous)."""
-    ramp_block: I64
-    ramp_price: I64
-    ramp_r: I64
-    ramp_full: I64
-    """What a whole block costs: the block price, or less when the ramp never reaches it."""
-    den_shift: I64
-    """log2 of the data denominator (KB per the coarsest unit of the plan's data rates)."""
-    den_half: I64
-    """Half the data rounding denominator (data_den x 10,000 micro-units per fen)."""
-    data_cap: I64
-    volcap: I64
-    throttle: I64
-    groups: tuple[_Group, ...]
-    any_voice_cap: bool
-    any_data_cap: bool
-    any_volcap: bool
-    any_credit: bool
-    any_min: bool
-
-
-_SERVICES = ("voice", "sms", "data", "app_data")
-
-
-def _allow_values(a: Allowances) -> dict[str, tuple[int, bool, bool]]:
-    """service -> (amount, unlimited, present)."""
-    out = {}
-    for s in _SERVICES:
-        v = getattr(a, s)
-        if v is None:
-            out[s] = (0, False, False)
-        elif v == UNLIMITED:
-            out[s] = (0, True, True)
-        else:
-            out[s] = (int(v), False, True)
-    return out
-
-
-def _log2(n: int) -> int:
-    k = n.bit_length() - 1
-    if n <= 0 or 1 << k != n:
-        raise ValueError(f"{n} KB is not a power of two")  # KB_PER is 1024-based: a bug if reached
-    return k
-
-
-def _shape(plan: Plan) -> tuple[int, str]:
-    d = plan.overage.data
-    if d.ramp is not None:
-        return 2, "ramp"
-    return (0, "rate") if len(d.tiers or ()) <= 1 else (1, "tiers")
-
-
-@dataclass
-class _MonthTerms:
-    """The (P, H) terms of :class:`CompiledPlans` while they are being filled in."""
-
-    fee: I64
-    min_spend: I64
-    discount_bp: I64
-    addon_fee: I64
-    one_off: I64
-    credit: I64
-    allow: dict[str, I64]
-    unlimited: dict[str, B]
-
-    @classmethod
-    def standard(cls, plans: Sequence[Plan], H: int) -> _MonthTerms:
-        """Every month on the plans' standard terms."""
-        P = len(plans)
-
-        def per_month(values: list[int] | list[bool], dtype: type) -> Any:
-            return np.repeat(np.array(values, dtype)[:, None], H, axis=1)
-
-        base_allow = [_allow_values(p.allowances) for p in plans]
-        return cls(
-            fee=per_month([to_fen(p.monthly_fee) for p in plans], np.int64),
-            min_spend=per_month([to_fen(p.minimum_spend) for p in plans], np.int64),
-            discount_bp=np.zeros((P, H), np.int64), addon_fee=np.zeros((P, H), np.int64),
-            one_off=np.zeros((P, H), np.int64), credit=np.zeros((P, H), np.int64),
-            allow={s: per_month([a[s][0] for a in base_allow], np.int64) for s in _SERVICES},
-            unlimited={s: per_month([a[s][1] for a in base_allow], np.bool_) for s in _SERVICES},
-        )
-
-    def apply_phases(self, i: int, plan: Plan, first_no: int, H: int) -> None:
-        """Promotion phases of plan row ``i``, whose month number is ``first_no`` at simulated month 0."""
-        for ph in plan.promotions:
-            m = slice(max(ph.from_month - first_no, 0), min(ph.to_month - first_no + 1, H))  # months in the phase
-            if m.start >= m.stop:
-                continue
-            if ph.fee is not None:
-                self.fee[i, m] = to_fen(ph.fee)
-            if ph.discount is not None:
-                self.discount_bp[i, m] = int(ph.discount * 100)
-            if ph.credit is not None:
-                self.credit[i, m] = -to_fen(ph.credit)
-            extras = [ph.extra] + [plan.addon(a).allowances for a in ph.addons]
-            self.addon_fee[i, m] = sum(to_fen(plan.addon(a).fee) for a in ph.addons)
-            for extra in extras:
-                for s, (amount, unl, present) in _allow_values(extra).items():
-                    if not present:
-                        continue
-                    self.allow[s][i, m] += amount
-                    if unl:
-                        self.unlimited[s][i, m] = True
-
-    def apply_first_month(self, i: int, plan: Plan, first_no: int, H: int) -> None:
-        """The one-off fee and the first-month rule, when the plan's first month is simulated."""
-        f = 1 - first_no  # simulated month that is the plan's first month, if any
-        if not 0 <= f < H:
-            return
-        self.one_off[i, f] = to_fen(plan.one_off_fee)
-        if plan.first_month is FirstMonth.HALF:
-            self.fee[i, f] = (self.fee[i, f] + 1) // 2  # half-up to the fen
-            self.addon_fee[i, f] = (self.addon_fee[i, f] + 1) // 2  # a bundled pack: half fee, half allowance
-            self.min_spend[i, f] = (self.min_spend[i, f] + 1) // 2
-            for s in _SERVICES:
-                self.allow[s][i, f] //= 2
-        elif plan.first_month is FirstMonth.STANDARD:  # pay as you go in the first month
-            for line in (self.fee, self.min_spend, self.discount_bp, self.addon_fee, self.credit):
-                line[i, f] = 0
-            for s in _SERVICES:
-                self.allow[s][i, f] = 0
-                self.unlimited[s][i, f] = False
-
-
-@dataclass
-class _Rates:
-    """The per-plan (P,) and (P, T) rate terms of :class:`CompiledPlans` while they are being filled in."""
-
-    voice_rate: I64
-    voice_cap: I64
-    sms_rate: I64
-    inc_mask: I64
-    tier_lo: I64
-    tier_dr: I64
-    ramp_block: I64
-    ramp_price: I64
-    ramp_r: I64
-    ramp_full: I64
-    den_shift: I64
-    den_half: I64
-    data_cap: I64
-    volcap: I64
-    throttle: I64
-
-    @classmethod
-    def empty(cls, P: int, T: int) -> _Rates:
-        def zeros() -> I64:
-            return np.zeros(P, np.int64)
-
-        def none() -> I64:
-            return np.full(P, NO_LIMIT, np.int64)
-
-        return cls(voice_rate=zeros(), voice_cap=none(), sms_rate=zeros(), inc_mask=zeros(),
-                   tier_lo=np.zeros((P, T), np.int64), tier_dr=np.zeros((P, T), np.int64),
-                   ramp_block=np.ones(P, np.int64), ramp_price=zeros(), ramp_r=zeros(), ramp_full=zeros(),
-                   den_shift=zeros(), den_half=zeros(), data_cap=none(), volcap=none(), throttle=none())
-
-    def fill(self, i: int, plan: Plan) -> None:
-        """Row ``i`` from ``plan``'s out-of-bundle rates, caps and limits."""
-        ov = plan.overage
-        self.voice_rate[i] = to_micro(ov.voice.rate)
-        if ov.voice.cap is not None:
-            self.voice_cap[i] = to_fen(ov.voice.cap)
-        self.sms_rate[i] = to_micro(ov.sms.rate)
-        d = ov.data
-        self.inc_mask[i] = KB_PER[d.increment] - 1
-        _log2(KB_PER[d.increment])
-        den = data_denominator(plan)
-        self.den_shift[i] = _log2(den)
-        self.den_half[i] = den * _HALF_FEN
-        if d.ramp is not None:
-            block = int(d.ramp.block)
-            price = to_micro(d.ramp.block_price) * den
-            rate = to_micro(d.ramp.rate) * (den // KB_PER[d.ramp.per])
-            self.ramp_block[i], self.ramp_price[i], self.ramp_r[i] = block, price, rate
-            self.ramp_full[i] = min(block * rate, price)  # a block whose ramp never reaches the price costs less
-        else:
-            previous = 0
-            for t, (start, r) in enumerate(_bands(d, den)):
-                self.tier_lo[i, t] = start
-                self.tier_dr[i, t] = r - previous
-                previous = r
-        if d.cap is not None:
-            self.data_cap[i] = to_fen(d.cap)
-        if d.volume_cap is not None:
-            self.volcap[i] = d.volume_cap
-        if d.throttle_after is not None:
-            self.throttle[i] = d.throttle_after
-
-
-def _bands(d: DataRate, den: int) -> list[tuple[int, int]]:
-    """(start KB, rate) of each contiguous band of a single rate or of tiers, rates over the denominator ``den``."""
-    bands: list[tuple[int, int]] = []
-    if d.rate is not None:
-        bands.append((0, to_micro(d.rate) * (den // KB_PER[d.per])))
-    lo = 0
-    for tier in d.tiers or ():
-        bands.append((lo, to_micro(tier.rate) * (den // KB_PER[tier.per])))
-        if tier.up_to is None:
-            break
-        lo = int(tier.up_to)
-    return bands
-
-
-def _groups(plans: Sequence[Plan], sorted_keys: Sequence[tuple[bool, int, str]], inc_mask: I64) -> tuple[_Group, ...]:
-    """Runs of compiled rows that share a data-charge shape (rows are sorted by shape)."""
-    groups = []
-    start, P = 0, len(plans)
-    while start < P:
-        stop = start
-        while stop < P and sorted_keys[stop][:2] == sorted_keys[start][:2]:
-            stop += 1
-        daily, _, kind = sorted_keys[start]
-        used = max((len(p.overage.data.tiers or ()) for p in plans[start:stop]), default=1)
-        groups.append(_Group(kind, daily, start, stop, max(used, 1) if kind == "tiers" else 1,
-                             bool(inc_mask[start:stop].any())))
-        start = stop
-    return tuple(groups)
-
-
-def compile_plans(plans: Sequence[Plan], first_month: Sequence[int], horizon: int, *, promotions: bool = True) -> CompiledPlans:
-    """Turn plans into arrays over ``horizon`` months.
-
-    ``first_month[p]`` is plan p's month number (1 = its first month) at the
-    first simulated month. ``promotions=False`` gives the standard terms.
-    The result can be reused for any usage over ``horizon`` months.
-    """
-    keys = [(p.overage.data.period == "day", *_shape(p)) for p in plans]
-    order = np.array(sorted(range(len(plans)), key=lambda i: keys[i][:2]), np.intp)
-    inverse = np.argsort(order).astype(np.intp)
-    plans = [plans[i] for i in order]
-    first_month = [first_month[i] for i in order]
-    P, H = len(plans), horizon
-    terms = _MonthTerms.standard(plans, H)
-    rates = _Rates.empty(P, max([len(p.overage.data.tiers or ()) for p in plans] + [1]))
-    for i, plan in enumerate(plans):
-        if promotions:
-            terms.apply_phases(i, plan, first_month[i], H)
-        terms.apply_first_month(i, plan, first_month[i], H)
-        rates.fill(i, plan)
-    fee, credit, min_spend = terms.fee, terms.credit, terms.min_spend
-    discount = -round_div_half_up_array(fee * terms.discount_bp, 10_000)
-    allow = {s: np.where(terms.unlimited[s], NO_LIMIT, terms.allow[s]) for s in _SERVICES}
-    r = rates
-    return CompiledPlans(
-        plan_ids=tuple(plans[k].id for k in inverse), horizon=H, order=order, inverse=inverse,
-        fee=fee, discount=discount, addon_fee=terms.addon_fee, one_off=terms.one_off, credit=credit,
-        min_spend=min_spend, fixed=fee + discount + terms.addon_fee + terms.one_off, allow=allow,
-        **{f.name: getattr(r, f.name) for f in fields(_Rates)},  # the rate terms, as filled in
-        groups=_groups(plans, [keys[i] for i in order], r.inc_mask),
-        any_voice_cap=bool((r.voice_cap != NO_LIMIT).any()), any_data_cap=bool((r.data_cap != NO_LIMIT).any()),
-        any_volcap=bool((r.volcap != NO_LIMIT).any()), any_credit=bool(credit.any()), any_min=bool(min_spend.any()),
-    )
 
 
 # ---------------------------------------------------------------- kernels
@@ -362,7 +46,7 @@ def _over(use: I64, allow: I64) -> I64:
     return np.maximum(out, 0, out=out)
 
 
-def _numerator(c: CompiledPlans, g: _Group, kb: I64) -> I64:
+def _numerator(c: CompiledPlans, g: ChargeGroup, kb: I64) -> I64:
     """Exact charge of group ``g`` for ``kb`` of over-allowance data in one period (a fresh array).
 
     In micro-units x KB / data_den: the caller rounds it to the fen.

@@ -26,7 +26,9 @@ the credit is applied after the top-up.
 
 How it is laid out (one code path for one user and for millions):
 
-* :func:`compile_plans` turns plans into arrays once: per plan-month terms of
+* :func:`compile_plans` (:mod:`tariffcli.engine.compiler`) stacks each plan's
+  integer terms (:mod:`tariffcli.model.terms`, worked out once per plan and kept
+  in the catalogue cache) into arrays: per plan-month terms of
   shape (P, H) and per-plan rates of shape (P,). "No limit" (an unlimited
   allowance, no cap) is a sentinel larger than any usage, so the kernels never
   branch on it. Plans are stored grouped by the shape of their data charge
@@ -49,6 +51,7 @@ How it is laid out (one code path for one user and for millions):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -145,7 +148,7 @@ class Result:
         """One bill line, shape (plans, months)."""
         return self.lines[:, :, LINES.index(name)]
 
-    @property
+    @cached_property
     def totals(self) -> I64:
-        """Total over the simulated months per plan, fen."""
+        """Total over the simulated months per plan, fen (summed once: callers read it plan by plan)."""
         return self.line("total").sum(axis=1)

@@ -8,14 +8,10 @@ suggestion when they are a near miss of a real one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from tariffcli.inputs.validation import capped, validation_problems
-from tariffcli.inputs.yaml_located import Located, load_yaml
 from tariffcli.model import units
 from tariffcli.model.errors import DataError, Problem
 from tariffcli.model.limits import (
@@ -30,6 +26,9 @@ from tariffcli.model.limits import (
     MAX_TIERS,
 )
 from tariffcli.model.plan import Phase, Plan, plan_limits_problem, unlimited_word
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tariffcli.inputs.yaml_located import Located
 
 _LIST_LIMITS: tuple[tuple[tuple[str, ...], int, str], ...] = (
     (("promotions",), MAX_PHASES, "promotion phases"),
@@ -157,7 +156,14 @@ def parse_plan(text: str, source: str) -> Plan:
 
     Plans are immutable, so a text already parsed under the same name is not parsed again
     (a process that compares many times, a notebook or the test suite, reads the catalogue once).
+    The YAML reader and the validation messages are imported here, on first use: a catalogue
+    read from the cache (:mod:`tariffcli.inputs.catalogue_cache`) needs neither.
     """
+    from pydantic import ValidationError
+
+    from tariffcli.inputs.validation import capped, validation_problems
+    from tariffcli.inputs.yaml_located import load_yaml
+
     located = load_yaml(text, source)
     if not isinstance(located.data, dict):
         raise DataError(Problem("a plan file must be a mapping of keys to values", file=source, line=1))
@@ -171,21 +177,27 @@ def parse_plan(text: str, source: str) -> Plan:
         raise DataError(capped(validation_problems(exc, located, source, Plan), source)) from None
     problems = check_plan(plan, located, source)
     if problems:
+        from tariffcli.inputs.validation import capped
+
         raise DataError(capped(problems, source))
     plan._origin = source
     return plan
 
 
-def load_catalogue(files: Iterable[tuple[str, str]]) -> tuple[Plan, ...]:
+def load_catalogue(files: Iterable[tuple[str, str]],
+                   parse: Callable[[str, str], Plan] | None = None) -> tuple[Plan, ...]:
     """Parse many plan files ``(source, text)``; collect every problem, then raise once.
 
-    Plans come back sorted by id, so the result does not depend on file order.
+    Plans come back sorted by id, so the result does not depend on file order. ``parse(text, source)``
+    (default :func:`parse_plan`) turns one file into a plan or raises :class:`DataError`; the file side
+    passes one that answers from the catalogue cache first.
     """
+    parse = parse or parse_plan
     plans: list[Plan] = []
     problems: list[Problem] = []
     for source, text in files:
         try:
-            plans.append(parse_plan(text, source))
+            plans.append(parse(text, source))
         except DataError as exc:
             problems.extend(exc.problems)
     by_id: dict[str, Plan] = {}

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from tariffcli.inputs.usage import UsageHistory
 
 PLAN_SUFFIXES = (".yaml", ".yml")
+MAX_PLAN_FILE_BYTES = 2_000_000
+"""The largest plan file read: the YAML reader's own bound (:data:`tariffcli.inputs.yaml_located.MAX_BYTES`,
+checked equal by a test), kept here so that a catalogue read from the cache never loads the YAML reader."""
 
 
 def catalogue_dir() -> Path:
@@ -63,9 +66,7 @@ def read_bytes(path: Path, display: str, limit: int) -> bytes:
 
 def read_text(path: Path, display: str) -> str:
     """Read a UTF-8 text file; a file in another encoding is a clear error."""
-    from tariffcli.inputs.yaml_located import MAX_BYTES
-
-    data = read_bytes(path, display, MAX_BYTES)
+    data = read_bytes(path, display, MAX_PLAN_FILE_BYTES)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -85,10 +86,14 @@ def plan_files(paths: Iterable[Path]) -> tuple[list[tuple[str, str]], list[Probl
     """
     out: list[tuple[str, str]] = []
     problems: list[Problem] = []
-    seen: set[Path] = set()
+    seen: set[tuple[int, int] | Path] = set()
 
     def add(f: Path, display: str) -> None:
-        real = f.resolve()
+        try:
+            st = os.stat(f)  # one call, where resolving the path costs one per folder on the way
+            real: tuple[int, int] | Path = (st.st_dev, st.st_ino)
+        except OSError:
+            real = f.resolve()
         if real in seen:
             return
         seen.add(real)
@@ -160,13 +165,14 @@ def plan_files_under(folder: Path, room: int) -> list[Path]:
         for entry in entries:
             path = where / entry.name
             try:
-                is_dir = entry.is_dir()  # follows a link
+                is_dir = entry.is_dir()  # follows a link; no system call unless it is one
+                is_file = not is_dir and path.suffix in PLAN_SUFFIXES and entry.is_file()
             except OSError:
                 continue
             if is_dir:
                 if entry.name != "standard-rates":  # per-operator rates, not plans
                     stack.append(path)
-            elif path.suffix in PLAN_SUFFIXES and path.is_file():
+            elif is_file:
                 found.append(path)
                 if len(found) > room:
                     raise too_many_plan_files(folder)
@@ -174,17 +180,27 @@ def plan_files_under(folder: Path, room: int) -> list[Path]:
 
 
 def load_plans(paths: Sequence[Path] | None = None) -> tuple[Plan, ...]:
-    """Plans from ``paths`` (files or directories), or the bundled catalogue; every problem reported at once."""
+    """Plans from ``paths`` (files or directories), or the bundled catalogue; every problem reported at once.
+
+    Plan files already parsed cleanly come from the catalogue cache (:mod:`~tariffcli.inputs.catalogue_cache`); the others are parsed,
+    so their problems read exactly as without a cache.
+    """
+    inputs = list(paths) if paths else [catalogue_dir()]
     try:
-        files, problems = plan_files(list(paths) if paths else [catalogue_dir()])
+        files, problems = plan_files(inputs)
     except OSError as exc:  # a name too long, a folder that cannot be listed
         raise UsageError(f"--plans {exc.filename or ''}: cannot read ({exc.strerror or exc})".replace(" :", ":"),
                          field="plans") from None
+    from tariffcli.inputs.catalogue_cache import CatalogueCache
+
+    cache = CatalogueCache.open(inputs)
     try:
-        plans = load_catalogue(files)
+        plans = load_catalogue(files, None if cache is None else cache.parse)
     except DataError as exc:
         problems += exc.problems
         plans = ()
+    if cache is not None:
+        cache.save()
     if problems:
         raise DataError(problems)
     return plans

@@ -221,7 +221,7 @@ UNLIMITED: Unlimited = "unlimited"
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 # ---------------------------------------------------------------- the model

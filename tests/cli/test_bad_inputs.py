@@ -231,7 +231,8 @@ notes: "{evil}"
         with watching() as seen:
             r = run(*args)
         assert r.exit_code == 0, (args, r.stderr)
-        assert [e for e, _ in seen if e != "open"] == [], args
+        cache = os.environ["TARIFFCLI_CACHE_DIR"]  # the catalogue cache is renamed into place there
+        assert [e for e, a in seen if e != "open" and not (e == "os.rename" and str(a[1]).startswith(cache))] == [], args
         opened = [str(a[0]) for e, a in seen if e == "open"]
         assert any(p.endswith("p.yaml") for p in opened), "the audit hook sees the plan file opened"
         assert [p for p in opened if MARKER in p] == [], args
