@@ -12,11 +12,22 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from tariffcli.inputs.csvtext import CellError, norm, word_key
-from tariffcli.inputs.records.cells import normalise_line, parse_day, parse_duration, parse_volume, parse_word
+from tariffcli.inputs.records.cells import (
+    MILLI_B_PER,
+    MILLI_B_PER_KB,
+    normalise_line,
+    parse_day,
+    parse_duration_ms,
+    parse_volume_exact,
+    parse_word,
+    volume_unit,
+)
 from tariffcli.inputs.records.layout import (
+    ColumnMap,
     Head,
     Layout,
     assemble,
@@ -89,15 +100,16 @@ def _roaming_code(text: str) -> int:
 
 
 def _unit_factor(written: str, header_unit: str | None) -> int:
-    """KB per unit of a volume written with ``written`` ('' for none): -1 for no unit at all, 0 for 'ask parse_volume'."""
+    """Bytes per unit of a volume written with ``written`` ('' for none): -1 for no unit at all, 0 for 'ask
+    parse_volume_exact'. A thousandth of the unit is then this many thousandths of a byte."""
     chosen = written or header_unit
     if chosen is None:
         return -1
     try:
-        factor = units.KB_PER[units.data_unit(chosen)]
+        factor = MILLI_B_PER[volume_unit(chosen)] // 1000
     except units.UnitError:
         return 0
-    return factor if factor <= units.KB_PER["GB"] else 0
+    return factor if factor <= MILLI_B_PER["GB"] // 1000 else 0
 
 
 def _quotes_are_plain(body: str, delimiter: str, pa: Any, pc: Any) -> bool:
@@ -140,7 +152,7 @@ def _day_codes(values: Any, np: Any, pa: Any, pc: Any) -> Any:
 
 
 def _volume_codes(distinct: list[str], header_unit: str | None, np: Any, pa: Any, pc: Any) -> Any:
-    """KB of each distinct volume cell (-1: parse_volume refuses it)."""
+    """Thousandths of a byte of each distinct volume cell (-1: parse_volume_exact refuses it)."""
     values = pa.array(distinct, pa.string())
     kb = np.full(len(distinct), -1, np.int64)
     parts = pc.extract_regex(values, _VOLUME)
@@ -152,13 +164,16 @@ def _volume_codes(distinct: list[str], header_unit: str | None, np: Any, pa: Any
         idx, written = _distinct(pc.struct_field(got, [2]), 0, np, pc)
         factor = np.array([_unit_factor(w, header_unit) for w in written], np.int64)[idx]
         scaled = whole * 1000 + thousandths
-        value = np.where(factor > 0, -(-(scaled * np.maximum(factor, 0)) // 1000), 0)
-        exact = ((factor > 0) | ((factor == -1) & (scaled == 0))) & (value <= MAX_DATA_KB)
+        limit = MAX_DATA_KB * MILLI_B_PER_KB
+        fits = (factor > 0) & (scaled <= limit // np.maximum(factor, 1))
+        value = np.zeros(len(scaled), np.int64)
+        np.multiply(scaled, factor, out=value, where=fits)
+        exact = fits | ((factor == -1) & (scaled == 0))
         where = np.flatnonzero(read)
         kb[where[exact]] = value[exact]
         read[where[~exact]] = False
     for i in np.flatnonzero(~read).tolist():
-        kb[i] = -1 if (v := _or_none(parse_volume, distinct[i], header_unit)) is None else v
+        kb[i] = -1 if (v := _or_none(parse_volume_exact, distinct[i], header_unit)) is None else v
     return kb
 
 
@@ -169,6 +184,9 @@ def _total(bins: Any, amounts: Any, length: int) -> Any:
 
     if int(amounts.sum()) < 2**53:  # every partial sum is exact in float64
         return np.bincount(bins, weights=amounts, minlength=length).astype(np.int64)
+    if len(amounts) < 2**26 and int(amounts.max()) < 2**52:  # high and low 26 bits: each sum exact in float64
+        high = np.bincount(bins, weights=amounts >> 26, minlength=length).astype(np.int64)
+        return (high << 26) + np.bincount(bins, weights=amounts & (2**26 - 1), minlength=length).astype(np.int64)
     out = np.zeros(length, np.int64)
     np.add.at(out, bins, amounts)
     return out
@@ -220,15 +238,15 @@ class _Rows:
     """Index into :attr:`line_names`."""
     line_names: list[str]
     roaming: Any
-    seconds: Any
-    """Seconds of a call (0 for others)."""
-    kb: Any
-    """KB of a data session (0 for others)."""
+    ms: Any
+    """Milliseconds of a call (0 for others)."""
+    exact: Any
+    """Thousandths of a byte of a data session (0 for others)."""
     assumed_out: int
     """Calls and SMS taken as outgoing because the file has no direction column."""
 
 
-def parse_fast(text: str, source: str, call_increment_s: int) -> Records | None:
+def parse_fast(text: str, source: str, call_increment_s: int, mapping: ColumnMap | None = None) -> Records | None:
     """The same result as :func:`~tariffcli.inputs.records.careful.parse_careful`; None whenever that is not certain.
 
     A cell the row-by-row functions refuse, a row of another width, a quote that
@@ -243,8 +261,8 @@ def parse_fast(text: str, source: str, call_increment_s: int) -> Records | None:
         return None
     if head is None:
         return None
-    layout, problems = read_layout(head.cells, head.line, source)
-    if problems:
+    layout, problems = read_layout(head.cells, head.line, source, mapping)
+    if problems or "unit" in layout.columns:  # a unit column: read row by row
         return None
     cells = _read_table(text, head, layout)
     if cells is None:
@@ -314,6 +332,8 @@ def _kinds(cells: _Cells) -> tuple[Any, Any] | None:
     import numpy as np
 
     n, columns = cells.rows, cells.layout.columns
+    if not {"type", "duration", "volume"} & set(columns):  # SMS
+        return np.ones(n, np.int8), np.zeros(n, np.int8)
     if "type" in columns:
         idx, distinct = cells.distinct("type")
         both = np.array([_type_codes(v) for v in distinct], np.int8).reshape(-1, 2)
@@ -379,24 +399,24 @@ def _read_rows(cells: _Cells) -> _Rows | None:
     else:
         assumed_out = int(unknown.sum())
         direction = np.where(unknown, 1, direction)
-    seconds = np.zeros(n, np.int32)
+    ms = np.zeros(n, np.int64)
     if call.any():
         if "duration" not in layout.columns:
             return None
         unit = layout.duration_unit
-        seconds = cells.codes("duration", lambda v: -1 if (s := _or_none(parse_duration, v, unit)) is None else s,
-                              np.int32)
-        if (call & (seconds < 0)).any():
+        ms = cells.codes("duration", lambda v: -1 if (s := _or_none(parse_duration_ms, v, unit)) is None else s,
+                         np.int64)
+        if (call & (ms < 0)).any():
             return None
-    kb = np.zeros(n, np.int64)
+    exact = np.zeros(n, np.int64)
     if data.any():
         if "volume" not in layout.columns:
             return None
         idx, distinct = cells.distinct("volume")
-        kb = _volume_codes(distinct, layout.volume_unit, np, pa, pc)[idx]
-        if (data & (kb < 0)).any():
+        exact = _volume_codes(distinct, layout.volume_unit, np, pa, pc)[idx]
+        if (data & (exact < 0)).any():
             return None
-    return _Rows(day_code // 32, day_code % 32, kind, direction, lines[1], lines[0], roaming, seconds, kb, assumed_out)
+    return _Rows(day_code // 32, day_code % 32, kind, direction, lines[1], lines[0], roaming, ms, exact, assumed_out)
 
 
 def _totals(rows: _Rows, source: str, layout: Layout, call_increment_s: int) -> Records | None:
@@ -413,8 +433,11 @@ def _totals(rows: _Rows, source: str, layout: Layout, call_increment_s: int) -> 
     billed_sms = sms & (rows.direction == 1) & ~roaming
     billed_data = data & ~roaming
 
-    started = -(-rows.seconds[billed_call].astype(np.int64) // call_increment_s)
-    data_kb = rows.kb[billed_data]
+    call_ms = rows.ms[billed_call]
+    call_s = -(-call_ms // 1000)
+    started = -(-call_s // call_increment_s)
+    data_exact = rows.exact[billed_data]
+    data_kb = -(-data_exact // MILLI_B_PER_KB)
     sums = {
         "voice_min": _total(cell[billed_call], -(-(started * call_increment_s) // 60), size),
         "sms": np.bincount(cell[billed_sms], minlength=size),
@@ -422,6 +445,8 @@ def _totals(rows: _Rows, source: str, layout: Layout, call_increment_s: int) -> 
         "records": np.bincount(cell, minlength=size),
         "calls": np.bincount(cell[billed_call], minlength=size),
         "roaming": np.bincount(cell[roaming], minlength=size),
+        "voice_ms": _total(cell[billed_call], call_ms, size),
+        "data_milli_b": _total(cell[billed_data], data_exact, size),
     }
     if (sums["data_kb"] > MAX_DATA_KB).any():
         return None
@@ -429,6 +454,9 @@ def _totals(rows: _Rows, source: str, layout: Layout, call_increment_s: int) -> 
     daily = _total(cell[billed_data].astype(np.int64) * DAYS + rows.day[billed_data] - 1, data_kb, size * DAYS)
     layout.warnings.extend(left_out_warnings(source, rows.assumed_out, int(other.sum()), int(roaming.sum())))
     shape = (len(rows.line_names), months)
+    code = rows.month * 32 + rows.day
+    lo, hi = int(code.min()), int(code.max())
+    span = (date(lo // 32 // 12, lo // 32 % 12 + 1, lo % 32), date(hi // 32 // 12, hi // 32 % 12 + 1, hi % 32))
     return assemble(source, layout, first, rows.line_names,
                     {field: values.reshape(shape).tolist() for field, values in sums.items()},
-                    daily.reshape(shape + (DAYS,)).tolist())
+                    daily.reshape(shape + (DAYS,)).tolist(), call_increment_s, span)
