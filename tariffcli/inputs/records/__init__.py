@@ -64,13 +64,18 @@ the totals put together), :mod:`.careful` (row by row) and :mod:`.fast`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from tariffcli.inputs.csvtext import decode
 from tariffcli.inputs.records.careful import parse_careful
 from tariffcli.inputs.records.cells import billed_minutes, parse_day, parse_duration, parse_volume
 from tariffcli.inputs.records.fast import parse_fast
-from tariffcli.inputs.records.layout import looks_like_records
+from tariffcli.inputs.records.layout import ColumnMap, looks_like_records
 from tariffcli.inputs.records.model import ALIASES, CALL_INCREMENT_S, DAYS, MAX_CALL_S, LineRecords, Records
+from tariffcli.inputs.records.sources import parse_column_options, read_record_sources, with_partial_warnings
+from tariffcli.inputs.xlsx import is_xlsx, sheet_as_csv
 from tariffcli.model.errors import DataError
+from tariffcli.model.limits import MAX_RECORD_LINES
 
 __all__ = [
     "ALIASES",
@@ -85,8 +90,10 @@ __all__ = [
     "looks_like_records",
     "parse_day",
     "parse_duration",
+    "parse_column_options",
     "parse_records_csv",
     "parse_volume",
+    "read_record_files",
 ]
 
 MAX_BYTES = 100_000_000
@@ -96,11 +103,15 @@ FAST_MIN_BYTES = 500_000
 """Files at least this large are read column by column first (below it, importing pyarrow costs more than it saves)."""
 
 
-def parse_records_csv(data: bytes, source: str, *, call_increment_s: int = CALL_INCREMENT_S) -> Records:
+def parse_records_csv(data: bytes, source: str, *, call_increment_s: int = CALL_INCREMENT_S,
+                      mapping: ColumnMap | None = None, max_lines: int = MAX_RECORD_LINES) -> Records:
     """Read an itemized-records CSV (bytes) into per-line totals.
 
     ``source`` names the input in messages. Raises :class:`DataError` listing
-    every problem found (``file:line: column: message``).
+    every problem found (``file:line: column: message``). ``mapping`` names the
+    field of other headers (``--columns``, :func:`.sources.parse_column_options`).
+    A first or last month that is partial (the records start after its 1st, or
+    end before its last day) is said in a warning.
 
     A file of :data:`FAST_MIN_BYTES` or more is first read column by column
     (pyarrow and numpy, imported only then); that reading gives up, without a
@@ -108,12 +119,39 @@ def parse_records_csv(data: bytes, source: str, *, call_increment_s: int = CALL_
     would (a bad cell, an unusual format, ragged rows), and the file is then read
     row by row, which finds and reports every problem. Both give the same result.
     """
+    return with_partial_warnings(_parse(data, source, mapping, max_lines, call_increment_s))
+
+
+def _parse(data: bytes, source: str, mapping: ColumnMap | None, max_lines: int,
+           call_increment_s: int = CALL_INCREMENT_S) -> Records:
     if len(data) > MAX_BYTES:
         raise DataError(f"the file is larger than {MAX_BYTES:,} bytes; split it by month", file=source,
                         code="too_large")
     text = decode(data, source)
     if len(data) >= FAST_MIN_BYTES:
-        fast = parse_fast(text, source, call_increment_s)
+        fast = parse_fast(text, source, call_increment_s, mapping, max_lines)
         if fast is not None:
             return fast
-    return parse_careful(text, source, call_increment_s)
+    return parse_careful(text, source, call_increment_s, mapping, max_lines)
+
+
+def read_record_files(sources: Sequence[tuple[str, bytes]], *, columns: Sequence[str] | None = None,
+                      sheet: str | None = None, max_lines: int = MAX_RECORD_LINES,
+                      call_increment_s: int = CALL_INCREMENT_S) -> Records:
+    """Several records files (``(name, bytes)``: calls, SMS and data apart, CSV or .xlsx) as one :class:`Records`.
+
+    ``columns`` are ``--columns NAME=COLUMN`` values; ``sheet`` picks the sheet of a
+    spreadsheet (:func:`tariffcli.inputs.xlsx.sheet_as_csv`). Each file's kind comes
+    from its columns; lines are matched by number across files.
+    """
+    mapping = parse_column_options(columns) or None
+    read = []
+    for name, data in sources:
+        if is_xlsx(data, name):
+            data, name = sheet_as_csv(data, name, sheet)
+        read.append((name, data))
+
+    def parse(data: bytes, name: str, cols: ColumnMap | None, most: int) -> Records:
+        return _parse(data, name, cols, most, call_increment_s)
+
+    return read_record_sources(read, parse, columns=mapping, max_lines=max_lines, call_increment_s=call_increment_s)

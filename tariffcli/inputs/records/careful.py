@@ -196,7 +196,8 @@ class _RowReader:
         return 0, 0
 
 
-def parse_careful(text: str, source: str, call_increment_s: int, mapping: ColumnMap | None = None) -> Records:
+def parse_careful(text: str, source: str, call_increment_s: int, mapping: ColumnMap | None = None,
+                  max_lines: int = MAX_RECORD_LINES) -> Records:
     """Row by row: every problem of every row is found and reported (``mapping``: see :func:`.layout.read_layout`)."""
     rows = split_records(text, source)
     if not rows:
@@ -219,8 +220,8 @@ def parse_careful(text: str, source: str, call_increment_s: int, mapping: Column
             continue
         if record.line_name not in numbers:
             numbers.add(record.line_name)
-            if len(numbers) > MAX_RECORD_LINES:
-                raise too_many_lines(source, line, layout.columns["line"].header)
+            if len(numbers) > max_lines:
+                raise too_many_lines(source, line, layout.columns["line"].header, max_lines)
         day = record.day
         first_day = day if first_day is None or day < first_day else first_day
         last_day = day if last_day is None or day > last_day else last_day
@@ -251,7 +252,7 @@ def parse_careful(text: str, source: str, call_increment_s: int, mapping: Column
     first = min(m for _, m in acc)
     last = max(m for _, m in acc)
     names = sorted({name for name, _ in acc})
-    check_shape(source, len(names), first, last)
+    check_shape(source, len(names), first, last, max_lines)
     per = [[acc.get((name, m)) or _Acc() for m in range(first, last + 1)] for name in names]
     totals = {field: [[getattr(a, field) for a in row] for row in per] for field in TOTALS}
     assert first_day is not None and last_day is not None  # acc is not empty

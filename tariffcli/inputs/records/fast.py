@@ -246,7 +246,8 @@ class _Rows:
     """Calls and SMS taken as outgoing because the file has no direction column."""
 
 
-def parse_fast(text: str, source: str, call_increment_s: int, mapping: ColumnMap | None = None) -> Records | None:
+def parse_fast(text: str, source: str, call_increment_s: int, mapping: ColumnMap | None = None,
+               max_lines: int = MAX_RECORD_LINES) -> Records | None:
     """The same result as :func:`~tariffcli.inputs.records.careful.parse_careful`; None whenever that is not certain.
 
     A cell the row-by-row functions refuse, a row of another width, a quote that
@@ -267,10 +268,10 @@ def parse_fast(text: str, source: str, call_increment_s: int, mapping: ColumnMap
     cells = _read_table(text, head, layout)
     if cells is None:
         return None
-    rows = _read_rows(cells)
+    rows = _read_rows(cells, max_lines)
     if rows is None:
         return None
-    return _totals(rows, source, layout, call_increment_s)
+    return _totals(rows, source, layout, call_increment_s, max_lines)
 
 
 def _read_table(text: str, head: Head, layout: Layout) -> _Cells | None:
@@ -348,7 +349,7 @@ def _kinds(cells: _Cells) -> tuple[Any, Any] | None:
     return np.where(has_d > 0, 0, 2).astype(np.int8), np.zeros(n, np.int8)
 
 
-def _lines(cells: _Cells) -> tuple[list[str], Any] | None:
+def _lines(cells: _Cells, max_lines: int) -> tuple[list[str], Any] | None:
     """(the lines' names, sorted; each row's index into them); None when a row's number is empty."""
     import numpy as np
 
@@ -359,13 +360,13 @@ def _lines(cells: _Cells) -> tuple[list[str], Any] | None:
     if "" in normalised:
         return None
     line_names = sorted(set(normalised))
-    if len(line_names) > MAX_RECORD_LINES:
+    if len(line_names) > max_lines:
         return None  # the row-by-row reading refuses it at the row that brings one number too many
     rank = {name: i for i, name in enumerate(line_names)}
     return line_names, np.array([rank[v] for v in normalised], np.int32)[idx]
 
 
-def _read_rows(cells: _Cells) -> _Rows | None:
+def _read_rows(cells: _Cells, max_lines: int) -> _Rows | None:
     """Every row's day, kind, direction, line, roaming flag, seconds and KB; None at the first cell not read exactly."""
     import numpy as np
     import pyarrow as pa
@@ -380,7 +381,7 @@ def _read_rows(cells: _Cells) -> _Rows | None:
         return None
     kind, direction = kinds
     call, sms, data = (kind == 0), (kind == 1), (kind == 2)
-    lines = _lines(cells)
+    lines = _lines(cells, max_lines)
     if lines is None:
         return None
     roaming = np.zeros(n, np.bool_)
@@ -419,7 +420,7 @@ def _read_rows(cells: _Cells) -> _Rows | None:
     return _Rows(day_code // 32, day_code % 32, kind, direction, lines[1], lines[0], roaming, ms, exact, assumed_out)
 
 
-def _totals(rows: _Rows, source: str, layout: Layout, call_increment_s: int) -> Records | None:
+def _totals(rows: _Rows, source: str, layout: Layout, call_increment_s: int, max_lines: int) -> Records | None:
     """The totals per line and month, and per day; None when a month has implausibly much data."""
     import numpy as np
 
@@ -450,7 +451,7 @@ def _totals(rows: _Rows, source: str, layout: Layout, call_increment_s: int) -> 
     }
     if (sums["data_kb"] > MAX_DATA_KB).any():
         return None
-    check_shape(source, len(rows.line_names), first, last)  # before the per-day totals are built
+    check_shape(source, len(rows.line_names), first, last, max_lines)  # before the per-day totals are built
     daily = _total(cell[billed_data].astype(np.int64) * DAYS + rows.day[billed_data] - 1, data_kb, size * DAYS)
     layout.warnings.extend(left_out_warnings(source, rows.assumed_out, int(other.sum()), int(roaming.sum())))
     shape = (len(rows.line_names), months)

@@ -179,16 +179,16 @@ def left_out_warnings(source: str, assumed_out: int, other: int, roaming: int) -
     return warnings
 
 
-def too_many_lines(source: str, line: int, header: str) -> DataError:
+def too_many_lines(source: str, line: int, header: str, max_lines: int = MAX_RECORD_LINES) -> DataError:
     """The error of a file with more than :data:`MAX_RECORD_LINES` numbers, at the row that brings one too many."""
     return DataError(
-        f"more than {MAX_RECORD_LINES:,} different numbers in one records file (each is analysed on its own); "
+        f"more than {max_lines:,} different numbers in one records file (each is analysed on its own); "
         "split the file, or use 'tariffcli batch' for many subscribers",
         file=source, line=line, field=header, code="too_many_lines",
     )
 
 
-def check_shape(source: str, lines: int, first: int, last: int) -> None:
+def check_shape(source: str, lines: int, first: int, last: int, max_lines: int = MAX_RECORD_LINES) -> None:
     """Refuse totals too large to build: a span over :data:`MAX_RECORD_MONTHS` months, or numbers x months over
     :data:`MAX_RECORD_LINE_MONTHS` (checked before any per-day total is built)."""
     months = last - first + 1
@@ -198,9 +198,10 @@ def check_shape(source: str, lines: int, first: int, last: int) -> None:
             f"at most {MAX_RECORD_MONTHS} months are read from one file: split it by year",
             file=source, code="too_many_months",
         )
-    if lines * months > MAX_RECORD_LINE_MONTHS:
+    most = MAX_RECORD_LINE_MONTHS * max(1, max_lines // MAX_RECORD_LINES)
+    if lines * months > most:
         raise DataError(
-            f"{lines:,} numbers over {months:,} months: at most {MAX_RECORD_LINE_MONTHS:,} number-months are read "
+            f"{lines:,} numbers over {months:,} months: at most {most:,} number-months are read "
             "from one file; split it by number or by year",
             file=source, code="too_many_lines",
         )
@@ -217,7 +218,6 @@ def assemble(source: str, layout: Layout, first: int, names: Sequence[str],
 
     ``span`` is the day of the first and of the last record.
     """
-    increment_ms = call_increment_s * 1000
     month_ids = range(first, first + len(totals["records"][0]))
     months = tuple(month_text(m) for m in month_ids)
     lines = []
@@ -226,10 +226,18 @@ def assemble(source: str, layout: Layout, first: int, names: Sequence[str],
         for k, m in enumerate(month_ids):
             n = calendar.monthrange(m // 12, m % 12 + 1)[1]
             days.append(tuple(daily[i][k][:n]) + (0,) * (DAYS - n))
-        voice_month = tuple(billed_minutes(-(-ms // increment_ms) * call_increment_s, call_increment_s)
-                            for ms in totals["voice_ms"][i])
-        data_month = tuple(-(-mb // MILLI_B_PER_KB) for mb in totals["data_milli_b"][i])
+        voice_month, data_month = month_rounded(totals["voice_ms"][i], totals["data_milli_b"][i], call_increment_s)
         lines.append(LineRecords(line=name, months=months, daily_data_kb=tuple(days), voice_min_month=voice_month,
                                  data_kb_month=data_month, **{field: tuple(totals[field][i]) for field in TOTALS}))
     return Records(source=source, months=months, lines=tuple(lines), has_line_column="line" in layout.columns,
-                   warnings=tuple(layout.warnings), first_day=span[0], last_day=span[1])
+                   warnings=tuple(layout.warnings), first_day=span[0], last_day=span[1],
+                   columns=tuple(c.header for c in layout.columns.values()))
+
+
+def month_rounded(voice_ms: Sequence[int], data_milli_b: Sequence[int],
+                  call_increment_s: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(minutes, KB) of each month with the month's exact total rounded up once: call time to started
+    increments (then minutes), data to a KB."""
+    increment_ms = call_increment_s * 1000
+    voice = tuple(billed_minutes(-(-ms // increment_ms) * call_increment_s, call_increment_s) for ms in voice_ms)
+    return voice, tuple(-(-mb // MILLI_B_PER_KB) for mb in data_milli_b)

@@ -166,6 +166,8 @@ class Records:
     """The day of the first record (any kind)."""
     last_day: date | None = None
     """The day of the last record (any kind)."""
+    columns: tuple[str, ...] = ()
+    """The headers of the columns read, as written."""
 
     def line(self, name: str) -> LineRecords | None:
         """The records of line ``name``, or None when the file has none."""
