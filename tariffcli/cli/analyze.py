@@ -18,15 +18,18 @@ import typer
 from tariffcli.cli.options import (
     DEFAULT_CATALOGUE,
     DEFAULT_OUTPUT,
+    DEFAULT_RECORD_READING,
     DEFAULT_TIMING,
     TIMING_MEMBERS,
     CatalogueChoice,
     Output,
+    RecordReading,
     Timing,
     but,
     catalogue_options,
     output_options,
     parse_month_option,
+    record_options,
     timing_options,
     with_groups,
 )
@@ -62,25 +65,30 @@ def split_line_option(values: list[str] | None, option: str) -> dict[str | None,
 
 
 def read_inputs(
-    usage: Path | None, bill: Path | None
+    usage: list[Path] | None, bill: Path | None, columns: list[str] | None = None, sheet: str | None = None
 ) -> tuple["Records | None", "UsageHistory | None", "Bill | None"]:
-    """Itemized records or monthly usage (told apart by their columns), and the bill: each None if not given."""
+    """Itemized records (one or several files, or a folder) or monthly usage (told apart by their columns),
+    and the bill: each None if not given. CSV or .xlsx (``sheet``); ``columns``: ``--columns`` mappings."""
     from tariffcli.inputs.bills import MAX_BYTES as BILL_BYTES
     from tariffcli.inputs.bills import parse_bill_csv
-    from tariffcli.inputs.files import read_bytes
+    from tariffcli.inputs.files import read_table, table_files
     from tariffcli.inputs.records import MAX_BYTES as RECORD_BYTES
-    from tariffcli.inputs.records import looks_like_records, parse_records_csv
+    from tariffcli.inputs.records import looks_like_records, parse_records_csv, read_record_files
     from tariffcli.inputs.usage import parse_usage_csv
 
     records: Records | None = None
     history: UsageHistory | None = None
-    if usage is not None:
-        data = read_bytes(usage, str(usage), RECORD_BYTES)
-        if looks_like_records(data, str(usage)):
-            records = parse_records_csv(data, str(usage))
+    paths = table_files(usage or [])
+    if len(paths) > 1 or columns:
+        tables = [read_table(p, str(p), RECORD_BYTES, sheet) for p in paths]
+        records = read_record_files([(name, data) for data, name in tables], columns=columns)
+    elif paths:
+        data, name = read_table(paths[0], str(paths[0]), RECORD_BYTES, sheet)
+        if looks_like_records(data, name):
+            records = parse_records_csv(data, name)
         else:
-            history = parse_usage_csv(data, str(usage))
-    bill_doc = parse_bill_csv(read_bytes(bill, str(bill), BILL_BYTES), str(bill)) if bill else None
+            history = parse_usage_csv(data, name)
+    bill_doc = parse_bill_csv(*read_table(bill, str(bill), BILL_BYTES, sheet)) if bill else None
     return records, history, bill_doc
 
 
@@ -95,9 +103,10 @@ def write_ics(path: Path, report: "Report", today: date, language: str) -> None:
 
 @with_groups
 def analyze(
-    usage: Annotated[Path | None, typer.Argument(
-        exists=True, dir_okay=False,
-        help="Itemized records (详单: calls, SMS, data sessions) or a monthly usage CSV.")] = None,
+    usage: Annotated[list[Path] | None, typer.Argument(
+        exists=True, dir_okay=True,
+        help="Itemized records (详单: calls, SMS, data sessions; several files or a folder) or a monthly usage "
+             "file; CSV or .xlsx.")] = None,
     bill: Annotated[Path | None, typer.Option(
         "--bill", exists=True, dir_okay=False, help="Bill lines CSV: month, item, amount (and line).")] = None,
     plan: Annotated[list[str] | None, typer.Option(
@@ -111,6 +120,7 @@ def analyze(
         today=but(TIMING_MEMBERS["today"], "Today's date, YYYY-MM-DD (default: the system date).", hidden=False),
         horizon=but(TIMING_MEMBERS["horizon"], "Months ahead to look for promotions that end."),
     )] = DEFAULT_TIMING,
+    reading: Annotated[RecordReading, record_options("columns", "sheet")] = DEFAULT_RECORD_READING,
     ics: Annotated[Path | None, typer.Option(
         "--ics", dir_okay=False, help="Also write the reminders to FILE as iCalendar (.ics).")] = None,
     out: Annotated[Output, output_options("format", "output", "lang")] = DEFAULT_OUTPUT,
@@ -119,21 +129,21 @@ def analyze(
 
     def body() -> None:
         from tariffcli.analyze.report import analyze as run
-        from tariffcli.inputs.files import resolve_plan
+        from tariffcli.inputs.files import resolve_plan, table_files
         from tariffcli.render import analyze as ra
 
         now = timing.day()
-        if usage is None and bill is None:
+        if not usage and bill is None:
             raise UsageError("nothing to analyse: give a usage or itemized-records file, or --bill FILE")
         plan_refs = split_line_option(plan, "plan")
         since = {line: parse_month_option(month, "plan-since")
                  for line, month in split_line_option(plan_since, "plan-since").items()}
         if since and not plan_refs:
             raise UsageError("--plan-since needs --plan", field="plan-since")
-        check_outputs(out, [usage, bill, *(catalogue.plans or ()), *map(Path, plan_refs.values())], ics=ics)
+        check_outputs(out, [*table_files(usage or []), bill, *(catalogue.plans or ()), *map(Path, plan_refs.values())], ics=ics)
         plans = catalogue.load()
         chosen = {line: resolve_plan(ref, plans, option="plan") for line, ref in plan_refs.items()}
-        records, history, bill_doc = read_inputs(usage, bill)
+        records, history, bill_doc = read_inputs(usage, bill, list(reading.columns), reading.sheet)
         report = run(records=records, usage=history, bill=bill_doc, plans=chosen, since=since,
                      catalogue=plans, today=now, horizon=timing.horizon, province=catalogue.province_name())
         language = out.language

@@ -20,11 +20,14 @@ import typer
 
 from tariffcli.cli.options import (
     DEFAULT_CATALOGUE,
+    DEFAULT_RECORD_READING,
     DEFAULT_TIMING,
     CatalogueChoice,
     Output,
+    RecordReading,
     Timing,
     catalogue_options,
+    record_options,
     timing_options,
     with_groups,
 )
@@ -105,7 +108,8 @@ def summary_table(report: "SummaryReport") -> Any:
 
 
 def prepare(source: str, catalogue: CatalogueChoice, timing: Timing, top: int,
-            now: date, files: tuple[Path, ...] | None = None) -> tuple["InputSpec", "Analyser"]:
+            now: date, files: tuple[Path, ...] | None = None, record_columns: list[str] | None = None,
+            sheet: str | None = None) -> tuple["InputSpec", "Analyser"]:
     """The input's files and columns, and the analyser of the chosen plans; warnings go to stderr.
 
     ``files``: the input's files when already found (:func:`tariffcli.batch.files.input_files`)."""
@@ -117,7 +121,9 @@ def prepare(source: str, catalogue: CatalogueChoice, timing: Timing, top: int,
 
     plans = catalogue.load()
     chosen = catalogue.select(plans)
-    spec = batch_io.open_input(source, files)
+    spec = batch_io.open_input(source, files, record_columns, sheet)
+    for warning in spec.warnings:
+        print(f"Warning: {one_line(warning)}", file=sys.stderr)
     for name in spec.columns.ignored:
         print(f"Warning: {spec.files[0]}: column '{one_line(name)}' is not used", file=sys.stderr)
     analyser = Analyser(chosen, known=plans, start=timing.first_month(now), horizon=timing.horizon, top=top,
@@ -192,7 +198,7 @@ def batch(
     source: Annotated[str, typer.Argument(
         metavar="INPUT",
         help="CSV or Parquet: a file, a directory, or a quoted glob ('extract/*.parquet'); "
-             "one row per subscriber and month.",
+             "one row per subscriber and month. Or itemized-record files (calls, SMS, data; CSV or .xlsx).",
     )],
     catalogue: Annotated[CatalogueChoice, catalogue_options("plans", "operators", "tags", "province")] = DEFAULT_CATALOGUE,
     timing: Annotated[Timing, timing_options("start", "horizon", "today")] = DEFAULT_TIMING,
@@ -211,6 +217,7 @@ def batch(
     chunk_rows: Annotated[int, typer.Option(
         "--chunk-rows", min=1_000, help="Input rows per chunk (local engine); bounds memory.")] = 500_000,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    reading: Annotated[RecordReading, record_options("columns", "sheet")] = DEFAULT_RECORD_READING,
 ) -> None:
     """Find the cheapest plans for every subscriber in a large usage file; summarise who would save."""
 
@@ -227,7 +234,10 @@ def batch(
             batch_io.output_format(out)
             files = batch_io.input_files(source)
             check_output(out, [*files, *(catalogue.plans or ())], "out")
-        spec, analyser = prepare(source, catalogue, timing, top, now, files)
+        spec, analyser = prepare(source, catalogue, timing, top, now, files, list(reading.columns), reading.sheet)
+        if spec.format == "records" and engine is Engine.dask:
+            raise UsageError("record files are read in this process: use --engine local, or total them per "
+                             "month first", field="engine")
         t0 = time.perf_counter()
         summary = run_to_file(spec, analyser, out, Run(engine, scheduler, workers, chunk_rows, quiet))
         elapsed = time.perf_counter() - t0

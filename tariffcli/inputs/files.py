@@ -61,6 +61,36 @@ def read_bytes(path: Path, display: str, limit: int) -> bytes:
     return data
 
 
+TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
+"""Files taken from a folder of usage or records files."""
+MAX_TABLE_FILES = 1_000
+"""Most files read from one folder of records."""
+
+
+def read_table(path: Path, display: str, limit: int, sheet: str | None = None) -> tuple[bytes, str]:
+    """(CSV bytes, name for messages) of a CSV or .xlsx file: a sheet becomes CSV named ``file[sheet]``."""
+    from tariffcli.inputs.xlsx import is_xlsx, sheet_as_csv
+
+    data = read_bytes(path, display, limit)
+    return sheet_as_csv(data, display, sheet) if is_xlsx(data, display) else (data, display)
+
+
+def table_files(paths: Sequence[Path]) -> list[Path]:
+    """The files given, a folder standing for its CSV and .xlsx files (sorted, not recursive)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES)
+            if not found:
+                raise UsageError(f"{path}: no .csv or .xlsx file in this folder", field="usage")
+            out.extend(found)
+        else:
+            out.append(path)
+        if len(out) > MAX_TABLE_FILES:
+            raise UsageError(f"more than {MAX_TABLE_FILES:,} files given; merge them first", field="usage")
+    return out
+
+
 def read_text(path: Path, display: str) -> str:
     """Read a UTF-8 text file; a file in another encoding is a clear error."""
     from tariffcli.inputs.yaml_located import MAX_BYTES
