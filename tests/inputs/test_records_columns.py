@@ -119,6 +119,8 @@ def record_files(draw: st.DrawFn, regular: bool = True) -> tuple[bytes, str]:
         header.insert(draw(st.integers(0, len(header))), "备注")
     date_style = draw(st.integers(0, len(DATES if "date" in fields else STARTS) - 1))
     duration_style = draw(st.integers(0, len(DURATIONS) - 1))
+    if duration_style == 6:  # decimals under a duration header without a unit are refused: name the unit
+        header = ["时长(秒)" if h in ("duration", "时长", "通话时长") else h for h in header]
     volume_style = draw(st.integers(0, 5))
     first_day = draw(st.datetimes(min_value=datetime(2009, 1, 1), max_value=datetime(2030, 12, 31)))
     rows = []
