@@ -23,7 +23,7 @@ import tariffcli.inputs.records as records_module
 from tariffcli.inputs.csvtext import decode
 from tariffcli.inputs.records import parse_records_csv
 from tariffcli.inputs.records.careful import parse_careful
-from tariffcli.inputs.records.fast import parse_fast
+from tariffcli.inputs.records.fast import parse_fast, parse_fast_utf8
 from tariffcli.model.errors import DataError
 
 SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -186,12 +186,16 @@ def record_files(draw: st.DrawFn, regular: bool = True) -> tuple[bytes, str]:
 @settings(SETTINGS, max_examples=examples(300))
 @given(record_files())
 def test_column_by_column_reading_equals_the_row_by_row_reading(file: tuple[bytes, str]) -> None:
-    data, _ = file
+    data, encoding = file
     text = decode(data, "r.csv")
     careful = parse_careful(text, "r.csv", 60)
     fast = parse_fast(text, "r.csv", 60)
     assert fast is not None, "a well-formed file must be read column by column"
     assert fast == careful
+    as_bytes = parse_fast_utf8(data, "r.csv", 60)  # UTF-8 read without decoding the whole file
+    assert as_bytes is None or as_bytes == careful
+    if encoding != "gb18030" and b'"' not in data:
+        assert as_bytes is not None, "a UTF-8 file without quotes must be read from its bytes"
 
 
 @settings(SETTINGS, max_examples=examples(150))
@@ -200,12 +204,14 @@ def test_irregular_files_give_the_same_result_either_way(file: tuple[bytes, str]
     data, _ = file
     text = decode(data, "r.csv")
     fast = parse_fast(text, "r.csv", increment)
+    as_bytes = parse_fast_utf8(data, "r.csv", increment)
     try:
         careful = parse_careful(text, "r.csv", increment)
     except DataError:
-        assert fast is None
+        assert fast is None and as_bytes is None
     else:
         assert fast is None or fast == careful
+        assert as_bytes is None or as_bytes == careful
 
 
 def outcome(data: bytes) -> object:

@@ -66,10 +66,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tariffcli.inputs.csvtext import decode
+from tariffcli.inputs.csvtext import decode, refuse_binary
 from tariffcli.inputs.records.careful import parse_careful
 from tariffcli.inputs.records.cells import billed_minutes, parse_day, parse_duration, parse_volume
-from tariffcli.inputs.records.fast import parse_fast
+from tariffcli.inputs.records.fast import parse_fast, parse_fast_utf8
 from tariffcli.inputs.records.layout import ColumnMap, looks_like_records
 from tariffcli.inputs.records.model import ALIASES, CALL_INCREMENT_S, DAYS, MAX_CALL_S, LineRecords, Records
 from tariffcli.inputs.records.sources import parse_column_options, read_record_sources, with_partial_warnings
@@ -127,6 +127,11 @@ def _parse(data: bytes, source: str, mapping: ColumnMap | None, max_lines: int,
     if len(data) > MAX_BYTES:
         raise DataError(f"the file is larger than {MAX_BYTES:,} bytes; split it by month", file=source,
                         code="too_large")
+    if len(data) >= FAST_MIN_BYTES:
+        refuse_binary(data, source)
+        fast = parse_fast_utf8(data, source, call_increment_s, mapping, max_lines)  # UTF-8 read as it is
+        if fast is not None:
+            return fast
     text = decode(data, source)
     if len(data) >= FAST_MIN_BYTES:
         fast = parse_fast(text, source, call_increment_s, mapping, max_lines)

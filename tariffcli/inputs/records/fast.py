@@ -262,10 +262,62 @@ def parse_fast(text: str, source: str, call_increment_s: int, mapping: ColumnMap
         return None
     if head is None:
         return None
-    layout, problems = read_layout(head.cells, head.line, source, mapping)
-    if problems or "unit" in layout.columns:  # a unit column: read row by row
+    if text.find('"', head.end) >= 0:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if not _quotes_are_plain(text[head.end:], head.delimiter, pa, pc):
+            return None
+    first = next((ln.rstrip("\r\n") for ln in physical_lines(text, head.end) if ln.rstrip("\r\n")), None)
+    return _parse_body(text.encode("utf-8"), len(text[:head.end].encode("utf-8")), head, first, source,
+                       call_increment_s, mapping, max_lines)
+
+
+def parse_fast_utf8(data: bytes, source: str, call_increment_s: int, mapping: ColumnMap | None = None,
+                    max_lines: int = MAX_RECORD_LINES) -> Records | None:
+    """:func:`parse_fast` of ``data.decode("utf-8-sig")``, reading the bytes as they are (no decoding and
+    re-encoding of the whole file); None as there, and also when the bytes are not all UTF-8 or hold a quote.
+
+    The caller has refused what :func:`~tariffcli.inputs.csvtext.decode` refuses before decoding (Excel,
+    PDF, UTF-16, NUL bytes): a file read here is one that ``decode`` reads as UTF-8.
+    """
+    if call_increment_s <= 0:
         return None
-    cells = _read_table(text, head, layout)
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    cut = data.find(b"\n", start, start + (1 << 16))
+    try:
+        prefix = data[start:cut + 1].decode("utf-8") if cut >= 0 else ""
+        head = read_head(prefix, source)
+    except (UnicodeDecodeError, DataError):
+        return None
+    if head is None or head.end != len(prefix):  # the header is not the first line
+        return None
+    end = cut + 1
+    if data.find(b'"', end) >= 0:  # quotes: the text path checks them
+        return None
+    nxt = end
+    first = ""
+    while nxt < len(data) and not first:
+        stop = data.find(b"\n", nxt)
+        stop = len(data) if stop < 0 else stop
+        try:
+            first = data[nxt:stop].decode("utf-8").removesuffix("\r")
+        except UnicodeDecodeError:
+            return None
+        if "\r" in first:  # a line ended by a lone CR: the text path splits it
+            return None
+        nxt = stop + 1
+    return _parse_body(data, end, head, first or None, source, call_increment_s, mapping, max_lines)
+
+
+def _parse_body(data: bytes, end: int, head: Head, first: str | None, source: str, call_increment_s: int,
+                mapping: ColumnMap | None, max_lines: int) -> Records | None:
+    """The records of the UTF-8 bytes ``data[end:]`` after the header ``head``; ``first``: the first
+    non-blank line after it (None when there is none)."""
+    layout, problems = read_layout(head.cells, head.line, source, mapping)
+    if problems or "unit" in layout.columns or first is None:  # a unit column: read row by row
+        return None
+    cells = _read_table(data, end, first, head, layout)
     if cells is None:
         return None
     rows = _read_rows(cells, max_lines)
@@ -274,27 +326,23 @@ def parse_fast(text: str, source: str, call_increment_s: int, mapping: ColumnMap
     return _totals(rows, source, layout, call_increment_s, max_lines)
 
 
-def _read_table(text: str, head: Head, layout: Layout) -> _Cells | None:
-    """The rows after the header as string columns, rows of blank cells left out.
+def _read_table(data: bytes, end: int, first: str, head: Head, layout: Layout) -> _Cells | None:
+    """The rows of ``data[end:]`` (UTF-8, quotes checked) as string columns, rows of blank cells left out.
 
-    None when pyarrow might read the rows otherwise than the csv module (quotes,
-    ragged rows, huge cells), or when a row without a date is not blank throughout.
+    None when pyarrow might read the rows otherwise than the csv module (ragged
+    rows, huge cells, bytes that are not UTF-8), or when a row without a date is
+    not blank throughout.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     delimiter = head.delimiter
-    if text.find('"', head.end) >= 0 and not _quotes_are_plain(text[head.end:], delimiter, pa, pc):
-        return None
-    first = next((ln.rstrip("\r\n") for ln in physical_lines(text, head.end) if ln.rstrip("\r\n")), None)
-    if first is None:
-        return None
     width, ncols = len(head.cells), len(next(csv.reader([first], delimiter=delimiter)))
     if ncols > MAX_COLUMNS:
         return None  # the row-by-row reading refuses it at its line
     names = [f"c{i}" for i in range(ncols)]
-    body = pa.py_buffer(text.encode("utf-8")).slice(len(text[:head.end].encode("utf-8")))
+    body = pa.py_buffer(data).slice(end)
     try:
         table = pacsv.read_csv(
             pa.BufferReader(body),
@@ -303,7 +351,7 @@ def _read_table(text: str, head: Head, layout: Layout) -> _Cells | None:
             convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
-    except pa.ArrowInvalid:  # a row of another width, mostly
+    except pa.ArrowInvalid:  # a row of another width, or bytes that are not UTF-8
         return None
     del body
     limit = csv.field_size_limit()
