@@ -239,7 +239,7 @@ def read_usage(path: Path) -> UsageHistory:
     from tariffcli.inputs.usage import MAX_BYTES, parse_usage_csv
 
     display = _display(path)
-    return parse_usage_csv(read_bytes(path, display, MAX_BYTES), display)
+    return parse_usage_csv(*read_table(path, display, MAX_BYTES))  # CSV, or an .xlsx's first sheet
 
 
 # --- the output policy: one for every writer ---------------------------------------------------

@@ -82,3 +82,21 @@ def test_batch_totals_record_files_per_subscriber_and_month(folder: Path, tmp_pa
     assert rows["u1"]["months"] == "2"  # January and February
     assert rows["u2"]["months"] == "1"  # February only: a line exists only when it has records
     assert "no direction column" in result.stderr  # type: ignore[attr-defined]
+
+
+def test_compare_reads_an_xlsx_usage_file(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["month", "voice_min", "sms", "data_mb"])
+    for m in range(1, 4):
+        ws.append([f"2025-{m:02d}", 100, 5, 1024])
+    path = tmp_path / "usage.xlsx"
+    book.save(path)
+    as_xlsx = run("compare", str(path), "--format", "json", "--today", "2025-04-01")
+    csv_path = tmp_path / "usage.csv"
+    csv_path.write_text("month,voice_min,sms,data_mb\n" + "".join(f"2025-{m:02d},100,5,1024\n" for m in range(1, 4)))
+    as_csv = run("compare", str(csv_path), "--format", "json", "--today", "2025-04-01")
+    assert as_xlsx.exit_code == 0, as_xlsx.output  # type: ignore[attr-defined]
+    xlsx_doc, csv_doc = json.loads(as_xlsx.stdout), json.loads(as_csv.stdout)  # type: ignore[attr-defined]
+    assert xlsx_doc["plans"] == csv_doc["plans"] and xlsx_doc["usage"] == csv_doc["usage"]
