@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from tariffcli.inputs.csvtext import MAX_YEAR, MIN_YEAR, CellError, norm, word_key
+from tariffcli.inputs.csvtext import CellError, norm, word_key
 from tariffcli.inputs.records.cells import (
     MILLI_B_PER,
     MILLI_B_PER_KB,
@@ -131,53 +131,6 @@ def _distinct(values: Any, n: int, np: Any, pc: Any) -> tuple[Any, list[str]]:
     return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
 
 
-_NUMERIC_DAYS = {_DAY_FORMATS[0][0]: "separated", _DAY_FORMATS[1][0]: "digits"}
-"""Day formats whose date part is read from the cells' bytes with numpy (the pattern has checked their shape)."""
-_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-def _numeric_day_codes(values: Any, hit: Any, shape: str, np: Any) -> Any:
-    """Month index * 32 + day of the cells ``hit`` of a string array, read from its bytes; -1 for a date that
-    does not exist or whose year is out of range (as :func:`parse_day` refuses them).
-
-    ``shape`` ``separated``: the cells match ``YYYY[-/.]M{1,2}[-/.]D{1,2}...``; ``digits``: ``YYYYMMDD...``
-    (:data:`_DAY_FORMATS`), so every position read below lies inside the cell or is its end.
-    """
-    n = len(values)
-    offsets = np.frombuffer(values.buffers()[1], np.int32)[values.offset: values.offset + n + 1]
-    data = np.frombuffer(values.buffers()[2], np.uint8)
-    start, end = offsets[:-1][hit], offsets[1:][hit]
-    last = len(data) - 1
-
-    def digit(pos: Any) -> Any:
-        return data[pos].astype(np.int32) - 48
-
-    def number(pos: Any, width: int) -> Any:
-        out = digit(pos)
-        for k in range(1, width):
-            out = out * 10 + digit(pos + k)
-        return out
-
-    year = number(start, 4)
-    if shape == "digits":
-        month, day = number(start + 4, 2), number(start + 6, 2)
-    else:
-        def one_or_two(pos: Any) -> tuple[Any, Any]:
-            """The 1- or 2-digit number at ``pos`` and the position after it (``pos + 1`` may be the cell's end)."""
-            second = data[np.minimum(pos + 1, last)].astype(np.int32) - 48
-            two = (pos + 1 < end) & (second >= 0) & (second <= 9)
-            first = digit(pos)
-            return np.where(two, first * 10 + second, first), pos + 1 + two
-
-        month, after = one_or_two(start + 5)
-        day, _ = one_or_two(after + 1)
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    month_ok = (month >= 1) & (month <= 12)
-    length = np.asarray(_DAYS_IN_MONTH, np.int64)[np.clip(month - 1, 0, 11)] + (leap & (month == 2))
-    valid = month_ok & (day >= 1) & (day <= length) & (year >= MIN_YEAR) & (year <= MAX_YEAR)
-    return np.where(valid, (year * 12 + month - 1) * 32 + day, -1).astype(np.int32)
-
-
 def _day_codes(values: Any, np: Any, pa: Any, pc: Any) -> Any:
     """Month index * 32 + day of every cell of a date column (-1: not a date)."""
     n = len(values)
@@ -188,12 +141,9 @@ def _day_codes(values: Any, np: Any, pa: Any, pc: Any) -> Any:
             break
         hit = pc.match_substring_regex(values, whole).to_numpy(zero_copy_only=False) & todo
         if hit.any():
-            if whole in _NUMERIC_DAYS and values.type == pa.string():
-                code[hit] = _numeric_day_codes(values, hit, _NUMERIC_DAYS[whole], np)
-            else:
-                dates = pc.struct_field(pc.extract_regex(values.filter(pa.array(hit)), part), [0])
-                idx, distinct = _distinct(dates, 0, np, pc)
-                code[hit] = np.array([_day_code(v) for v in distinct], np.int32)[idx]
+            dates = pc.struct_field(pc.extract_regex(values.filter(pa.array(hit)), part), [0])
+            idx, distinct = _distinct(dates, 0, np, pc)
+            code[hit] = np.array([_day_code(v) for v in distinct], np.int32)[idx]
             todo &= ~hit
     if todo.any():
         idx, distinct = _distinct(values.filter(pa.array(todo)), 0, np, pc)
