@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tariffcli.inputs.files import read_table
-from tariffcli.inputs.records import MAX_BYTES, Records, looks_like_records, read_record_files
+from tariffcli.inputs.files import read_table, table_files
+from tariffcli.inputs.records import MAX_BYTES, MAX_TOTAL_BYTES, Records, looks_like_records, read_record_files
 from tariffcli.model.errors import DataError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,6 +42,7 @@ def are_records(head: bytes, name: str) -> bool:
 
 def read_records(files: Sequence[Path], columns: Sequence[str] | None = None, sheet: str | None = None) -> Records:
     """The record files read and merged (lines by subscriber)."""
+    table_files(list(files), MAX_TOTAL_BYTES)  # the total size, before any file is read
     tables = [read_table(f, str(f), MAX_BYTES, sheet) for f in files]
     records = read_record_files([(name, data) for data, name in tables], columns=columns,
                                 max_lines=MAX_SUBSCRIBERS)

@@ -75,12 +75,14 @@ def read_table(path: Path, display: str, limit: int, sheet: str | None = None) -
     return sheet_as_csv(data, display, sheet) if is_xlsx(data, display) else (data, display)
 
 
-def table_files(paths: Sequence[Path]) -> list[Path]:
-    """The files given, a folder standing for its CSV and .xlsx files (sorted, not recursive)."""
+def table_files(paths: Sequence[Path], max_total: int | None = None) -> list[Path]:
+    """The files given, a folder standing for its CSV and .xlsx files (sorted, not recursive; hidden files
+    and Excel's lock files ``~$name.xlsx`` left out); more than ``max_total`` bytes in all is refused."""
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES)
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES
+                           and not p.name.startswith((".", "~$")))
             if not found:
                 raise UsageError(f"{path}: no .csv or .xlsx file in this folder", field="usage")
             out.extend(found)
@@ -88,6 +90,11 @@ def table_files(paths: Sequence[Path]) -> list[Path]:
             out.append(path)
         if len(out) > MAX_TABLE_FILES:
             raise UsageError(f"more than {MAX_TABLE_FILES:,} files given; merge them first", field="usage")
+    if max_total is not None and len(out) > 1:  # checked before any file is read
+        total = sum(p.stat().st_size for p in out if p.is_file())
+        if total > max_total:
+            raise DataError(Problem(f"the files hold {total:,} bytes; at most {max_total:,} are read in one run",
+                                    file=str(out[0]), code="too_large"))
     return out
 
 

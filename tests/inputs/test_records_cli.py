@@ -100,3 +100,15 @@ def test_compare_reads_an_xlsx_usage_file(tmp_path: Path) -> None:
     assert as_xlsx.exit_code == 0, as_xlsx.output  # type: ignore[attr-defined]
     xlsx_doc, csv_doc = json.loads(as_xlsx.stdout), json.loads(as_csv.stdout)  # type: ignore[attr-defined]
     assert xlsx_doc["plans"] == csv_doc["plans"] and xlsx_doc["usage"] == csv_doc["usage"]
+
+
+def test_a_folder_leaves_out_lock_and_hidden_files_and_a_total_size_limit_holds(
+        folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tariffcli.inputs.records as records_module
+
+    (folder / "~$calls.xlsx").write_bytes(b"not a workbook")
+    (folder / ".hidden.csv").write_text("garbage", "utf-8")
+    assert run("analyze", str(folder), "--format", "json").exit_code == 0  # type: ignore[attr-defined]
+    monkeypatch.setattr(records_module, "MAX_TOTAL_BYTES", 100)
+    too_big = run("analyze", str(folder), "--format", "json")
+    assert too_big.exit_code == 1 and "at most 100 are read" in too_big.output  # type: ignore[attr-defined]

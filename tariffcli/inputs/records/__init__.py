@@ -83,6 +83,7 @@ __all__ = [
     "DAYS",
     "FAST_MIN_BYTES",
     "MAX_BYTES",
+    "MAX_TOTAL_BYTES",
     "MAX_CALL_S",
     "LineRecords",
     "Records",
@@ -99,6 +100,8 @@ __all__ = [
 MAX_BYTES = 100_000_000
 """Largest records file read: years of itemized records for a household are a few megabytes; a million
 records are 50 to 60 MB."""
+MAX_TOTAL_BYTES = 3 * MAX_BYTES
+"""Most bytes of several record files read together (a year of records for a few hundred lines)."""
 FAST_MIN_BYTES = 500_000
 """Files at least this large are read column by column first (below it, importing pyarrow costs more than it saves)."""
 
@@ -150,6 +153,10 @@ def read_record_files(sources: Sequence[tuple[str, bytes]], *, columns: Sequence
     from its columns; lines are matched by number across files.
     """
     mapping = parse_column_options(columns) or None
+    total = sum(len(data) for _, data in sources)
+    if total > MAX_TOTAL_BYTES:
+        raise DataError(f"the record files hold {total:,} bytes; at most {MAX_TOTAL_BYTES:,} are read in one run",
+                        file=sources[0][0], code="too_large")
     read = []
     for name, data in sources:
         if is_xlsx(data, name):
