@@ -36,8 +36,21 @@ line       line, number, 号码, 手机号码, 本机号码 (optional): several 
 =========  ====================================================================
 
 Without a type column the type is taken from the columns: a file with only a
-duration column holds calls, one with only a volume column data sessions; with
-both, a row with a duration is a call and a row with a volume a data session.
+duration column holds calls, one with only a volume column data sessions, one
+with neither SMS; with both, a row with a duration is a call and a row with a
+volume a data session. More headers are understood (``user_id``, ``call_date``,
+``mb_used``, ``bytes``, a ``unit`` column...: :data:`.model.ALIASES` and
+:data:`.model.UNIT_HEADERS`), and ``--columns NAME=COLUMN`` names any other
+(:func:`.sources.parse_column_options`). A duration with decimals under a header
+that gives no unit is refused, asking for the unit.
+
+**Several files** (calls, SMS and data apart, CSV or .xlsx) are read with
+:func:`read_record_files` and merged by line (:mod:`.sources`).
+
+**Exact sums**: beside the rounded totals, each month keeps the exact call time
+(ms) and data (thousandths of a byte), and the month's totals rounded once
+(:attr:`LineRecords.voice_min_month`, :attr:`LineRecords.data_kb_month`) for
+plans that round the month's total (``rounding`` in the plan format).
 
 **Per-call rounding** happens here, before any monthly total: every outgoing
 call is billed in started increments of :data:`CALL_INCREMENT_S` seconds
@@ -48,6 +61,8 @@ rounded up to a whole KB.
 
 The months of a file run from its first record's month to its last; a line
 with no record in a month has zeros there, and every line covers the same months.
+A first or last month that is partial (records start after its 1st or end
+before its last day) is said in a warning.
 
 **Large files** (:data:`FAST_MIN_BYTES` and up; a million records are about
 50 MB) are first read column by column with pyarrow's CSV reader and numpy,
