@@ -90,7 +90,8 @@ def sheet_as_csv(data: bytes, source: str, sheet: str | None = None) -> tuple[by
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise DataError(f"cannot read as an .xlsx workbook: {exc}", file=source, code="bad_xlsx") from None
+        raise DataError(f"cannot read this .xlsx workbook ({exc}); open it in Excel and save it again, or save it "
+                        "as CSV (UTF-8)", file=source, code="bad_xlsx") from None
     try:
         names = book.sheetnames
         chosen = _choose(names, sheet, source)
