@@ -418,14 +418,29 @@ def _lines(cells: _Cells, max_lines: int) -> tuple[list[str], Any] | None:
 
 def _read_rows(cells: _Cells, max_lines: int) -> _Rows | None:
     """Every row's day, kind, direction, line, roaming flag, seconds and KB; None at the first cell not read exactly."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    with ThreadPoolExecutor(1) as pool:  # the dates beside the other columns: both mostly outside the GIL
+        days = pool.submit(_day_codes, cells.column(cells.layout.day_field), np, pa, pc)
+        others = _other_columns(cells, max_lines)
+        day_code = days.result()
+    if (day_code < 0).any() or others is None:
+        return None
+    return _Rows(day_code // 32, day_code % 32, *others)
+
+
+def _other_columns(cells: _Cells, max_lines: int) -> tuple[Any, ...] | None:
+    """(kind, direction, line, line names, roaming, ms, exact, assumed_out) of every row, as in :class:`_Rows`;
+    None at the first cell not read exactly."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     layout, n = cells.layout, cells.rows
-    day_code = _day_codes(cells.column(layout.day_field), np, pa, pc)
-    if (day_code < 0).any():
-        return None
     kinds = _kinds(cells)
     if kinds is None:
         return None
@@ -467,7 +482,7 @@ def _read_rows(cells: _Cells, max_lines: int) -> _Rows | None:
         exact = _volume_codes(distinct, layout.volume_unit, np, pa, pc)[idx]
         if (data & (exact < 0)).any():
             return None
-    return _Rows(day_code // 32, day_code % 32, kind, direction, lines[1], lines[0], roaming, ms, exact, assumed_out)
+    return kind, direction, lines[1], lines[0], roaming, ms, exact, assumed_out
 
 
 def _totals(rows: _Rows, source: str, layout: Layout, call_increment_s: int, max_lines: int) -> Records | None:
