@@ -504,20 +504,21 @@ def _totals(rows: _Rows, source: str, layout: Layout, call_increment_s: int, max
     started = -(-call_s // call_increment_s)
     data_exact = rows.exact[billed_data]
     data_kb = -(-data_exact // MILLI_B_PER_KB)
+    call_cell, data_cell = cell[billed_call], cell[billed_data]
     sums = {
-        "voice_min": _total(cell[billed_call], -(-(started * call_increment_s) // 60), size),
+        "voice_min": _total(call_cell, -(-(started * call_increment_s) // 60), size),
         "sms": np.bincount(cell[billed_sms], minlength=size),
-        "data_kb": _total(cell[billed_data], data_kb, size),
+        "data_kb": _total(data_cell, data_kb, size),
         "records": np.bincount(cell, minlength=size),
-        "calls": np.bincount(cell[billed_call], minlength=size),
+        "calls": np.bincount(call_cell, minlength=size),
         "roaming": np.bincount(cell[roaming], minlength=size),
-        "voice_ms": _total(cell[billed_call], call_ms, size),
-        "data_milli_b": _total(cell[billed_data], data_exact, size),
+        "voice_ms": _total(call_cell, call_ms, size),
+        "data_milli_b": _total(data_cell, data_exact, size),
     }
     if (sums["data_kb"] > MAX_DATA_KB).any():
         return None
     check_shape(source, len(rows.line_names), first, last, max_lines)  # before the per-day totals are built
-    daily = _total(cell[billed_data].astype(np.int64) * DAYS + rows.day[billed_data] - 1, data_kb, size * DAYS)
+    daily = _total(data_cell.astype(np.int64) * DAYS + rows.day[billed_data] - 1, data_kb, size * DAYS)
     layout.warnings.extend(left_out_warnings(source, rows.assumed_out, int(other.sum()), int(roaming.sum())))
     shape = (len(rows.line_names), months)
     code = rows.month * 32 + rows.day
