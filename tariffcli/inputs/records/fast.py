@@ -10,6 +10,7 @@ functions themselves once per distinct value.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -61,6 +62,13 @@ _DAY_FORMATS = (
     (r"^\d{8}(?:(?:[01]\d|2[0-3])[0-5]\d[0-5]\d)?$", r"^(?P<d>\d{8})"),
     (r"^\d{4} *年 *\d{1,2} *月 *\d{1,2} *日(?: *" + _CLOCK + r")?$", r"^(?P<d>[^日]*日)"),
 )
+_DATE_PREFIX = {
+    _DAY_FORMATS[0][1]: (10, re.compile(r"[^ T]*")),  # YYYY-M-D: at most 10 characters, up to a space or T
+    _DAY_FORMATS[1][1]: (8, re.compile(r"\d{8}")),
+}
+"""Date-part patterns of :data:`_DAY_FORMATS` whose match lies within the first N characters of a cell the
+whole pattern admits: the cells are cut to N characters (cheaper than extracting) and the part read per distinct
+prefix, with the same pattern."""
 _VOLUME = r"^(?P<i>\d{1,9})(?:\.(?P<f>\d{1,3}))?(?P<u>[A-Za-z]{0,2})$"
 """Volumes read with integer arithmetic (exact: at most 10^12 thousandths times 1024^2); others by parse_volume."""
 _BLANK = r"^[ \t]*$"
@@ -141,8 +149,13 @@ def _day_codes(values: Any, np: Any, pa: Any, pc: Any) -> Any:
             break
         hit = pc.match_substring_regex(values, whole).to_numpy(zero_copy_only=False) & todo
         if hit.any():
-            dates = pc.struct_field(pc.extract_regex(values.filter(pa.array(hit)), part), [0])
-            idx, distinct = _distinct(dates, 0, np, pc)
+            chosen = values.filter(pa.array(hit))
+            if part in _DATE_PREFIX:  # the date part lies in the cell's first characters: cut there, then read
+                width, date_part = _DATE_PREFIX[part]
+                idx, distinct = _distinct(pc.utf8_slice_codeunits(chosen, 0, width), 0, np, pc)
+                distinct = [date_part.match(v).group() for v in distinct]  # type: ignore[union-attr]
+            else:
+                idx, distinct = _distinct(pc.struct_field(pc.extract_regex(chosen, part), [0]), 0, np, pc)
             code[hit] = np.array([_day_code(v) for v in distinct], np.int32)[idx]
             todo &= ~hit
     if todo.any():
