@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -437,21 +437,39 @@ def _read_rows(cells: _Cells, max_lines: int) -> _Rows | None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    with ThreadPoolExecutor(1) as pool:  # the dates beside the other columns: both mostly outside the GIL
+    with ThreadPoolExecutor(2) as pool:  # dates, amounts and the other columns at once: mostly outside the GIL
         days = pool.submit(_day_codes, cells.column(cells.layout.day_field), np, pa, pc)
-        others = _other_columns(cells, max_lines)
+        amounts = pool.submit(_amounts, cells)
+        others = _other_columns(cells, max_lines, amounts.result)
         day_code = days.result()
     if (day_code < 0).any() or others is None:
         return None
     return _Rows(day_code // 32, day_code % 32, *others)
 
 
-def _other_columns(cells: _Cells, max_lines: int) -> tuple[Any, ...] | None:
-    """(kind, direction, line, line names, roaming, ms, exact, assumed_out) of every row, as in :class:`_Rows`;
-    None at the first cell not read exactly."""
+def _amounts(cells: _Cells) -> tuple[Any, Any]:
+    """(milliseconds of every row's duration, thousandths of a byte of every row's volume): -1 where the cell
+    is not one, None without the column."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
+
+    layout = cells.layout
+    ms = exact = None
+    if "duration" in layout.columns:
+        unit = layout.duration_unit
+        ms = cells.codes("duration", lambda v: -1 if (s := _or_none(parse_duration_ms, v, unit)) is None else s,
+                         np.int64)
+    if "volume" in layout.columns:
+        idx, distinct = cells.distinct("volume")
+        exact = _volume_codes(distinct, layout.volume_unit, np, pa, pc)[idx]
+    return ms, exact
+
+
+def _other_columns(cells: _Cells, max_lines: int, amounts: Callable[[], tuple[Any, Any]]) -> tuple[Any, ...] | None:
+    """(kind, direction, line, line names, roaming, ms, exact, assumed_out) of every row, as in :class:`_Rows`;
+    None at the first cell not read exactly. ``amounts`` gives :func:`_amounts`."""
+    import numpy as np
 
     layout, n = cells.layout, cells.rows
     kinds = _kinds(cells)
@@ -478,23 +496,13 @@ def _other_columns(cells: _Cells, max_lines: int) -> tuple[Any, ...] | None:
     else:
         assumed_out = int(unknown.sum())
         direction = np.where(unknown, 1, direction)
-    ms = np.zeros(n, np.int64)
-    if call.any():
-        if "duration" not in layout.columns:
-            return None
-        unit = layout.duration_unit
-        ms = cells.codes("duration", lambda v: -1 if (s := _or_none(parse_duration_ms, v, unit)) is None else s,
-                         np.int64)
-        if (call & (ms < 0)).any():
-            return None
-    exact = np.zeros(n, np.int64)
-    if data.any():
-        if "volume" not in layout.columns:
-            return None
-        idx, distinct = cells.distinct("volume")
-        exact = _volume_codes(distinct, layout.volume_unit, np, pa, pc)[idx]
-        if (data & (exact < 0)).any():
-            return None
+    ms, exact = amounts()
+    if call.any() and (ms is None or (call & (ms < 0)).any()):
+        return None
+    if data.any() and (exact is None or (data & (exact < 0)).any()):
+        return None
+    ms = np.where(call, ms, 0) if ms is not None else np.zeros(n, np.int64)
+    exact = np.where(data, exact, 0) if exact is not None else np.zeros(n, np.int64)
     return kind, direction, lines[1], lines[0], roaming, ms, exact, assumed_out
 
 
