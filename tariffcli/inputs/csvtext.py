@@ -141,6 +141,15 @@ def refuse_binary(data: bytes, source: str) -> None:
         )
 
 
+def is_utf8(data: bytes) -> bool:
+    """Whether :func:`decode` reads the bytes as UTF-8 (with or without a BOM)."""
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _decode_text(data: bytes, source: str) -> str:
     """UTF-8 (BOM or not), else GB18030, else an error naming the first byte that is neither."""
     try:

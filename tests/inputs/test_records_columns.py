@@ -196,22 +196,29 @@ def test_column_by_column_reading_equals_the_row_by_row_reading(file: tuple[byte
     assert as_bytes is None or as_bytes == careful
     if encoding != "gb18030" and b'"' not in data:
         assert as_bytes is not None, "a UTF-8 file without quotes must be read from its bytes"
+    if encoding == "gb18030":  # decoded by pyarrow as it reads
+        as_gb = parse_fast_utf8(data, "r.csv", 60, encoding="gb18030")
+        assert as_gb is None or as_gb == careful
+        if b'"' not in data:
+            assert as_gb is not None, "a GB18030 file without quotes must be read from its bytes"
 
 
 @settings(SETTINGS, max_examples=examples(150))
 @given(record_files(regular=False), st.sampled_from([1, 30, 60, 300]))
 def test_irregular_files_give_the_same_result_either_way(file: tuple[bytes, str], increment: int) -> None:
-    data, _ = file
+    data, encoding = file
     text = decode(data, "r.csv")
     fast = parse_fast(text, "r.csv", increment)
     as_bytes = parse_fast_utf8(data, "r.csv", increment)
+    as_gb = parse_fast_utf8(data, "r.csv", increment, encoding="gb18030") if encoding == "gb18030" else None
     try:
         careful = parse_careful(text, "r.csv", increment)
     except DataError:
-        assert fast is None and as_bytes is None
+        assert fast is None and as_bytes is None and as_gb is None
     else:
         assert fast is None or fast == careful
         assert as_bytes is None or as_bytes == careful
+        assert as_gb is None or as_gb == careful
 
 
 def outcome(data: bytes) -> object:

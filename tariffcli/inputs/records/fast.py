@@ -287,19 +287,22 @@ def parse_fast(text: str, source: str, call_increment_s: int, mapping: ColumnMap
 
 
 def parse_fast_utf8(data: bytes, source: str, call_increment_s: int, mapping: ColumnMap | None = None,
-                    max_lines: int = MAX_RECORD_LINES) -> Records | None:
+                    max_lines: int = MAX_RECORD_LINES, encoding: str = "utf-8") -> Records | None:
     """:func:`parse_fast` of ``data.decode("utf-8-sig")``, reading the bytes as they are (no decoding and
     re-encoding of the whole file); None as there, and also when the bytes are not all UTF-8 or hold a quote.
 
     The caller has refused what :func:`~tariffcli.inputs.csvtext.decode` refuses before decoding (Excel,
-    PDF, UTF-16, NUL bytes): a file read here is one that ``decode`` reads as UTF-8.
+    PDF, UTF-16, NUL bytes): a file read here is one that ``decode`` reads as UTF-8. With ``encoding``
+    ``gb18030`` the same for a file that ``decode`` reads as GB18030 (the caller has checked that it is not
+    UTF-8 and does not mix the two): pyarrow decodes it as it reads (a newline, a carriage return or a quote
+    byte is never part of a GB18030 character).
     """
     if call_increment_s <= 0:
         return None
-    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    start = 3 if encoding == "utf-8" and data.startswith(b"\xef\xbb\xbf") else 0
     cut = data.find(b"\n", start, start + (1 << 16))
     try:
-        prefix = data[start:cut + 1].decode("utf-8") if cut >= 0 else ""
+        prefix = data[start:cut + 1].decode(encoding) if cut >= 0 else ""
         head = read_head(prefix, source)
     except (UnicodeDecodeError, DataError):
         return None
@@ -314,23 +317,23 @@ def parse_fast_utf8(data: bytes, source: str, call_increment_s: int, mapping: Co
         stop = data.find(b"\n", nxt)
         stop = len(data) if stop < 0 else stop
         try:
-            first = data[nxt:stop].decode("utf-8").removesuffix("\r")
+            first = data[nxt:stop].decode(encoding).removesuffix("\r")
         except UnicodeDecodeError:
             return None
         if "\r" in first:  # a line ended by a lone CR: the text path splits it
             return None
         nxt = stop + 1
-    return _parse_body(data, end, head, first or None, source, call_increment_s, mapping, max_lines)
+    return _parse_body(data, end, head, first or None, source, call_increment_s, mapping, max_lines, encoding)
 
 
 def _parse_body(data: bytes, end: int, head: Head, first: str | None, source: str, call_increment_s: int,
-                mapping: ColumnMap | None, max_lines: int) -> Records | None:
-    """The records of the UTF-8 bytes ``data[end:]`` after the header ``head``; ``first``: the first
-    non-blank line after it (None when there is none)."""
+                mapping: ColumnMap | None, max_lines: int, encoding: str = "utf-8") -> Records | None:
+    """The records of the bytes ``data[end:]`` (UTF-8 or ``encoding``) after the header ``head``; ``first``:
+    the first non-blank line after it (None when there is none)."""
     layout, problems = read_layout(head.cells, head.line, source, mapping)
     if problems or "unit" in layout.columns or first is None:  # a unit column: read row by row
         return None
-    cells = _read_table(data, end, first, head, layout)
+    cells = _read_table(data, end, first, head, layout, encoding)
     if cells is None:
         return None
     rows = _read_rows(cells, max_lines)
@@ -339,7 +342,8 @@ def _parse_body(data: bytes, end: int, head: Head, first: str | None, source: st
     return _totals(rows, source, layout, call_increment_s, max_lines)
 
 
-def _read_table(data: bytes, end: int, first: str, head: Head, layout: Layout) -> _Cells | None:
+def _read_table(data: bytes, end: int, first: str, head: Head, layout: Layout,
+                encoding: str = "utf-8") -> _Cells | None:
     """The rows of ``data[end:]`` (UTF-8, quotes checked) as string columns, rows of blank cells left out.
 
     None when pyarrow might read the rows otherwise than the csv module (ragged
@@ -359,12 +363,13 @@ def _read_table(data: bytes, end: int, first: str, head: Head, layout: Layout) -
     try:
         table = pacsv.read_csv(
             pa.BufferReader(body),
-            read_options=pacsv.ReadOptions(column_names=names),
+            read_options=pacsv.ReadOptions(column_names=names,
+                                           encoding="utf8" if encoding == "utf-8" else encoding),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False, ignore_empty_lines=True),
             convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
-    except pa.ArrowInvalid:  # a row of another width, or bytes that are not UTF-8
+    except (pa.ArrowInvalid, UnicodeDecodeError):  # a row of another width, or bytes not in the encoding
         return None
     del body
     limit = csv.field_size_limit()
