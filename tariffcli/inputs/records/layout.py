@@ -81,9 +81,13 @@ def read_head(text: str, source: str) -> Head | None:
 def looks_like_records(data: bytes, source: str) -> bool:
     """Whether the file's header is that of itemized records (it has a date or start-time column).
 
-    Only the header line is parsed: a problem further down is for the parser that reads the file.
+    Only the header line is parsed, from the file's first 64 KiB (whole lines) when it is there: a problem
+    further down is for the parser that reads the file.
     """
-    head = read_head(decode(data, source), source)
+    cut = data.rfind(b"\n", 0, 1 << 16) + 1 if len(data) > 1 << 16 else 0
+    head = read_head(decode(data[:cut], source), source) if cut else None
+    if head is None:
+        head = read_head(decode(data, source), source)
     if head is None:
         return False
     names = {split_header(cell, ALIASES)[0] for cell in head.cells}
