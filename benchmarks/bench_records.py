@@ -162,6 +162,50 @@ def run_measured(cmd: list[str]) -> tuple[float, float, str]:
     return wall, usage.ru_maxrss / 1024, out.decode()
 
 
+def _best_pair(first: Any, second: Any, repeat: int) -> tuple[float, float]:
+    """Best wall times of ``first`` and ``second``, run in turn ``repeat`` times (so both see the same load)."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for fn, out in ((first, times[0]), (second, times[1])):
+            t0 = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - t0)
+    return min(times[0]), min(times[1])
+
+
+def figures(quick: bool = False) -> list[str]:
+    """One line per figure: records parsing against ``pyarrow.csv.read_csv`` on the same bytes, measured now.
+
+    ``parse_records_csv`` (decoding, checking every cell, per-call rounding, exact monthly and daily totals)
+    and ``pyarrow.csv.read_csv`` (reading the same file into typed columns, GB18030 transcoded by pyarrow)
+    run in this process, in turn, best of five runs each (imports done first), so both see the machine's load
+    alike. ``quick``: 100,000 records, best of three.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    sys.path.insert(0, str(ROOT))
+    from tariffcli.inputs.records import parse_records_csv
+
+    rows = 100_000 if quick else 1_000_000
+    repeat = 3 if quick else 5
+    size = f"{rows // 1000}k" if rows < 1_000_000 else f"{rows // 1_000_000}M"
+    text = generate(rows, 3, "household")
+    lines = []
+    for label, encoding in (("UTF-8", "utf-8"), ("GB18030", "gb18030")):
+        data = text.encode(encoding)
+        options = pacsv.ReadOptions(encoding="utf8" if encoding == "utf-8" else encoding)
+        parse, reference = _best_pair(lambda data=data: parse_records_csv(data, "bench.csv"),
+                                      lambda data=data, options=options: pacsv.read_csv(pa.BufferReader(data),
+                                                                                        read_options=options),
+                                      repeat)
+        lines.append(f"records parse / pyarrow read_csv: {parse / reference:.2f} ({label}, {size}; "
+                     f"{parse:.2f} s vs {reference:.2f} s; target <= 2)")
+        if label == "UTF-8":
+            lines.append(f"records parse, {size} records: {parse:.2f} s (target < 2 s for 1M)")
+    return lines
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=1_000_000)
@@ -171,7 +215,12 @@ def main() -> None:
     ap.add_argument("--workdir", type=Path, help="write the files here (default: a temporary directory)")
     ap.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--make", nargs=2, metavar=("STYLE", "ENCODING"), help=argparse.SUPPRESS)
+    ap.add_argument("--figures", action="store_true", help="print only the figures of figures() (ratio lines)")
+    ap.add_argument("--quick", action="store_true", help="with --figures: 100,000 records")
     args = ap.parse_args()
+    if args.figures:
+        print("\n".join(figures(args.quick)))
+        return
     if args.child and args.make:
         args.child.write_bytes(generate(args.rows, args.lines, args.make[0]).encode(args.make[1]))
         return

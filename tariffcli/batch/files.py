@@ -65,6 +65,10 @@ class InputSpec:
     """CSV only: 'utf8' (with or without BOM) or 'gb18030'."""
     delimiter: str = ","
     """CSV only: ',', a tab or ';' (sniffed from the header line)."""
+    table: Any = None
+    """'records' only: the monthly rows totalled from the record files (:mod:`tariffcli.batch.records_input`)."""
+    warnings: tuple[str, ...] = ()
+    """'records' only: what reading the record files assumed or left out."""
 
 
 def _format_of(path: Path) -> str | None:
@@ -79,7 +83,7 @@ def _format_of(path: Path) -> str | None:
 def input_files(pattern: str) -> tuple[Path, ...]:
     """A file, every CSV/Parquet file in a directory, or the files a glob pattern matches: sorted, each real
     file once, symlink loops followed once (:func:`tariffcli.batch.paths.input_files`)."""
-    return paths.input_files(pattern, PARQUET_SUFFIXES + CSV_SUFFIXES)
+    return paths.input_files(pattern, PARQUET_SUFFIXES + CSV_SUFFIXES + (".xlsx",))
 
 
 def _sample(path: Path) -> bytes:
@@ -165,11 +169,24 @@ def _parquet_errors() -> tuple[type[Exception], ...]:
     return (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError, UnicodeDecodeError)
 
 
-def open_input(pattern: str, files: tuple[Path, ...] | None = None) -> InputSpec:
-    """Find the input files (unless given) and read their header or schema; every file must have the same columns."""
+def open_input(pattern: str, files: tuple[Path, ...] | None = None, record_columns: list[str] | None = None,
+               sheet: str | None = None) -> InputSpec:
+    """Find the input files (unless given) and read their header or schema; every file must have the same columns.
+
+    Itemized-records files (a date or start-time column; or ``record_columns``, ``--columns`` mappings) are
+    read whole and totalled per subscriber and month (:mod:`tariffcli.batch.records_input`).
+    """
     import pyarrow.parquet as pq
 
+    from tariffcli.batch import records_input
+
     files = input_files(pattern) if files is None else files
+    if record_columns or any(f.suffix.lower() == ".xlsx" or (_format_of(f) == "csv" and records_input.are_records(
+            _sample(f), str(f))) for f in files):
+        records = records_input.read_records(files, record_columns, sheet)
+        table = records_input.monthly_table(records)
+        return InputSpec(files, "records", InputColumns(records_input.COLUMNS, "KB"), table.num_rows,
+                         sum(f.stat().st_size for f in files), table=table, warnings=records.warnings)
     formats: set[str] = set()
     for f in files:
         kind = _format_of(f)
@@ -241,15 +258,23 @@ class ChunkReader:
         self.chunk_rows = chunk_rows
         self._bytes = [0]
         self._rows = 0
-        self.unit = "rows" if spec.format == "parquet" else "bytes"
-        self.total = spec.rows if spec.format == "parquet" else spec.size
+        self.unit = "bytes" if spec.format == "csv" else "rows"
+        self.total = spec.size if spec.format == "csv" else spec.rows
 
     @property
     def position(self) -> int:
-        return self._rows if self.spec.format == "parquet" else self._bytes[0]
+        return self._bytes[0] if self.spec.format == "csv" else self._rows
 
     def __iter__(self) -> Iterator[Chunk]:
         renames = self.spec.columns.renames()
+        if self.spec.table is not None:  # monthly rows totalled from record files
+            table = self.spec.table.rename_columns([renames[c] for c in self.spec.table.column_names])
+            for start in range(0, table.num_rows, self.chunk_rows):
+                part = table.slice(start, self.chunk_rows)
+                self._rows += part.num_rows
+                yield Chunk(part, (str(self.spec.files[0]),), (False,), np.zeros(part.num_rows, np.int32),
+                            np.arange(start + 1, start + part.num_rows + 1, dtype=np.int64))
+            return
         for f in self.spec.files:
             row = 1
             for batch in self._batches(f):

@@ -18,15 +18,18 @@ import typer
 from tariffcli.cli.options import (
     DEFAULT_CATALOGUE,
     DEFAULT_OUTPUT,
+    DEFAULT_RECORD_READING,
     DEFAULT_TIMING,
     TIMING_MEMBERS,
     CatalogueChoice,
     Output,
+    RecordReading,
     Timing,
     but,
     catalogue_options,
     output_options,
     parse_month_option,
+    record_options,
     timing_options,
     with_groups,
 )
@@ -89,25 +92,30 @@ def _is_line_value(raw: str) -> bool:
 
 
 def read_inputs(
-    usage: Path | None, bill: Path | None
+    usage: list[Path] | None, bill: Path | None, columns: list[str] | None = None, sheet: str | None = None
 ) -> tuple["Records | None", "UsageHistory | None", "Bill | None"]:
-    """Itemized records or monthly usage (told apart by their columns), and the bill: each None if not given."""
+    """Itemized records (one or several files, or a folder) or monthly usage (told apart by their columns),
+    and the bill: each None if not given. CSV or .xlsx (``sheet``); ``columns``: ``--columns`` mappings."""
     from tariffcli.inputs.bills import MAX_BYTES as BILL_BYTES
     from tariffcli.inputs.bills import parse_bill_csv
-    from tariffcli.inputs.files import read_bytes
+    from tariffcli.inputs.files import read_table, table_files
     from tariffcli.inputs.records import MAX_BYTES as RECORD_BYTES
-    from tariffcli.inputs.records import looks_like_records, parse_records_csv
+    from tariffcli.inputs.records import MAX_TOTAL_BYTES, looks_like_records, parse_records_csv, read_record_files
     from tariffcli.inputs.usage import parse_usage_csv
 
     records: Records | None = None
     history: UsageHistory | None = None
-    if usage is not None:
-        data = read_bytes(usage, str(usage), RECORD_BYTES)
-        if looks_like_records(data, str(usage)):
-            records = parse_records_csv(data, str(usage))
+    paths = table_files(usage or [], MAX_TOTAL_BYTES)
+    if len(paths) > 1 or columns:
+        tables = [read_table(p, str(p), RECORD_BYTES, sheet) for p in paths]
+        records = read_record_files([(name, data) for data, name in tables], columns=columns)
+    elif paths:
+        data, name = read_table(paths[0], str(paths[0]), RECORD_BYTES, sheet)
+        if looks_like_records(data, name):
+            records = parse_records_csv(data, name)
         else:
-            history = parse_usage_csv(data, str(usage))
-    bill_doc = parse_bill_csv(read_bytes(bill, str(bill), BILL_BYTES), str(bill)) if bill else None
+            history = parse_usage_csv(data, name)
+    bill_doc = parse_bill_csv(*read_table(bill, str(bill), BILL_BYTES, sheet)) if bill else None
     return records, history, bill_doc
 
 
@@ -122,9 +130,10 @@ def write_ics(path: Path, report: "Report", today: date, language: str) -> None:
 
 @with_groups
 def analyze(
-    usage: Annotated[Path | None, typer.Argument(
-        exists=True, dir_okay=False,
-        help="Itemized records (详单: calls, SMS, data sessions) or a monthly usage CSV.")] = None,
+    usage: Annotated[list[Path] | None, typer.Argument(
+        exists=True, dir_okay=True,
+        help="Itemized records (详单: calls, SMS, data sessions; several files or a folder) or a monthly usage "
+             "file; CSV or .xlsx.")] = None,
     bill: Annotated[Path | None, typer.Option(
         "--bill", exists=True, dir_okay=False, help="Bill lines CSV: month, item, amount (and line).")] = None,
     current: Annotated[list[str] | None, typer.Option(
@@ -143,6 +152,7 @@ def analyze(
         today=but(TIMING_MEMBERS["today"], "Today's date, YYYY-MM-DD (default: the system date).", hidden=False),
         horizon=but(TIMING_MEMBERS["horizon"], "Months ahead to look for promotions that end."),
     )] = DEFAULT_TIMING,
+    reading: Annotated[RecordReading, record_options("columns", "sheet")] = DEFAULT_RECORD_READING,
     ics: Annotated[Path | None, typer.Option(
         "--ics", dir_okay=False, help="Also write the reminders to FILE as iCalendar (.ics).")] = None,
     out: Annotated[Output, output_options("format", "output", "lang")] = DEFAULT_OUTPUT,
@@ -152,10 +162,10 @@ def analyze(
     def body() -> None:
         from tariffcli.analyze.pricing import price_lines
         from tariffcli.analyze.report import analyze as run
-        from tariffcli.inputs.files import resolve_plan
+        from tariffcli.inputs.files import resolve_plan, table_files
 
         now = timing.day()
-        if usage is None and bill is None:
+        if not usage and bill is None:
             raise UsageError("nothing to analyse: give a usage or itemized-records file, or --bill FILE")
         own, priced_refs = plan_choice(current, plan)
         own_option = "current" if current else "plan"
@@ -167,17 +177,18 @@ def analyze(
                  for line, month in split_line_option(current_since or plan_since, since_option).items()}
         if since and not plan_refs:
             raise UsageError(f"--{since_option} needs --{own_option}", field=since_option)
-        check_outputs(out, [usage, bill, *(catalogue.plans or ()), *map(Path, plan_refs.values()),
+        check_outputs(out, [*table_files(usage or []), bill, *(catalogue.plans or ()), *map(Path, plan_refs.values()),
                             *map(Path, priced_refs)], ics=ics)
         plans = catalogue.load()
         chosen = {line: resolve_plan(ref, plans, option=own_option) for line, ref in plan_refs.items()}
         to_price = [resolve_plan(ref, plans, option="plan") for ref in dict.fromkeys(priced_refs)]
         from tariffcli.cli.sniffing import check_usage_argument
 
-        for path, argument, what in ((usage, "USAGE", "a usage or records CSV"), (bill, "--bill", "a bill CSV")):
+        for path, argument, what in (*[(p, "USAGE", "a usage or records CSV") for p in usage or []],
+                                     (bill, "--bill", "a bill CSV")):
             if path is not None:
                 check_usage_argument(path, argument, what, plan_options="--current or --plan")
-        records, history, bill_doc = read_inputs(usage, bill)
+        records, history, bill_doc = read_inputs(usage, bill, list(reading.columns), reading.sheet)
         if to_price and records is None and history is None:
             raise UsageError("--plan A --plan B prices your usage: give a usage or itemized-records file",
                              field="plan")

@@ -22,12 +22,15 @@ from tariffcli.cli.history_options import DEFAULT_BATCH_SHAPE, BatchShape, batch
 from tariffcli.cli.options import (
     DEFAULT_CATALOGUE,
     DEFAULT_OUTPUT,
+    DEFAULT_RECORD_READING,
     DEFAULT_TIMING,
     CatalogueChoice,
     Output,
+    RecordReading,
     Timing,
     catalogue_options,
     output_options,
+    record_options,
     timing_options,
     whole_number,
     with_groups,
@@ -114,8 +117,8 @@ def summary_table(report: "SummaryReport", history: bool = False, lang: str = "e
 
 
 def prepare(source: str, catalogue: CatalogueChoice, timing: Timing, top: int,
-            now: date, files: tuple[Path, ...] | None = None, *, history: bool = False,
-            wide: bool = False) -> tuple["InputSpec", "Analyser"]:
+            now: date, files: tuple[Path, ...] | None = None, record_columns: list[str] | None = None,
+            sheet: str | None = None, *, history: bool = False, wide: bool = False) -> tuple["InputSpec", "Analyser"]:
     """The input's files and columns, and the analyser of the chosen plans; warnings go to stderr.
 
     ``files``: the input's files when already found (:func:`tariffcli.batch.files.input_files`)."""
@@ -127,7 +130,9 @@ def prepare(source: str, catalogue: CatalogueChoice, timing: Timing, top: int,
 
     plans = catalogue.load()
     chosen = catalogue.select(plans)
-    spec = batch_io.open_input(source, files)
+    spec = batch_io.open_input(source, files, record_columns, sheet)
+    for warning in spec.warnings:
+        print(f"Warning: {one_line(warning)}", file=sys.stderr)
     for name in spec.columns.ignored:
         print(f"Warning: {spec.files[0]}: column '{one_line(name)}' is not used", file=sys.stderr)
     from tariffcli.cli.batch_history import input_span
@@ -206,7 +211,7 @@ def batch(
     source: Annotated[str, typer.Argument(
         metavar="INPUT",
         help="CSV or Parquet: a file, a directory, or a quoted glob ('extract/*.parquet'); "
-             "one row per subscriber and month.",
+             "one row per subscriber and month. Or itemized-record files (calls, SMS, data; CSV or .xlsx).",
     )],
     catalogue: Annotated[CatalogueChoice, catalogue_options("plans", "operators", "tags", "province")] = DEFAULT_CATALOGUE,
     timing: Annotated[Timing, timing_options("start", "horizon", "today")] = DEFAULT_TIMING,
@@ -227,6 +232,7 @@ def batch(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     shape: Annotated[BatchShape, batch_shape_options()] = DEFAULT_BATCH_SHAPE,
     labels: Annotated[Output, output_options("lang")] = DEFAULT_OUTPUT,
+    reading: Annotated[RecordReading, record_options("columns", "sheet")] = DEFAULT_RECORD_READING,
 ) -> None:
     """Find the cheapest plans for every subscriber in a large usage file; summarise who would save."""
 
@@ -250,7 +256,11 @@ def batch(
                                  field=name)
         if wide and out is None:
             raise UsageError("--wide shapes the --out file: give --out FILE", field="wide")
-        spec, analyser = prepare(source, catalogue, timing, top, now, files, history=history, wide=wide)
+        spec, analyser = prepare(source, catalogue, timing, top, now, files, list(reading.columns), reading.sheet,
+                                 history=history, wide=wide)
+        if spec.format == "records" and engine is Engine.dask:
+            raise UsageError("record files are read in this process: use --engine local, or total them per "
+                             "month first", field="engine")
         t0 = time.perf_counter()
         summary = run_to_file(spec, analyser, out, Run(engine, scheduler, workers, chunk_rows, quiet))
         elapsed = time.perf_counter() - t0

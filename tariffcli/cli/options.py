@@ -524,3 +524,33 @@ def timing_options(*names: str, **changed: Member) -> OptionGroup[Timing]:
 def but(member: Member, help: str, **settings: Any) -> Member:
     """``member`` with another help text (and other settings, e.g. ``hidden=False``)."""
     return replace(member, help=help, settings={**member.settings, **settings})
+
+
+# --- the record-reading group (analyze, batch) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordReading:
+    """How usage, record and bill files are read: ``--columns`` mappings and the ``--sheet`` of a spreadsheet."""
+
+    columns: tuple[str, ...] = ()
+    """``--columns NAME=COLUMN`` values (itemized records)."""
+    sheet: str | None = None
+    """``--sheet``: the sheet of an .xlsx input, by name or number (default: the first)."""
+
+
+RECORD_MEMBERS: dict[str, Member] = {
+    "columns": Member("columns", "columns", list[str] | None, ("--columns",), None,
+                      "Records column meaning NAME=COLUMN, e.g. duration_min=duration (repeatable).",
+                      {"metavar": "NAME=COLUMN"}),
+    "sheet": Member("sheet", "sheet", str | None, ("--sheet",), None,
+                    "Sheet of an .xlsx input: its name or number (default: the first).", {"metavar": "NAME|N"}),
+}
+DEFAULT_RECORD_READING = RecordReading()
+"""The default of a command's record-reading group parameter."""
+
+
+def record_options(*names: str) -> OptionGroup[RecordReading]:
+    """The record-reading options ``names`` (columns, sheet), in that order."""
+    return OptionGroup(pick(RECORD_MEMBERS, names, {}),
+                       lambda values: RecordReading(tuple(values.get("columns") or ()), values.get("sheet")))

@@ -110,6 +110,12 @@ def raise_problems(problems: list[Problem]) -> None:
 
 def decode(data: bytes, source: str) -> str:
     """The text of a CSV file's bytes (UTF-8, UTF-8 with a BOM or GB18030), or a :class:`DataError` saying what to do."""
+    refuse_binary(data, source)
+    return _decode_text(data, source)
+
+
+def refuse_binary(data: bytes, source: str) -> None:
+    """The refusals of :func:`decode` that need no decoding: Excel, PDF, UTF-16, HTML/XML, NUL bytes."""
 
     def refuse(message: str, code: str = "not_csv") -> DataError:
         return DataError(message, file=source, code=code)
@@ -133,6 +139,19 @@ def decode(data: bytes, source: str) -> str:
             f"the file contains NUL bytes (first at byte {nul}, line {nul_line}); "
             "it is binary or UTF-16, not a CSV text file: save it as CSV (UTF-8)",
         )
+
+
+def is_utf8(data: bytes) -> bool:
+    """Whether :func:`decode` reads the bytes as UTF-8 (with or without a BOM)."""
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _decode_text(data: bytes, source: str) -> str:
+    """UTF-8 (BOM or not), else GB18030, else an error naming the first byte that is neither."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as utf8_error:

@@ -64,6 +64,43 @@ def read_bytes(path: Path, display: str, limit: int) -> bytes:
     return data
 
 
+TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
+"""Files taken from a folder of usage or records files."""
+MAX_TABLE_FILES = 1_000
+"""Most files read from one folder of records."""
+
+
+def read_table(path: Path, display: str, limit: int, sheet: str | None = None) -> tuple[bytes, str]:
+    """(CSV bytes, name for messages) of a CSV or .xlsx file: a sheet becomes CSV named ``file[sheet]``."""
+    from tariffcli.inputs.xlsx import is_xlsx, sheet_as_csv
+
+    data = read_bytes(path, display, limit)
+    return sheet_as_csv(data, display, sheet) if is_xlsx(data, display) else (data, display)
+
+
+def table_files(paths: Sequence[Path], max_total: int | None = None) -> list[Path]:
+    """The files given, a folder standing for its CSV and .xlsx files (sorted, not recursive; hidden files
+    and Excel's lock files ``~$name.xlsx`` left out); more than ``max_total`` bytes in all is refused."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES
+                           and not p.name.startswith((".", "~$")))
+            if not found:
+                raise UsageError(f"{path}: no .csv or .xlsx file in this folder", field="usage")
+            out.extend(found)
+        else:
+            out.append(path)
+        if len(out) > MAX_TABLE_FILES:
+            raise UsageError(f"more than {MAX_TABLE_FILES:,} files given; merge them first", field="usage")
+    if max_total is not None and len(out) > 1:  # checked before any file is read
+        total = sum(p.stat().st_size for p in out if p.is_file())
+        if total > max_total:
+            raise DataError(Problem(f"the files hold {total:,} bytes; at most {max_total:,} are read in one run",
+                                    file=str(out[0]), code="too_large"))
+    return out
+
+
 def read_text(path: Path, display: str) -> str:
     """Read a UTF-8 text file; a file in another encoding is a clear error."""
     data = read_bytes(path, display, MAX_PLAN_FILE_BYTES)
@@ -225,7 +262,7 @@ def read_usage(path: Path) -> UsageHistory:
     from tariffcli.inputs.usage import MAX_BYTES, parse_usage_csv
 
     display = _display(path)
-    return parse_usage_csv(read_bytes(path, display, MAX_BYTES), display)
+    return parse_usage_csv(*read_table(path, display, MAX_BYTES))  # CSV, or an .xlsx's first sheet
 
 
 # --- the output policy: one for every writer ---------------------------------------------------

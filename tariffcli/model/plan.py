@@ -384,6 +384,26 @@ class Roaming(_Frozen):
     note: str | None = None
 
 
+class Rounding(_Frozen):
+    """Where usage is rounded up to the billing unit before allowances and rates apply.
+
+    Defaults follow Chinese practice: each call is billed in started minutes
+    (不足1分钟按1分钟, per call); data is billed per started KB of each session
+    (the per-KB rating of each session record on an itemized bill, 按KB计费).
+    """
+
+    data: Literal["session", "month"] = Field(
+        default="session",
+        description="session: each data session rounded up to a KB, then summed; "
+        "month: the month's exact total rounded up once",
+    )
+    calls: Literal["call", "month"] = Field(
+        default="call",
+        description="call: each call rounded up to the billing increment (a started minute); "
+        "month: the month's exact call time rounded up once",
+    )
+
+
 class Phase(_Frozen):
     """A promotion phase, months counted from the plan's first month (month 1)."""
 
@@ -447,6 +467,10 @@ class Plan(_Frozen):
     valid_to: Day | None = Field(default=None, description="first day no longer on sale (exclusive; 下线日期)")
     apply: str | None = Field(default=None, description="how to order the plan")
     roaming: Roaming | None = Field(default=None, description="what a user abroad pays, where the sources say")
+    rounding: Rounding = Field(
+        default_factory=Rounding,
+        description="where usage is rounded: data per session or on the month's total, calls per call or per month",
+    )
     notes: str | None = None
 
     _origin: str | None = PrivateAttr(default=None)

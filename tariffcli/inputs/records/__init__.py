@@ -36,8 +36,21 @@ line       line, number, 号码, 手机号码, 本机号码 (optional): several 
 =========  ====================================================================
 
 Without a type column the type is taken from the columns: a file with only a
-duration column holds calls, one with only a volume column data sessions; with
-both, a row with a duration is a call and a row with a volume a data session.
+duration column holds calls, one with only a volume column data sessions, one
+with neither SMS; with both, a row with a duration is a call and a row with a
+volume a data session. More headers are understood (``user_id``, ``call_date``,
+``mb_used``, ``bytes``, a ``unit`` column...: :data:`.model.ALIASES` and
+:data:`.model.UNIT_HEADERS`), and ``--columns NAME=COLUMN`` names any other
+(:func:`.sources.parse_column_options`). A duration with decimals under a header
+that gives no unit is refused, asking for the unit.
+
+**Several files** (calls, SMS and data apart, CSV or .xlsx) are read with
+:func:`read_record_files` and merged by line (:mod:`.sources`).
+
+**Exact sums**: beside the rounded totals, each month keeps the exact call time
+(ms) and data (thousandths of a byte), and the month's totals rounded once
+(:attr:`LineRecords.voice_min_month`, :attr:`LineRecords.data_kb_month`) for
+plans that round the month's total (``rounding`` in the plan format).
 
 **Per-call rounding** happens here, before any monthly total: every outgoing
 call is billed in started increments of :data:`CALL_INCREMENT_S` seconds
@@ -48,6 +61,8 @@ rounded up to a whole KB.
 
 The months of a file run from its first record's month to its last; a line
 with no record in a month has zeros there, and every line covers the same months.
+A first or last month that is partial (records start after its 1st or end
+before its last day) is said in a warning.
 
 **Large files** (:data:`FAST_MIN_BYTES` and up; a million records are about
 50 MB) are first read column by column with pyarrow's CSV reader and numpy,
@@ -64,13 +79,18 @@ the totals put together), :mod:`.careful` (row by row) and :mod:`.fast`
 
 from __future__ import annotations
 
-from tariffcli.inputs.csvtext import decode
+from collections.abc import Sequence
+
+from tariffcli.inputs.csvtext import decode, is_utf8, mixed_encodings, refuse_binary
 from tariffcli.inputs.records.careful import parse_careful
 from tariffcli.inputs.records.cells import billed_minutes, parse_day, parse_duration, parse_volume
-from tariffcli.inputs.records.fast import parse_fast
-from tariffcli.inputs.records.layout import looks_like_records
+from tariffcli.inputs.records.fast import parse_fast, parse_fast_utf8
+from tariffcli.inputs.records.layout import ColumnMap, looks_like_records
 from tariffcli.inputs.records.model import ALIASES, CALL_INCREMENT_S, DAYS, MAX_CALL_S, LineRecords, Records
+from tariffcli.inputs.records.sources import parse_column_options, read_record_sources, with_partial_warnings
+from tariffcli.inputs.xlsx import is_xlsx, sheet_as_csv
 from tariffcli.model.errors import DataError
+from tariffcli.model.limits import MAX_RECORD_LINES
 
 __all__ = [
     "ALIASES",
@@ -78,6 +98,7 @@ __all__ = [
     "DAYS",
     "FAST_MIN_BYTES",
     "MAX_BYTES",
+    "MAX_TOTAL_BYTES",
     "MAX_CALL_S",
     "LineRecords",
     "Records",
@@ -85,22 +106,30 @@ __all__ = [
     "looks_like_records",
     "parse_day",
     "parse_duration",
+    "parse_column_options",
     "parse_records_csv",
     "parse_volume",
+    "read_record_files",
 ]
 
 MAX_BYTES = 100_000_000
 """Largest records file read: years of itemized records for a household are a few megabytes; a million
 records are 50 to 60 MB."""
+MAX_TOTAL_BYTES = 3 * MAX_BYTES
+"""Most bytes of several record files read together (a year of records for a few hundred lines)."""
 FAST_MIN_BYTES = 500_000
 """Files at least this large are read column by column first (below it, importing pyarrow costs more than it saves)."""
 
 
-def parse_records_csv(data: bytes, source: str, *, call_increment_s: int = CALL_INCREMENT_S) -> Records:
+def parse_records_csv(data: bytes, source: str, *, call_increment_s: int = CALL_INCREMENT_S,
+                      mapping: ColumnMap | None = None, max_lines: int = MAX_RECORD_LINES) -> Records:
     """Read an itemized-records CSV (bytes) into per-line totals.
 
     ``source`` names the input in messages. Raises :class:`DataError` listing
-    every problem found (``file:line: column: message``).
+    every problem found (``file:line: column: message``). ``mapping`` names the
+    field of other headers (``--columns``, :func:`.sources.parse_column_options`).
+    A first or last month that is partial (the records start after its 1st, or
+    end before its last day) is said in a warning.
 
     A file of :data:`FAST_MIN_BYTES` or more is first read column by column
     (pyarrow and numpy, imported only then); that reading gives up, without a
@@ -108,12 +137,50 @@ def parse_records_csv(data: bytes, source: str, *, call_increment_s: int = CALL_
     would (a bad cell, an unusual format, ragged rows), and the file is then read
     row by row, which finds and reports every problem. Both give the same result.
     """
+    return with_partial_warnings(_parse(data, source, mapping, max_lines, call_increment_s))
+
+
+def _parse(data: bytes, source: str, mapping: ColumnMap | None, max_lines: int,
+           call_increment_s: int = CALL_INCREMENT_S) -> Records:
     if len(data) > MAX_BYTES:
         raise DataError(f"the file is larger than {MAX_BYTES:,} bytes; split it by month", file=source,
                         code="too_large")
-    text = decode(data, source)
     if len(data) >= FAST_MIN_BYTES:
-        fast = parse_fast(text, source, call_increment_s)
+        refuse_binary(data, source)
+        fast = parse_fast_utf8(data, source, call_increment_s, mapping, max_lines)  # UTF-8 read as it is
+        if fast is None and not is_utf8(data) and mixed_encodings(data) is None:  # what decode() reads as GB18030
+            fast = parse_fast_utf8(data, source, call_increment_s, mapping, max_lines, encoding="gb18030")
         if fast is not None:
             return fast
-    return parse_careful(text, source, call_increment_s)
+    text = decode(data, source)
+    if len(data) >= FAST_MIN_BYTES:
+        fast = parse_fast(text, source, call_increment_s, mapping, max_lines)
+        if fast is not None:
+            return fast
+    return parse_careful(text, source, call_increment_s, mapping, max_lines)
+
+
+def read_record_files(sources: Sequence[tuple[str, bytes]], *, columns: Sequence[str] | None = None,
+                      sheet: str | None = None, max_lines: int = MAX_RECORD_LINES,
+                      call_increment_s: int = CALL_INCREMENT_S) -> Records:
+    """Several records files (``(name, bytes)``: calls, SMS and data apart, CSV or .xlsx) as one :class:`Records`.
+
+    ``columns`` are ``--columns NAME=COLUMN`` values; ``sheet`` picks the sheet of a
+    spreadsheet (:func:`tariffcli.inputs.xlsx.sheet_as_csv`). Each file's kind comes
+    from its columns; lines are matched by number across files.
+    """
+    mapping = parse_column_options(columns) or None
+    total = sum(len(data) for _, data in sources)
+    if total > MAX_TOTAL_BYTES:
+        raise DataError(f"the record files hold {total:,} bytes; at most {MAX_TOTAL_BYTES:,} are read in one run",
+                        file=sources[0][0], code="too_large")
+    read = []
+    for name, data in sources:
+        if is_xlsx(data, name):
+            data, name = sheet_as_csv(data, name, sheet)
+        read.append((name, data))
+
+    def parse(data: bytes, name: str, cols: ColumnMap | None, most: int) -> Records:
+        return _parse(data, name, cols, most, call_increment_s)
+
+    return read_record_sources(read, parse, columns=mapping, max_lines=max_lines, call_increment_s=call_increment_s)

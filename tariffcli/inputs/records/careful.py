@@ -11,15 +11,17 @@ from datetime import date
 
 from tariffcli.inputs.csvtext import CellError, cell_problem, month_text, norm, raise_problems, split_records, word_key
 from tariffcli.inputs.records.cells import (
+    MILLI_B_PER_KB,
     billed_minutes,
     normalise_line,
     parse_day,
-    parse_duration,
-    parse_volume,
+    parse_duration_ms,
+    parse_volume_exact,
     parse_word,
 )
 from tariffcli.inputs.records.layout import (
     TOTALS,
+    ColumnMap,
     Layout,
     assemble,
     check_shape,
@@ -53,6 +55,8 @@ class _Acc:
     records: int = 0
     calls: int = 0
     roaming: int = 0
+    voice_ms: int = 0
+    data_milli_b: int = 0
 
     def __post_init__(self) -> None:
         self.daily = [0] * DAYS
@@ -69,8 +73,10 @@ class _Record:
     direction: object
     """``out``, ``in``, or None (data sessions, MMS)."""
     roaming: bool
-    seconds: int
-    kb: int
+    ms: int
+    """A call's duration, milliseconds."""
+    exact: int
+    """A data session's volume, thousandths of a byte."""
 
 
 class _RowReader:
@@ -130,10 +136,10 @@ class _RowReader:
                 self._bad("roaming", exc)
         if kind in ("call", "sms") and direction is None:
             direction = self._direction()
-        seconds, kb = self._amount(kind)
+        ms, exact = self._amount(kind)
         if not self._ok or day is None:
             return None
-        return _Record(line_name, day, kind, direction, roaming, seconds, kb)
+        return _Record(line_name, day, kind, direction, roaming, ms, exact)
 
     def _kind(self) -> tuple[object, object]:
         """(kind, direction) of the row: from the type column, or from which of duration and volume it has."""
@@ -146,6 +152,8 @@ class _RowReader:
             except CellError as exc:
                 self._bad("type", exc)
             return kind, direction
+        if "duration" not in self.columns and "volume" not in self.columns:
+            return "sms", None
         has_d, has_v = bool(self._cell("duration").strip()), bool(self._cell("volume").strip())
         if has_d != has_v:
             return ("call" if has_d else "data"), None
@@ -167,13 +175,13 @@ class _RowReader:
             return None
 
     def _amount(self, kind: object) -> tuple[int, int]:
-        """(seconds, KB) of the row: a call's duration, a data session's volume."""
+        """(milliseconds, thousandths of a byte) of the row: a call's duration, a data session's volume."""
         if kind == "call":
             if "duration" not in self.columns:
                 self._missing("a call needs a duration column (时长, duration)", "duration")
                 return 0, 0
             try:
-                return parse_duration(self._cell("duration"), self.layout.duration_unit), 0
+                return parse_duration_ms(self._cell("duration"), self.layout.duration_unit), 0
             except CellError as exc:
                 self._bad("duration", exc)
         elif kind == "data":
@@ -181,20 +189,22 @@ class _RowReader:
                 self._missing("a data session needs a volume column (流量, volume)", "volume")
                 return 0, 0
             try:
-                return 0, parse_volume(self._cell("volume"), self.layout.volume_unit)
+                unit = self._cell("unit").strip() or self.layout.volume_unit
+                return 0, parse_volume_exact(self._cell("volume"), unit)
             except CellError as exc:
                 self._bad("volume", exc)
         return 0, 0
 
 
-def parse_careful(text: str, source: str, call_increment_s: int) -> Records:
-    """Row by row: every problem of every row is found and reported."""
+def parse_careful(text: str, source: str, call_increment_s: int, mapping: ColumnMap | None = None,
+                  max_lines: int = MAX_RECORD_LINES) -> Records:
+    """Row by row: every problem of every row is found and reported (``mapping``: see :func:`.layout.read_layout`)."""
     rows = split_records(text, source)
     if not rows:
         raise DataError("the file is empty; expected a header line such as 'start,type,duration,volume'",
                         file=source, code="empty")
     header_line, header = rows[0]
-    layout, problems = read_layout(header, header_line, source)
+    layout, problems = read_layout(header, header_line, source, mapping)
     raise_problems(problems)
     if len(rows) == 1:
         raise DataError("the file has a header but no records; add one row per call, SMS or data session",
@@ -203,15 +213,18 @@ def parse_careful(text: str, source: str, call_increment_s: int) -> Records:
     acc: dict[tuple[str, int], _Acc] = {}
     numbers: set[str] = set()
     other = roaming = 0
+    first_day = last_day = None
     for line, cells in rows[1:]:
         record = reader.read(line, cells)
         if record is None:
             continue
         if record.line_name not in numbers:
             numbers.add(record.line_name)
-            if len(numbers) > MAX_RECORD_LINES:
-                raise too_many_lines(source, line, layout.columns["line"].header)
+            if len(numbers) > max_lines:
+                raise too_many_lines(source, line, layout.columns["line"].header, max_lines)
         day = record.day
+        first_day = day if first_day is None or day < first_day else first_day
+        last_day = day if last_day is None or day > last_day else last_day
         a = acc.setdefault((record.line_name, day.year * 12 + day.month - 1), _Acc())
         a.records += 1
         if record.kind == "other":
@@ -220,13 +233,16 @@ def parse_careful(text: str, source: str, call_increment_s: int) -> Records:
             a.roaming += 1
             roaming += 1
         elif record.kind == "call" and record.direction == "out":
-            a.voice_min += billed_minutes(record.seconds, call_increment_s)
+            a.voice_min += billed_minutes(-(-record.ms // 1000), call_increment_s)
+            a.voice_ms += record.ms
             a.calls += 1
         elif record.kind == "sms" and record.direction == "out":
             a.sms += 1
         elif record.kind == "data":
-            a.data_kb += record.kb
-            a.daily[day.day - 1] += record.kb
+            kb = -(-record.exact // MILLI_B_PER_KB)
+            a.data_kb += kb
+            a.data_milli_b += record.exact
+            a.daily[day.day - 1] += kb
     for (line_name, month), a in sorted(acc.items()):
         if a.data_kb > MAX_DATA_KB:
             problems.append(_month_data_problem(source, layout, line_name, month, a.data_kb))
@@ -236,10 +252,12 @@ def parse_careful(text: str, source: str, call_increment_s: int) -> Records:
     first = min(m for _, m in acc)
     last = max(m for _, m in acc)
     names = sorted({name for name, _ in acc})
-    check_shape(source, len(names), first, last)
+    check_shape(source, len(names), first, last, max_lines)
     per = [[acc.get((name, m)) or _Acc() for m in range(first, last + 1)] for name in names]
     totals = {field: [[getattr(a, field) for a in row] for row in per] for field in TOTALS}
-    return assemble(source, layout, first, names, totals, [[a.daily for a in row] for row in per])
+    assert first_day is not None and last_day is not None  # acc is not empty
+    return assemble(source, layout, first, names, totals, [[a.daily for a in row] for row in per], call_increment_s,
+                    (first_day, last_day))
 
 
 def _month_data_problem(source: str, layout: Layout, line_name: str, month: int, kb: int) -> Problem:

@@ -76,12 +76,18 @@ _PARTS = re.compile(
 )
 
 
-def parse_duration(text: str, unit: str | None = None) -> int:
-    """Seconds of a call, rounded up to a whole second.
+AMBIGUOUS = "ambiguous"
+"""The duration unit of a header that names none (``duration``, ``时长``): whole numbers are seconds, a number
+with decimals is refused (8.52 is more likely minutes than seconds)."""
+
+
+def parse_duration_ms(text: str, unit: str | None = None) -> int:
+    """Milliseconds of a call, rounded up to a whole millisecond.
 
     Accepts ``83``, ``83秒``, ``1分23秒``, ``1小时2分``, ``00:01:23``, ``1:23`` and
     ``1m23s``. A bare number is seconds, or minutes when ``unit`` (from the
-    header) says so.
+    header) says so; with ``unit`` :data:`AMBIGUOUS` a bare number with
+    decimals is refused, asking for the unit.
     """
     t = unicodedata.normalize("NFKC", text).strip().lower()
     if not t:
@@ -94,6 +100,11 @@ def parse_duration(text: str, unit: str | None = None) -> int:
             raise CellError(f"{text.strip()!r} is not a duration like 00:01:23", "bad_value")
         seconds = int(m.group("h") or 0) * 3600 + minutes * 60 + secs
     elif re.fullmatch(r"\d+(?:\.\d+)?", t):
+        if unit == AMBIGUOUS and "." in t:
+            raise CellError(
+                f"{text.strip()!r} has decimals but the header gives no unit: minutes or seconds? Name the unit "
+                "with --columns duration_min=COLUMN (or duration_sec=COLUMN), or in the header (duration_min, "
+                "时长(分钟))", "ambiguous_unit")
         seconds = Decimal(t)
         if unit is not None and unit in MINUTE_UNITS:
             seconds *= 60
@@ -104,10 +115,14 @@ def parse_duration(text: str, unit: str | None = None) -> int:
                 f"cannot read {text.strip()!r} as a duration; write seconds (83), 1分23秒 or 00:01:23", "bad_value"
             )
         seconds = int(m.group("h") or 0) * 3600 + int(m.group("m") or 0) * 60 + Decimal(m.group("s") or 0)
-    whole = int(seconds.to_integral_value(rounding=ROUND_CEILING))
-    if whole > MAX_CALL_S:
+    if seconds > MAX_CALL_S:
         raise CellError(f"{text.strip()!r} is longer than a day; check the unit (seconds are expected)", "out_of_range")
-    return whole
+    return int((seconds * 1000).to_integral_value(rounding=ROUND_CEILING))
+
+
+def parse_duration(text: str, unit: str | None = None) -> int:
+    """Seconds of a call, rounded up to a whole second (see :func:`parse_duration_ms`)."""
+    return -(-parse_duration_ms(text, unit) // 1000)
 
 
 def billed_minutes(seconds: int, increment_s: int = CALL_INCREMENT_S) -> int:
@@ -118,8 +133,22 @@ def billed_minutes(seconds: int, increment_s: int = CALL_INCREMENT_S) -> int:
     return -(-(started * increment_s) // 60)
 
 
-def parse_volume(text: str, unit: str | None) -> int:
-    """KB of a data session, part-KB rounded up; ``unit`` from the header when the cell has none."""
+MILLI_B_PER = {"B": 1000, "KB": 1000 * 1024, "MB": 1000 * 1024**2, "GB": 1000 * 1024**3, "TB": 1000 * 1024**4}
+"""Thousandths of a byte per data unit: the exact unit of data totals (a volume written with up to three
+decimals of a KB, MB or GB, or in whole bytes, is a whole number of them)."""
+MILLI_B_PER_KB = MILLI_B_PER["KB"]
+_BYTE_WORDS = {"b", "byte", "bytes", "字节"}
+
+
+def volume_unit(unit: str) -> str:
+    """A data unit name as :data:`MILLI_B_PER` spells it (``bytes`` -> ``B``, ``mb`` -> ``MB``)."""
+    if unit.strip().lower() in _BYTE_WORDS:
+        return "B"
+    return units.data_unit(unit)
+
+
+def parse_volume_exact(text: str, unit: str | None) -> int:
+    """Thousandths of a byte of a data session (part rounded up); ``unit`` from the header when the cell has none."""
     value, written = parse_number(text)
     chosen = written or unit
     if chosen is None:
@@ -130,12 +159,19 @@ def parse_volume(text: str, unit: str | None) -> int:
             "bad_unit",
         )
     try:
-        kb = units.parse_data_kb(f"{value:f} {units.data_unit(chosen)}", exact=False)
+        factor = MILLI_B_PER[volume_unit(chosen)]
     except units.UnitError as exc:
         raise CellError(str(exc), "bad_unit") from None
-    if kb > MAX_DATA_KB:
+    exact = int((value * factor).to_integral_value(rounding=ROUND_CEILING))
+    if exact > MAX_DATA_KB * MILLI_B_PER_KB:
+        kb = -(-exact // MILLI_B_PER_KB)
         raise CellError(f"{units.format_kb(kb)} in one session is implausibly much; check the unit", "out_of_range")
-    return kb
+    return exact
+
+
+def parse_volume(text: str, unit: str | None) -> int:
+    """KB of a data session, part-KB rounded up; ``unit`` from the header when the cell has none."""
+    return -(-parse_volume_exact(text, unit) // MILLI_B_PER_KB)
 
 
 def parse_word(text: str, table: Mapping[str, object], what: str, allowed: Iterable[str]) -> object:
@@ -149,7 +185,7 @@ def parse_word(text: str, table: Mapping[str, object], what: str, allowed: Itera
 
 def check_duration_unit(unit: str | None) -> str | None:
     """The unit of a duration header (seconds or minutes; None: seconds), refused when it is neither."""
-    if unit is None or unit in SECOND_UNITS or unit in MINUTE_UNITS:
+    if unit is None or unit == AMBIGUOUS or unit in SECOND_UNITS or unit in MINUTE_UNITS:
         return unit
     raise CellError(f"unit {unit!r} in the header does not fit a duration; use seconds (时长(秒))", "bad_unit")
 
@@ -159,7 +195,7 @@ def check_volume_unit(unit: str | None) -> str | None:
     if unit is None:
         return None
     try:
-        return units.data_unit(unit)
+        return volume_unit(unit)
     except units.UnitError as exc:
         raise CellError(str(exc), "bad_unit") from None
 

@@ -10,13 +10,25 @@ functions themselves once per distinct value.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from tariffcli.inputs.csvtext import CellError, norm, word_key
-from tariffcli.inputs.records.cells import normalise_line, parse_day, parse_duration, parse_volume, parse_word
+from tariffcli.inputs.records.cells import (
+    MILLI_B_PER,
+    MILLI_B_PER_KB,
+    normalise_line,
+    parse_day,
+    parse_duration_ms,
+    parse_volume_exact,
+    parse_word,
+    volume_unit,
+)
 from tariffcli.inputs.records.layout import (
+    ColumnMap,
     Head,
     Layout,
     assemble,
@@ -50,6 +62,13 @@ _DAY_FORMATS = (
     (r"^\d{8}(?:(?:[01]\d|2[0-3])[0-5]\d[0-5]\d)?$", r"^(?P<d>\d{8})"),
     (r"^\d{4} *年 *\d{1,2} *月 *\d{1,2} *日(?: *" + _CLOCK + r")?$", r"^(?P<d>[^日]*日)"),
 )
+_DATE_PREFIX = {
+    _DAY_FORMATS[0][1]: (10, re.compile(r"[^ T]*")),  # YYYY-M-D: at most 10 characters, up to a space or T
+    _DAY_FORMATS[1][1]: (8, re.compile(r"\d{8}")),
+}
+"""Date-part patterns of :data:`_DAY_FORMATS` whose match lies within the first N characters of a cell the
+whole pattern admits: the cells are cut to N characters (cheaper than extracting) and the part read per distinct
+prefix, with the same pattern."""
 _VOLUME = r"^(?P<i>\d{1,9})(?:\.(?P<f>\d{1,3}))?(?P<u>[A-Za-z]{0,2})$"
 """Volumes read with integer arithmetic (exact: at most 10^12 thousandths times 1024^2); others by parse_volume."""
 _BLANK = r"^[ \t]*$"
@@ -89,15 +108,16 @@ def _roaming_code(text: str) -> int:
 
 
 def _unit_factor(written: str, header_unit: str | None) -> int:
-    """KB per unit of a volume written with ``written`` ('' for none): -1 for no unit at all, 0 for 'ask parse_volume'."""
+    """Bytes per unit of a volume written with ``written`` ('' for none): -1 for no unit at all, 0 for 'ask
+    parse_volume_exact'. A thousandth of the unit is then this many thousandths of a byte."""
     chosen = written or header_unit
     if chosen is None:
         return -1
     try:
-        factor = units.KB_PER[units.data_unit(chosen)]
+        factor = MILLI_B_PER[volume_unit(chosen)] // 1000
     except units.UnitError:
         return 0
-    return factor if factor <= units.KB_PER["GB"] else 0
+    return factor if factor <= MILLI_B_PER["GB"] // 1000 else 0
 
 
 def _quotes_are_plain(body: str, delimiter: str, pa: Any, pc: Any) -> bool:
@@ -129,8 +149,13 @@ def _day_codes(values: Any, np: Any, pa: Any, pc: Any) -> Any:
             break
         hit = pc.match_substring_regex(values, whole).to_numpy(zero_copy_only=False) & todo
         if hit.any():
-            dates = pc.struct_field(pc.extract_regex(values.filter(pa.array(hit)), part), [0])
-            idx, distinct = _distinct(dates, 0, np, pc)
+            chosen = values.filter(pa.array(hit))
+            if part in _DATE_PREFIX:  # the date part lies in the cell's first characters: cut there, then read
+                width, date_part = _DATE_PREFIX[part]
+                idx, distinct = _distinct(pc.utf8_slice_codeunits(chosen, 0, width), 0, np, pc)
+                distinct = [date_part.match(v).group() for v in distinct]  # type: ignore[union-attr]
+            else:
+                idx, distinct = _distinct(pc.struct_field(pc.extract_regex(chosen, part), [0]), 0, np, pc)
             code[hit] = np.array([_day_code(v) for v in distinct], np.int32)[idx]
             todo &= ~hit
     if todo.any():
@@ -140,7 +165,7 @@ def _day_codes(values: Any, np: Any, pa: Any, pc: Any) -> Any:
 
 
 def _volume_codes(distinct: list[str], header_unit: str | None, np: Any, pa: Any, pc: Any) -> Any:
-    """KB of each distinct volume cell (-1: parse_volume refuses it)."""
+    """Thousandths of a byte of each distinct volume cell (-1: parse_volume_exact refuses it)."""
     values = pa.array(distinct, pa.string())
     kb = np.full(len(distinct), -1, np.int64)
     parts = pc.extract_regex(values, _VOLUME)
@@ -152,13 +177,16 @@ def _volume_codes(distinct: list[str], header_unit: str | None, np: Any, pa: Any
         idx, written = _distinct(pc.struct_field(got, [2]), 0, np, pc)
         factor = np.array([_unit_factor(w, header_unit) for w in written], np.int64)[idx]
         scaled = whole * 1000 + thousandths
-        value = np.where(factor > 0, -(-(scaled * np.maximum(factor, 0)) // 1000), 0)
-        exact = ((factor > 0) | ((factor == -1) & (scaled == 0))) & (value <= MAX_DATA_KB)
+        limit = MAX_DATA_KB * MILLI_B_PER_KB
+        fits = (factor > 0) & (scaled <= limit // np.maximum(factor, 1))
+        value = np.zeros(len(scaled), np.int64)
+        np.multiply(scaled, factor, out=value, where=fits)
+        exact = fits | ((factor == -1) & (scaled == 0))
         where = np.flatnonzero(read)
         kb[where[exact]] = value[exact]
         read[where[~exact]] = False
     for i in np.flatnonzero(~read).tolist():
-        kb[i] = -1 if (v := _or_none(parse_volume, distinct[i], header_unit)) is None else v
+        kb[i] = -1 if (v := _or_none(parse_volume_exact, distinct[i], header_unit)) is None else v
     return kb
 
 
@@ -169,6 +197,9 @@ def _total(bins: Any, amounts: Any, length: int) -> Any:
 
     if int(amounts.sum()) < 2**53:  # every partial sum is exact in float64
         return np.bincount(bins, weights=amounts, minlength=length).astype(np.int64)
+    if len(amounts) < 2**26 and int(amounts.max()) < 2**52:  # high and low 26 bits: each sum exact in float64
+        high = np.bincount(bins, weights=amounts >> 26, minlength=length).astype(np.int64)
+        return (high << 26) + np.bincount(bins, weights=amounts & (2**26 - 1), minlength=length).astype(np.int64)
     out = np.zeros(length, np.int64)
     np.add.at(out, bins, amounts)
     return out
@@ -220,15 +251,16 @@ class _Rows:
     """Index into :attr:`line_names`."""
     line_names: list[str]
     roaming: Any
-    seconds: Any
-    """Seconds of a call (0 for others)."""
-    kb: Any
-    """KB of a data session (0 for others)."""
+    ms: Any
+    """Milliseconds of a call (0 for others)."""
+    exact: Any
+    """Thousandths of a byte of a data session (0 for others)."""
     assumed_out: int
     """Calls and SMS taken as outgoing because the file has no direction column."""
 
 
-def parse_fast(text: str, source: str, call_increment_s: int) -> Records | None:
+def parse_fast(text: str, source: str, call_increment_s: int, mapping: ColumnMap | None = None,
+               max_lines: int = MAX_RECORD_LINES) -> Records | None:
     """The same result as :func:`~tariffcli.inputs.records.careful.parse_careful`; None whenever that is not certain.
 
     A cell the row-by-row functions refuse, a row of another width, a quote that
@@ -243,48 +275,101 @@ def parse_fast(text: str, source: str, call_increment_s: int) -> Records | None:
         return None
     if head is None:
         return None
-    layout, problems = read_layout(head.cells, head.line, source)
-    if problems:
+    if text.find('"', head.end) >= 0:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if not _quotes_are_plain(text[head.end:], head.delimiter, pa, pc):
+            return None
+    first = next((ln.rstrip("\r\n") for ln in physical_lines(text, head.end) if ln.rstrip("\r\n")), None)
+    return _parse_body(text.encode("utf-8"), len(text[:head.end].encode("utf-8")), head, first, source,
+                       call_increment_s, mapping, max_lines)
+
+
+def parse_fast_utf8(data: bytes, source: str, call_increment_s: int, mapping: ColumnMap | None = None,
+                    max_lines: int = MAX_RECORD_LINES, encoding: str = "utf-8") -> Records | None:
+    """:func:`parse_fast` of ``data.decode("utf-8-sig")``, reading the bytes as they are (no decoding and
+    re-encoding of the whole file); None as there, and also when the bytes are not all UTF-8 or hold a quote.
+
+    The caller has refused what :func:`~tariffcli.inputs.csvtext.decode` refuses before decoding (Excel,
+    PDF, UTF-16, NUL bytes): a file read here is one that ``decode`` reads as UTF-8. With ``encoding``
+    ``gb18030`` the same for a file that ``decode`` reads as GB18030 (the caller has checked that it is not
+    UTF-8 and does not mix the two): pyarrow decodes it as it reads (a newline, a carriage return or a quote
+    byte is never part of a GB18030 character).
+    """
+    if call_increment_s <= 0:
         return None
-    cells = _read_table(text, head, layout)
+    start = 3 if encoding == "utf-8" and data.startswith(b"\xef\xbb\xbf") else 0
+    cut = data.find(b"\n", start, start + (1 << 16))
+    try:
+        prefix = data[start:cut + 1].decode(encoding) if cut >= 0 else ""
+        head = read_head(prefix, source)
+    except (UnicodeDecodeError, DataError):
+        return None
+    if head is None or head.end != len(prefix):  # the header is not the first line
+        return None
+    end = cut + 1
+    if data.find(b'"', end) >= 0:  # quotes: the text path checks them
+        return None
+    nxt = end
+    first = ""
+    while nxt < len(data) and not first:
+        stop = data.find(b"\n", nxt)
+        stop = len(data) if stop < 0 else stop
+        try:
+            first = data[nxt:stop].decode(encoding).removesuffix("\r")
+        except UnicodeDecodeError:
+            return None
+        if "\r" in first:  # a line ended by a lone CR: the text path splits it
+            return None
+        nxt = stop + 1
+    return _parse_body(data, end, head, first or None, source, call_increment_s, mapping, max_lines, encoding)
+
+
+def _parse_body(data: bytes, end: int, head: Head, first: str | None, source: str, call_increment_s: int,
+                mapping: ColumnMap | None, max_lines: int, encoding: str = "utf-8") -> Records | None:
+    """The records of the bytes ``data[end:]`` (UTF-8 or ``encoding``) after the header ``head``; ``first``:
+    the first non-blank line after it (None when there is none)."""
+    layout, problems = read_layout(head.cells, head.line, source, mapping)
+    if problems or "unit" in layout.columns or first is None:  # a unit column: read row by row
+        return None
+    cells = _read_table(data, end, first, head, layout, encoding)
     if cells is None:
         return None
-    rows = _read_rows(cells)
+    rows = _read_rows(cells, max_lines)
     if rows is None:
         return None
-    return _totals(rows, source, layout, call_increment_s)
+    return _totals(rows, source, layout, call_increment_s, max_lines)
 
 
-def _read_table(text: str, head: Head, layout: Layout) -> _Cells | None:
-    """The rows after the header as string columns, rows of blank cells left out.
+def _read_table(data: bytes, end: int, first: str, head: Head, layout: Layout,
+                encoding: str = "utf-8") -> _Cells | None:
+    """The rows of ``data[end:]`` (UTF-8, quotes checked) as string columns, rows of blank cells left out.
 
-    None when pyarrow might read the rows otherwise than the csv module (quotes,
-    ragged rows, huge cells), or when a row without a date is not blank throughout.
+    None when pyarrow might read the rows otherwise than the csv module (ragged
+    rows, huge cells, bytes that are not UTF-8), or when a row without a date is
+    not blank throughout.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     delimiter = head.delimiter
-    if text.find('"', head.end) >= 0 and not _quotes_are_plain(text[head.end:], delimiter, pa, pc):
-        return None
-    first = next((ln.rstrip("\r\n") for ln in physical_lines(text, head.end) if ln.rstrip("\r\n")), None)
-    if first is None:
-        return None
     width, ncols = len(head.cells), len(next(csv.reader([first], delimiter=delimiter)))
     if ncols > MAX_COLUMNS:
         return None  # the row-by-row reading refuses it at its line
     names = [f"c{i}" for i in range(ncols)]
-    body = pa.py_buffer(text.encode("utf-8")).slice(len(text[:head.end].encode("utf-8")))
+    body = pa.py_buffer(data).slice(end)
     try:
         table = pacsv.read_csv(
             pa.BufferReader(body),
-            read_options=pacsv.ReadOptions(column_names=names),
+            read_options=pacsv.ReadOptions(column_names=names,
+                                           encoding="utf8" if encoding == "utf-8" else encoding),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False, ignore_empty_lines=True),
             convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
-    except pa.ArrowInvalid:  # a row of another width, mostly
+    except (pa.ArrowInvalid, UnicodeDecodeError):  # a row of another width, or bytes not in the encoding
         return None
     del body
     limit = csv.field_size_limit()
@@ -299,7 +384,9 @@ def _read_table(text: str, head: Head, layout: Layout) -> _Cells | None:
     day_index = layout.columns[layout.day_field].index
     if day_index >= ncols:
         return None  # no row has a date
-    blank = pc.match_substring_regex(table.column(day_index), _BLANK)
+    day_cells = table.column(day_index)
+    maybe = pc.or_(pc.equal(pc.binary_length(day_cells), 0), pc.ascii_is_space(day_cells))  # cheaper than _BLANK
+    blank = pc.match_substring_regex(day_cells, _BLANK) if pc.any(maybe).as_py() else maybe
     if pc.any(blank).as_py():
         if not all_blank(table.filter(blank).columns):
             return None
@@ -314,6 +401,8 @@ def _kinds(cells: _Cells) -> tuple[Any, Any] | None:
     import numpy as np
 
     n, columns = cells.rows, cells.layout.columns
+    if not {"type", "duration", "volume"} & set(columns):  # SMS
+        return np.ones(n, np.int8), np.zeros(n, np.int8)
     if "type" in columns:
         idx, distinct = cells.distinct("type")
         both = np.array([_type_codes(v) for v in distinct], np.int8).reshape(-1, 2)
@@ -328,7 +417,7 @@ def _kinds(cells: _Cells) -> tuple[Any, Any] | None:
     return np.where(has_d > 0, 0, 2).astype(np.int8), np.zeros(n, np.int8)
 
 
-def _lines(cells: _Cells) -> tuple[list[str], Any] | None:
+def _lines(cells: _Cells, max_lines: int) -> tuple[list[str], Any] | None:
     """(the lines' names, sorted; each row's index into them); None when a row's number is empty."""
     import numpy as np
 
@@ -339,28 +428,61 @@ def _lines(cells: _Cells) -> tuple[list[str], Any] | None:
     if "" in normalised:
         return None
     line_names = sorted(set(normalised))
-    if len(line_names) > MAX_RECORD_LINES:
+    if len(line_names) > max_lines:
         return None  # the row-by-row reading refuses it at the row that brings one number too many
     rank = {name: i for i, name in enumerate(line_names)}
     return line_names, np.array([rank[v] for v in normalised], np.int32)[idx]
 
 
-def _read_rows(cells: _Cells) -> _Rows | None:
+def _read_rows(cells: _Cells, max_lines: int) -> _Rows | None:
     """Every row's day, kind, direction, line, roaming flag, seconds and KB; None at the first cell not read exactly."""
+    from concurrent.futures import ThreadPoolExecutor
+
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    layout, n = cells.layout, cells.rows
-    day_code = _day_codes(cells.column(layout.day_field), np, pa, pc)
-    if (day_code < 0).any():
+    with ThreadPoolExecutor(2) as pool:  # dates, amounts and the other columns at once: mostly outside the GIL
+        days = pool.submit(_day_codes, cells.column(cells.layout.day_field), np, pa, pc)
+        amounts = pool.submit(_amounts, cells)
+        others = _other_columns(cells, max_lines, amounts.result)
+        day_code = days.result()
+    if (day_code < 0).any() or others is None:
         return None
+    return _Rows(day_code // 32, day_code % 32, *others)
+
+
+def _amounts(cells: _Cells) -> tuple[Any, Any]:
+    """(milliseconds of every row's duration, thousandths of a byte of every row's volume): -1 where the cell
+    is not one, None without the column."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    layout = cells.layout
+    ms = exact = None
+    if "duration" in layout.columns:
+        unit = layout.duration_unit
+        ms = cells.codes("duration", lambda v: -1 if (s := _or_none(parse_duration_ms, v, unit)) is None else s,
+                         np.int64)
+    if "volume" in layout.columns:
+        idx, distinct = cells.distinct("volume")
+        exact = _volume_codes(distinct, layout.volume_unit, np, pa, pc)[idx]
+    return ms, exact
+
+
+def _other_columns(cells: _Cells, max_lines: int, amounts: Callable[[], tuple[Any, Any]]) -> tuple[Any, ...] | None:
+    """(kind, direction, line, line names, roaming, ms, exact, assumed_out) of every row, as in :class:`_Rows`;
+    None at the first cell not read exactly. ``amounts`` gives :func:`_amounts`."""
+    import numpy as np
+
+    layout, n = cells.layout, cells.rows
     kinds = _kinds(cells)
     if kinds is None:
         return None
     kind, direction = kinds
     call, sms, data = (kind == 0), (kind == 1), (kind == 2)
-    lines = _lines(cells)
+    lines = _lines(cells, max_lines)
     if lines is None:
         return None
     roaming = np.zeros(n, np.bool_)
@@ -379,27 +501,17 @@ def _read_rows(cells: _Cells) -> _Rows | None:
     else:
         assumed_out = int(unknown.sum())
         direction = np.where(unknown, 1, direction)
-    seconds = np.zeros(n, np.int32)
-    if call.any():
-        if "duration" not in layout.columns:
-            return None
-        unit = layout.duration_unit
-        seconds = cells.codes("duration", lambda v: -1 if (s := _or_none(parse_duration, v, unit)) is None else s,
-                              np.int32)
-        if (call & (seconds < 0)).any():
-            return None
-    kb = np.zeros(n, np.int64)
-    if data.any():
-        if "volume" not in layout.columns:
-            return None
-        idx, distinct = cells.distinct("volume")
-        kb = _volume_codes(distinct, layout.volume_unit, np, pa, pc)[idx]
-        if (data & (kb < 0)).any():
-            return None
-    return _Rows(day_code // 32, day_code % 32, kind, direction, lines[1], lines[0], roaming, seconds, kb, assumed_out)
+    ms, exact = amounts()
+    if call.any() and (ms is None or (call & (ms < 0)).any()):
+        return None
+    if data.any() and (exact is None or (data & (exact < 0)).any()):
+        return None
+    ms = np.where(call, ms, 0) if ms is not None else np.zeros(n, np.int64)
+    exact = np.where(data, exact, 0) if exact is not None else np.zeros(n, np.int64)
+    return kind, direction, lines[1], lines[0], roaming, ms, exact, assumed_out
 
 
-def _totals(rows: _Rows, source: str, layout: Layout, call_increment_s: int) -> Records | None:
+def _totals(rows: _Rows, source: str, layout: Layout, call_increment_s: int, max_lines: int) -> Records | None:
     """The totals per line and month, and per day; None when a month has implausibly much data."""
     import numpy as np
 
@@ -413,22 +525,31 @@ def _totals(rows: _Rows, source: str, layout: Layout, call_increment_s: int) -> 
     billed_sms = sms & (rows.direction == 1) & ~roaming
     billed_data = data & ~roaming
 
-    started = -(-rows.seconds[billed_call].astype(np.int64) // call_increment_s)
-    data_kb = rows.kb[billed_data]
+    call_ms = rows.ms[billed_call]
+    call_s = -(-call_ms // 1000)
+    started = -(-call_s // call_increment_s)
+    data_exact = rows.exact[billed_data]
+    data_kb = -(-data_exact // MILLI_B_PER_KB)
+    call_cell, data_cell = cell[billed_call], cell[billed_data]
     sums = {
-        "voice_min": _total(cell[billed_call], -(-(started * call_increment_s) // 60), size),
+        "voice_min": _total(call_cell, -(-(started * call_increment_s) // 60), size),
         "sms": np.bincount(cell[billed_sms], minlength=size),
-        "data_kb": _total(cell[billed_data], data_kb, size),
+        "data_kb": _total(data_cell, data_kb, size),
         "records": np.bincount(cell, minlength=size),
-        "calls": np.bincount(cell[billed_call], minlength=size),
+        "calls": np.bincount(call_cell, minlength=size),
         "roaming": np.bincount(cell[roaming], minlength=size),
+        "voice_ms": _total(call_cell, call_ms, size),
+        "data_milli_b": _total(data_cell, data_exact, size),
     }
     if (sums["data_kb"] > MAX_DATA_KB).any():
         return None
-    check_shape(source, len(rows.line_names), first, last)  # before the per-day totals are built
-    daily = _total(cell[billed_data].astype(np.int64) * DAYS + rows.day[billed_data] - 1, data_kb, size * DAYS)
+    check_shape(source, len(rows.line_names), first, last, max_lines)  # before the per-day totals are built
+    daily = _total(data_cell.astype(np.int64) * DAYS + rows.day[billed_data] - 1, data_kb, size * DAYS)
     layout.warnings.extend(left_out_warnings(source, rows.assumed_out, int(other.sum()), int(roaming.sum())))
     shape = (len(rows.line_names), months)
+    code = rows.month * 32 + rows.day
+    lo, hi = int(code.min()), int(code.max())
+    span = (date(lo // 32 // 12, lo // 32 % 12 + 1, lo % 32), date(hi // 32 // 12, hi // 32 % 12 + 1, hi % 32))
     return assemble(source, layout, first, rows.line_names,
                     {field: values.reshape(shape).tolist() for field, values in sums.items()},
-                    daily.reshape(shape + (DAYS,)).tolist())
+                    daily.reshape(shape + (DAYS,)).tolist(), call_increment_s, span)

@@ -11,6 +11,7 @@ import calendar
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from tariffcli.inputs.csvtext import (
     CellError,
@@ -19,13 +20,21 @@ from tariffcli.inputs.csvtext import (
     decode,
     missing_column,
     month_text,
+    norm,
     numbered_rows,
     read_header,
     sniff_delimiter,
     split_header,
+    word_key,
 )
-from tariffcli.inputs.records.cells import check_duration_unit, check_volume_unit
-from tariffcli.inputs.records.model import ALIASES, DAYS, LineRecords, Records
+from tariffcli.inputs.records.cells import (
+    AMBIGUOUS,
+    MILLI_B_PER_KB,
+    billed_minutes,
+    check_duration_unit,
+    check_volume_unit,
+)
+from tariffcli.inputs.records.model import ALIASES, DAYS, UNIT_HEADERS, LineRecords, Records
 from tariffcli.model.errors import DataError, Problem
 from tariffcli.model.limits import MAX_RECORD_LINE_MONTHS, MAX_RECORD_LINES, MAX_RECORD_MONTHS
 
@@ -72,9 +81,13 @@ def read_head(text: str, source: str) -> Head | None:
 def looks_like_records(data: bytes, source: str) -> bool:
     """Whether the file's header is that of itemized records (it has a date or start-time column).
 
-    Only the header line is parsed: a problem further down is for the parser that reads the file.
+    Only the header line is parsed, from the file's first 64 KiB (whole lines) when it is there: a problem
+    further down is for the parser that reads the file.
     """
-    head = read_head(decode(data, source), source)
+    cut = data.rfind(b"\n", 0, 1 << 16) + 1 if len(data) > 1 << 16 else 0
+    head = read_head(decode(data[:cut], source), source) if cut else None
+    if head is None:
+        head = read_head(decode(data, source), source)
     if head is None:
         return False
     names = {split_header(cell, ALIASES)[0] for cell in head.cells}
@@ -96,17 +109,44 @@ class Layout:
         return "date" if "date" in self.columns else "start"
 
 
-def read_layout(header: Sequence[str], header_line: int, source: str) -> tuple[Layout, list[Problem]]:
-    """The layout of a header line, and its problems (missing columns, units that do not fit)."""
-    columns, problems, warnings = read_header(header, header_line, source, ALIASES, "an itemized-records")
+ColumnMap = Mapping[str, tuple[str, str | None]]
+"""A header (as :func:`~tariffcli.inputs.csvtext.norm` gives it) -> (field, unit or None): ``--columns`` mappings."""
+
+
+def _relabel(header: Sequence[str], mapping: ColumnMap | None) -> list[str]:
+    """The header with mapped and one-word-with-unit headers (``mb_used``) written as the reader's own names."""
+    out = []
+    for raw in header:
+        key = norm(raw.strip().lstrip("\ufeff"))
+        hit = (mapping or {}).get(key) or UNIT_HEADERS.get(word_key(key))
+        if hit is None:
+            out.append(raw)
+        else:
+            out.append(f"{hit[0]}({hit[1]})" if hit[1] else hit[0])
+    return out
+
+
+def read_layout(header: Sequence[str], header_line: int, source: str,
+                mapping: ColumnMap | None = None) -> tuple[Layout, list[Problem]]:
+    """The layout of a header line, and its problems (missing columns, units that do not fit).
+
+    ``mapping`` (from ``--columns``) names the field of other headers. Without a type
+    column, a file with a duration column holds calls, one with a volume column data
+    sessions, one with neither SMS (said in a warning).
+    """
+    labels = _relabel(header, mapping)
+    columns, problems, warnings = read_header(labels, header_line, source, ALIASES, "an itemized-records")
+    columns = {name: Column(c.index, header[c.index].strip().lstrip("\ufeff").strip(), c.unit)
+               for name, c in columns.items()}
     if "date" not in columns and "start" not in columns:
         problems.append(missing_column("start", ALIASES, header, header_line, source,
                                        "start, 起始时间, 通话时间, date or 日期"))
-    if not {"type", "duration", "volume"} & set(columns):
-        problems.append(missing_column("type", ALIASES, header, header_line, source,
-                                       "type or 类型 (call/通话, sms/短信, data/上网), or a duration or volume column"))
+    elif not {"type", "duration", "volume"} & set(columns):
+        warnings.append(f"{source}: no type, duration or volume column: every row is taken as an outgoing SMS")
     try:
-        duration_unit = check_duration_unit(columns["duration"].unit) if "duration" in columns else None
+        duration_unit = None
+        if "duration" in columns:
+            duration_unit = check_duration_unit(columns["duration"].unit or AMBIGUOUS)
     except CellError as exc:
         problems.append(cell_problem(source, header_line, columns["duration"].header, exc))
         duration_unit = None
@@ -116,6 +156,19 @@ def read_layout(header: Sequence[str], header_line: int, source: str) -> tuple[L
         problems.append(cell_problem(source, header_line, columns["volume"].header, exc))
         volume_unit = None
     return Layout(columns, warnings, duration_unit, volume_unit), problems
+
+
+def partial_month_warnings(source: str, first: date, last: date) -> list[str]:
+    """Warnings when the records start after the first day of their first month or end before the last day of
+    their last: that month's totals understate a full month."""
+    warnings = []
+    if first.day != 1:
+        warnings.append(f"{source}: the records start on {first.isoformat()}, not on the 1st: {first:%Y-%m} is "
+                        "partial and its totals understate a full month")
+    if last.day != calendar.monthrange(last.year, last.month)[1]:
+        warnings.append(f"{source}: the records end on {last.isoformat()}, before the month's last day: "
+                        f"{last:%Y-%m} is partial and its totals understate a full month")
+    return warnings
 
 
 def left_out_warnings(source: str, assumed_out: int, other: int, roaming: int) -> list[str]:
@@ -130,16 +183,16 @@ def left_out_warnings(source: str, assumed_out: int, other: int, roaming: int) -
     return warnings
 
 
-def too_many_lines(source: str, line: int, header: str) -> DataError:
+def too_many_lines(source: str, line: int, header: str, max_lines: int = MAX_RECORD_LINES) -> DataError:
     """The error of a file with more than :data:`MAX_RECORD_LINES` numbers, at the row that brings one too many."""
     return DataError(
-        f"more than {MAX_RECORD_LINES:,} different numbers in one records file (each is analysed on its own); "
+        f"more than {max_lines:,} different numbers in one records file (each is analysed on its own); "
         "split the file, or use 'tariffcli batch' for many subscribers",
         file=source, line=line, field=header, code="too_many_lines",
     )
 
 
-def check_shape(source: str, lines: int, first: int, last: int) -> None:
+def check_shape(source: str, lines: int, first: int, last: int, max_lines: int = MAX_RECORD_LINES) -> None:
     """Refuse totals too large to build: a span over :data:`MAX_RECORD_MONTHS` months, or numbers x months over
     :data:`MAX_RECORD_LINE_MONTHS` (checked before any per-day total is built)."""
     months = last - first + 1
@@ -149,21 +202,26 @@ def check_shape(source: str, lines: int, first: int, last: int) -> None:
             f"at most {MAX_RECORD_MONTHS} months are read from one file: split it by year",
             file=source, code="too_many_months",
         )
-    if lines * months > MAX_RECORD_LINE_MONTHS:
+    most = MAX_RECORD_LINE_MONTHS * max(1, max_lines // MAX_RECORD_LINES)
+    if lines * months > most:
         raise DataError(
-            f"{lines:,} numbers over {months:,} months: at most {MAX_RECORD_LINE_MONTHS:,} number-months are read "
+            f"{lines:,} numbers over {months:,} months: at most {most:,} number-months are read "
             "from one file; split it by number or by year",
             file=source, code="too_many_lines",
         )
 
 
-TOTALS = ("voice_min", "sms", "data_kb", "records", "calls", "roaming")
+TOTALS = ("voice_min", "sms", "data_kb", "records", "calls", "roaming", "voice_ms", "data_milli_b")
 """The monthly totals of :class:`LineRecords`, in the order the readers count them."""
 
 
 def assemble(source: str, layout: Layout, first: int, names: Sequence[str],
-             totals: Mapping[str, Sequence[Sequence[int]]], daily: Sequence[Sequence[Sequence[int]]]) -> Records:
-    """The result: ``totals[field][i][k]`` and ``daily[i][k]`` (DAYS values) of line ``names[i]``, month first + k."""
+             totals: Mapping[str, Sequence[Sequence[int]]], daily: Sequence[Sequence[Sequence[int]]],
+             call_increment_s: int, span: tuple[date, date]) -> Records:
+    """The result: ``totals[field][i][k]`` and ``daily[i][k]`` (DAYS values) of line ``names[i]``, month first + k.
+
+    ``span`` is the day of the first and of the last record.
+    """
     month_ids = range(first, first + len(totals["records"][0]))
     months = tuple(month_text(m) for m in month_ids)
     lines = []
@@ -172,7 +230,18 @@ def assemble(source: str, layout: Layout, first: int, names: Sequence[str],
         for k, m in enumerate(month_ids):
             n = calendar.monthrange(m // 12, m % 12 + 1)[1]
             days.append(tuple(daily[i][k][:n]) + (0,) * (DAYS - n))
-        lines.append(LineRecords(line=name, months=months, daily_data_kb=tuple(days),
-                                 **{field: tuple(totals[field][i]) for field in TOTALS}))
+        voice_month, data_month = month_rounded(totals["voice_ms"][i], totals["data_milli_b"][i], call_increment_s)
+        lines.append(LineRecords(line=name, months=months, daily_data_kb=tuple(days), voice_min_month=voice_month,
+                                 data_kb_month=data_month, **{field: tuple(totals[field][i]) for field in TOTALS}))
     return Records(source=source, months=months, lines=tuple(lines), has_line_column="line" in layout.columns,
-                   warnings=tuple(layout.warnings))
+                   warnings=tuple(layout.warnings), first_day=span[0], last_day=span[1],
+                   columns=tuple(c.header for c in layout.columns.values()))
+
+
+def month_rounded(voice_ms: Sequence[int], data_milli_b: Sequence[int],
+                  call_increment_s: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(minutes, KB) of each month with the month's exact total rounded up once: call time to started
+    increments (then minutes), data to a KB."""
+    increment_ms = call_increment_s * 1000
+    voice = tuple(billed_minutes(-(-ms // increment_ms) * call_increment_s, call_increment_s) for ms in voice_ms)
+    return voice, tuple(-(-mb // MILLI_B_PER_KB) for mb in data_milli_b)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from tariffcli.inputs.csvtext import norm, word_key
@@ -23,19 +24,39 @@ DAYS = 31
 """Length of each month's row in :attr:`LineRecords.daily_data_kb` (zeros past a month's end)."""
 
 ALIASES: dict[str, tuple[str, ...]] = {
-    "date": ("date", "day", "日期", "通话日期", "上网日期", "发送日期", "起始日期", "记录日期"),
+    "date": ("date", "day", "日期", "通话日期", "上网日期", "发送日期", "起始日期", "记录日期", "call_date",
+             "session_date", "message_date", "sms_date", "data_date", "record_date", "usage_date"),
     "start": (
         "start", "start_time", "time", "datetime", "timestamp", "begin", "起始时间", "开始时间",
-        "通话起始时间", "时间", "通话时间", "上网时间", "发送时间", "通信时间", "上网起始时间",
+        "通话起始时间", "时间", "通话时间", "上网时间", "发送时间", "通信时间", "上网起始时间", "call_start",
+        "session_start", "message_time", "sent_at", "started_at",
     ),
     "type": ("type", "kind", "record_type", "service", "类型", "业务类型", "通信类型", "记录类型", "业务名称"),
     "direction": ("direction", "call_type", "呼叫类型", "主被叫", "主叫被叫", "收发类型", "通话方式", "呼叫方式", "方向"),
-    "duration": ("duration", "seconds", "时长", "通话时长", "通信时长", "通话时间长度"),
-    "volume": ("volume", "data", "流量", "上网流量", "数据流量", "总流量", "使用流量", "通信流量"),
+    "duration": ("duration", "时长", "通话时长", "通信时长", "通话时间长度", "call_duration", "talk_time"),
+    "volume": ("volume", "data", "流量", "上网流量", "数据流量", "总流量", "使用流量", "通信流量", "data_used",
+               "usage"),
     "roaming": ("roaming", "漫游", "漫游类型", "漫游状态"),
-    "line": ("line", "number", "phone", "msisdn", "号码", "手机号码", "本机号码", "用户号码", "手机号", "服务号码"),
+    "line": ("line", "number", "phone", "msisdn", "号码", "手机号码", "本机号码", "用户号码", "手机号", "服务号码",
+             "user_id", "user", "subscriber", "subscriber_id", "customer_id", "用户", "用户id", "用户编号"),
+    "unit": ("unit", "units", "data_unit", "volume_unit", "单位", "流量单位"),
 }
 """Headers understood, by field (the bill reader shares the ``line`` entry)."""
+
+UNIT_HEADERS: dict[str, tuple[str, str]] = {
+    "mb_used": ("volume", "MB"), "kb_used": ("volume", "KB"), "gb_used": ("volume", "GB"),
+    "bytes": ("volume", "B"), "bytes_used": ("volume", "B"), "total_bytes": ("volume", "B"),
+    "data_bytes": ("volume", "B"), "字节": ("volume", "B"),
+    "seconds": ("duration", "s"), "minutes": ("duration", "min"), "duration_minutes": ("duration", "min"),
+    "duration_seconds": ("duration", "s"),
+}
+"""Headers (normalised) that name a field and its unit in one word: ``mb_used`` is a volume in MB."""
+FIELD_WORDS: dict[str, str] = {
+    "subscriber": "line", "msisdn": "line", "user": "line", "time": "start", "start_time": "start",
+    "datetime": "start", "kind": "type", "record_type": "type", "minutes": "duration", "seconds": "duration",
+    "data": "volume", "bytes": "volume",
+}
+"""Other names of the fields accepted on the left of ``--columns NAME=COLUMN``."""
 
 KINDS: dict[str, tuple[str, ...]] = {
     "call": ("call", "calls", "voice", "voice call", "通话", "语音", "电话", "语音通话", "国内通话", "本地通话", "长途通话"),
@@ -98,20 +119,33 @@ class LineRecords:
     """Outgoing domestic calls."""
     roaming: tuple[int, ...]
     """Roaming records, left out of the domestic totals."""
+    voice_ms: tuple[int, ...] = ()
+    """Outgoing domestic call time, exact: milliseconds, no rounding (each call's part-millisecond rounded up)."""
+    data_milli_b: tuple[int, ...] = ()
+    """Domestic data, exact: thousandths of a byte, no rounding (see :data:`.cells.MILLI_B_PER`)."""
+    voice_min_month: tuple[int, ...] = ()
+    """Outgoing domestic minutes with the month's total call time rounded up once (plans that round per month)."""
+    data_kb_month: tuple[int, ...] = ()
+    """Domestic data, KB, the month's exact total rounded up once (plans that round the month's total)."""
 
     @property
     def data_days(self) -> tuple[int, ...]:
         """Days with data use in each month."""
         return tuple(sum(1 for kb in days if kb) for days in self.daily_data_kb)
 
-    def history(self, source: str) -> UsageHistory:
-        """The monthly totals as a :class:`~tariffcli.inputs.usage.UsageHistory` (days with data known)."""
+    def history(self, source: str, *, data: str = "session", calls: str = "call") -> UsageHistory:
+        """The monthly totals as a :class:`~tariffcli.inputs.usage.UsageHistory` (days with data known).
+
+        ``data`` is where data is rounded up to a KB: ``session`` (each session, :attr:`data_kb`) or ``month``
+        (the month's total, :attr:`data_kb_month`); ``calls`` where call time is rounded up to the billing
+        increment: ``call`` (each call, :attr:`voice_min`) or ``month`` (:attr:`voice_min_month`).
+        """
         return UsageHistory(
             source=source,
             months=self.months,
-            voice_min=self.voice_min,
+            voice_min=self.voice_min_month if calls == "month" else self.voice_min,
             sms=self.sms,
-            data_kb=self.data_kb,
+            data_kb=self.data_kb_month if data == "month" else self.data_kb,
             app_data_kb=(0,) * len(self.months),
             data_days=self.data_days,
         )
@@ -128,6 +162,12 @@ class Records:
     has_line_column: bool
     warnings: tuple[str, ...] = ()
     """Things left out or assumed (MMS, roaming, missing direction), as ``file: message``."""
+    first_day: date | None = None
+    """The day of the first record (any kind)."""
+    last_day: date | None = None
+    """The day of the last record (any kind)."""
+    columns: tuple[str, ...] = ()
+    """The headers of the columns read, as written."""
 
     def line(self, name: str) -> LineRecords | None:
         """The records of line ``name``, or None when the file has none."""
