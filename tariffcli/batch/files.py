@@ -268,7 +268,8 @@ class ChunkReader:
     def __iter__(self) -> Iterator[Chunk]:
         renames = self.spec.columns.renames()
         if self.spec.table is not None:  # monthly rows totalled from record files
-            table = self.spec.table.rename_columns([renames[c] for c in self.spec.table.column_names])
+            table = self.spec.table.select([c for c in self.spec.table.column_names if c in renames])
+            table = table.rename_columns([renames[c] for c in table.column_names])
             for start in range(0, table.num_rows, self.chunk_rows):
                 part = table.slice(start, self.chunk_rows)
                 self._rows += part.num_rows
