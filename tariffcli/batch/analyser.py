@@ -14,9 +14,10 @@ flows like this:
    subscribers (:mod:`tariffcli.batch.chunks`), projects each subscriber's usage
    over the horizon with the rule of :func:`tariffcli.compare.ranking.project_usage`
    (vectorised in :func:`tariffcli.batch.projection.project`, and tested against
-   it), bills every plan with :func:`tariffcli.engine.kernels.simulate_totals_stopped`
-   (the kernel ``compare`` uses, which also tells whether a plan's data would be
-   stopped at a volume cap), ranks the plans by ``compare``'s rules and returns
+   it), bills every plan with :func:`tariffcli.batch.fused.totals_stopped` (the
+   bill of ``compare``'s kernel, :func:`tariffcli.engine.kernels.simulate_totals_stopped`,
+   as one compiled loop when numba is installed; it also tells whether a plan's
+   data would be stopped at a volume cap), ranks the plans by ``compare``'s rules and returns
    one row per subscriber.
 3. :class:`tariffcli.batch.summary.Summary` adds the rows up as they come: how
    many subscribers would save, the median and total saving, by operator and
@@ -49,10 +50,11 @@ from tariffcli.batch.chunks import (
     read_numbers,
     whole_units,
 )
-from tariffcli.batch.columns import money_columns, output_columns
+from tariffcli.batch.columns import KERNEL_KEY, money_columns, output_columns
+from tariffcli.batch.fused import KERNELS, kernel_name, totals_stopped
 from tariffcli.batch.projection import project
 from tariffcli.compare.ranking import usable_plans
-from tariffcli.engine import I64, CompiledPlans, UsageMatrix, compile_plans, simulate_totals, simulate_totals_stopped
+from tariffcli.engine import I64, CompiledPlans, UsageMatrix, compile_plans
 from tariffcli.inputs.csvtext import MAX_PROBLEMS
 from tariffcli.model.errors import DataError, Problem, UsageError
 from tariffcli.model.limits import MAX_DATA_KB, MAX_SMS, MAX_VOICE_MIN
@@ -118,11 +120,15 @@ class Analyser:
     def __init__(self, plans: Sequence[Plan], *, start: str, horizon: int = 12, top: int = 1,
                  data_unit: str = "MB", app_data_unit: str | None = None, known: Sequence[Plan] | None = None,
                  labels: dict[str, str] | None = None, province: str | None = None,
-                 cells: int = KERNEL_CELLS) -> None:
+                 cells: int = KERNEL_CELLS, kernel: str = "auto") -> None:
         if horizon < 1 or horizon > 600:
             raise UsageError("--horizon must be between 1 and 600 months", field="horizon")
         if top < 1:
             raise UsageError("--top must be at least 1", field="top")
+        if kernel not in KERNELS:
+            raise UsageError(f"kernel {kernel!r}: expected one of {', '.join(KERNELS)}", field="kernel")
+        self.kernel = kernel
+        """'auto' (the compiled loop when numba is installed), 'numba' or 'numpy': see :mod:`tariffcli.batch.fused`."""
         try:
             parse_month(start)
         except ValueError as exc:
@@ -216,7 +222,7 @@ class Analyser:
         usage, _known = project(rows.codes, rows.month, {"voice_min": rows.voice, "sms": rows.sms,
                                                          "data_kb": rows.data, "app_data_kb": rows.app},
                                 rows.days, N, self.months)
-        totals, stopped = simulate_totals_stopped(self.compiled_candidates(), usage)  # (P, N) each
+        totals, stopped = totals_stopped(self.compiled_candidates(), usage, self.kernel)  # (P, N) each
         starts = np.flatnonzero(np.r_[True, rows.codes[1:] != rows.codes[:-1]])
         count = np.diff(np.r_[starts, rows.codes.size])
 
@@ -237,7 +243,8 @@ class Analyser:
             cols["current_plan"] = plan_ids
             cols["current_cost"] = pa.array(cost, pa.int64(), mask=~known)
             cols["saving"] = pa.array(cost - totals[best[0], every], pa.int64(), mask=~known)
-        return pa.table([cols[c] for c in self.columns], names=list(self.columns))
+        table = pa.table([cols[c] for c in self.columns], names=list(self.columns))
+        return table.replace_schema_metadata({KERNEL_KEY: kernel_name(self.kernel).encode()})
 
     def best(self, totals: I64, stopped: npt.NDArray[np.bool_] | None = None) -> npt.NDArray[np.intp]:
         """Shape (top, N): the candidates ranked first to ``top``-th per subscriber, as compare ranks them.
@@ -354,7 +361,7 @@ class Analyser:
             for a, b in zip(bounds[:-1], bounds[1:], strict=True):
                 group = sel[a:b]
                 compiled = self._current(rows.plan_names[int(plan[group[0]])], int(first[group[0]]))
-                cost[group] = simulate_totals(compiled, usage.take(group))[0]
+                cost[group] = totals_stopped(compiled, usage.take(group), self.kernel)[0][0]
         names = pa.array(rows.plan_names + [None], pa.string())
         return names.take(pa.array(np.where(known, plan, len(rows.plan_names)))), cost, known
 

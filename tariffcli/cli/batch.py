@@ -73,6 +73,7 @@ def summary_json(report: "SummaryReport", output: Path | None) -> str:
         "by_operator": [{"operator": r.key, **_row_json(r)} for r in report.by_operator],
         "by_current_plan": [{"plan": r.key, "operator": r.operator, **_row_json(r)} for r in report.by_current_plan],
         "best_plans": [{"plan": k, "subscribers": v} for k, v in report.best_plans],
+        "kernel": report.kernel,
         "output": None if output is None else str(output),
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
@@ -86,7 +87,7 @@ def summary_table(report: "SummaryReport") -> Any:
     from tariffcli.render.common import rich_text
 
     table = Table(title=f"{report.overall.subscribers:,} subscribers, {report.plans} plans over {report.horizon} "
-                        f"months from {report.start} ({report.currency})", title_justify="left", box=box.SIMPLE_HEAD)
+                        f"months from {report.start} ({report.currency}; kernel: {report.kernel})", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("Current plan", overflow="fold")
     for name in ("Subscribers", "Would save", "Median saving", "Total saving"):
         table.add_column(name, justify="right", no_wrap=True)
