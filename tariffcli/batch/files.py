@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tariffcli.batch import paths
+from tariffcli.batch.arrowtext import json_lines
 from tariffcli.batch.chunks import Chunk
 from tariffcli.batch.columns import InputColumns, money_columns, output_columns, resolve_columns
 from tariffcli.inputs.csvtext import decode
@@ -400,13 +401,10 @@ class OutputFile:
             self._writer.write_table(csv_safe(out))
         else:
             if self._fh is None:
-                self._fh = self.tmp.open("w", encoding="utf-8", newline="\n")
+                self._fh = self.tmp.open("wb")
             money = set(money_columns(self.top))
             cols = [out.column(c).cast(pa.string()) if c in money else out.column(c) for c in out.column_names]
-            frame = pa.table(cols, names=out.column_names).to_pandas()
-            if len(frame):
-                text = frame.to_json(orient="records", lines=True, force_ascii=False)
-                self._fh.write(text if text.endswith("\n") else text + "\n")
+            self._fh.write(json_lines(pa.table(cols, names=out.column_names)))
         self.rows += table.num_rows
 
     def _close(self) -> None:

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tariffcli.batch.analyser import Analyser
+from tariffcli.batch.arrowtext import without_pandas
 from tariffcli.batch.chunks import Chunk
 from tariffcli.batch.summary import Summary
 from tariffcli.inputs.csvtext import MAX_PROBLEMS, MAX_YEAR, MIN_YEAR
@@ -32,15 +33,17 @@ rows pile up in memory)."""
 
 
 class _Seen:
-    """64-bit hashes of the subscribers already written, to catch one whose rows are not together."""
+    """64-bit hashes of the subscribers already written, to catch one whose rows are not together.
+
+    Integer and float ids are their own 64 bits; text ids are Python's hash of the text (stable within
+    the run, which is all this needs: the hashes never leave the process).
+    """
 
     def __init__(self) -> None:
         self.hashes = np.zeros(0, np.uint64)
 
     def check(self, ids: pa.Array, chunk: Chunk, first_row_of: Callable[[int], int]) -> None:
-        import pandas as pd
-
-        h = pd.util.hash_array(np.asarray(ids.to_numpy(zero_copy_only=False)))
+        h = _keys(ids)
         if self.hashes.size:
             pos = np.searchsorted(self.hashes, h)
             hit = (pos < self.hashes.size) & (self.hashes[np.minimum(pos, self.hashes.size - 1)] == h)
@@ -52,6 +55,17 @@ class _Seen:
                     "the local engine needs each subscriber's rows together: sort the input by subscriber, "
                     "or use --engine dask", file=file, line=line, field="subscriber", code="not_grouped"))
         self.hashes = np.sort(np.concatenate([self.hashes, h]))
+
+
+def _keys(ids: pa.Array) -> npt.NDArray[np.uint64]:
+    """A 64-bit key per subscriber id (ids are never null here: an empty id is refused before)."""
+    import pyarrow as pa
+
+    if pa.types.is_integer(ids.type):
+        return np.asarray(ids.to_numpy(zero_copy_only=False)).astype(np.int64).view(np.uint64)
+    if pa.types.is_floating(ids.type):
+        return np.asarray(ids.to_numpy(zero_copy_only=False)).astype(np.float64).view(np.uint64)
+    return np.fromiter((hash(v) for v in ids.to_pylist()), np.int64, len(ids)).view(np.uint64)
 
 
 def _last_run_start(ids: pa.ChunkedArray | pa.Array) -> int:
@@ -83,6 +97,13 @@ def run_local(chunks: Iterable[Chunk], analyser: Analyser, write: Callable[[pa.T
     (nothing is written past it; the I/O layer then drops the partial output).
     ``progress`` is told how many input rows each step consumed.
     """
+    with without_pandas():  # nothing here needs pandas, and pyarrow would import it (0.3 s) to look for it
+        return _run(chunks, analyser, write, progress)
+
+
+def _run(chunks: Iterable[Chunk], analyser: Analyser, write: Callable[[pa.Table], None],
+         progress: Callable[[int], None] | None) -> Summary:
+    """:func:`run_local`'s body."""
     summary = Summary()
     seen = _Seen()
     carry: Chunk | None = None
