@@ -34,7 +34,7 @@ from tariffcli.model.errors import DataError, Problem, UsageError
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
 
-__all__ = ["ChunkReader", "InputSpec", "OutputFile", "csv_safe", "fen_to_decimal", "for_files", "input_files",
+__all__ = ["ChunkReader", "InputSpec", "OutputFile", "csv_safe", "fen_to_decimal", "for_files", "input_files", "parquet_errors",
            "open_input", "output_format"]
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -151,7 +151,7 @@ def _check_schema(schema: pa.Schema, names: list[str], source: str) -> None:
         raise DataError(problems)
 
 
-def _parquet_errors() -> tuple[type[Exception], ...]:
+def parquet_errors() -> tuple[type[Exception], ...]:
     """What pyarrow raises for a damaged or unreadable Parquet file.
 
     ArrowInvalid: not Parquet at all, empty or truncated (no magic bytes, a footer
@@ -188,7 +188,7 @@ def open_input(pattern: str, files: tuple[Path, ...] | None = None) -> InputSpec
             try:
                 meta = pq.ParquetFile(f)
                 header = meta.schema_arrow.names
-            except _parquet_errors() as exc:
+            except parquet_errors() as exc:
                 raise DataError(f"cannot read as Parquet: {exc}", file=str(f), code="not_parquet") from None
             if len(header) > MAX_COLUMNS:
                 raise DataError(f"{len(header):,} columns; a batch input has at most {MAX_COLUMNS:,}",
@@ -280,7 +280,7 @@ class ChunkReader:
                     batch.validate(full=True)  # damaged pages can hold text that is not UTF-8 (no checksum)
                 except StopIteration:
                     return
-                except _parquet_errors() as exc:
+                except parquet_errors() as exc:
                     raise DataError(Problem(f"cannot read the Parquet file: {exc}", file=str(f),
                                             code="bad_parquet")) from None
                 yield batch

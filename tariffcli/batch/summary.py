@@ -115,6 +115,20 @@ class Summary:
             if pos.size:
                 self._savings.setdefault(name, []).append(pos.astype(np.int64))
 
+    def merge(self, other: Summary) -> None:
+        """Count another summary's tables too (a Dask worker's, say)."""
+        self.rows += other.rows
+        self.subscribers += other.subscribers
+        for name, acc in other._current.items():
+            mine = self._current.setdefault(name, [0, 0, 0])
+            for i in range(3):
+                mine[i] += acc[i]
+        for name, parts in other._savings.items():
+            self._savings.setdefault(name, []).extend(parts)
+        for name, n in other._best.items():
+            self._best[name] = self._best.get(name, 0) + n
+        self._kernels |= other._kernels
+
     def report(self, analyser: Analyser) -> SummaryReport:
         """The summary, naming operators from the plans ``analyser`` knows."""
         def row(key: str, names: Sequence[str], operator: str | None = None, subscribers: int | None = None) -> SummaryRow:
