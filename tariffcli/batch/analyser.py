@@ -257,9 +257,13 @@ class Analyser:
         if stopped is None:
             stopped = np.zeros(totals.shape, np.bool_)
         nationwide_first = self.province is None and not self.nationwide.all() and self.nationwide.any()
-        if self.top == 1 and not nationwide_first:
-            covered = np.where(stopped, np.iinfo(np.int64).max, totals)
+        if self.top == 1:  # the first place only: minima, no sort (argmin takes the first of equals: tie order)
+            never = np.iinfo(np.int64).max
+            covered = np.where(stopped, never, totals)
             best = np.where(stopped.all(axis=0), np.argmin(totals, axis=0), np.argmin(covered, axis=0))
+            if nationwide_first:  # the cheapest covering nationwide plan, where there is one
+                national = ~stopped & self.nationwide[:, None]
+                best = np.where(national.any(axis=0), np.argmin(np.where(national, totals, never), axis=0), best)
             return best[None, :].astype(np.intp)
         order = np.argsort(np.ascontiguousarray(totals.T), axis=1, kind="stable")  # (N, P)
         stopped_t = np.ascontiguousarray(stopped.T)

@@ -29,17 +29,21 @@ __all__ = ["local_cluster", "run_dask"]
 
 
 def local_cluster(workers: int | None = None) -> Any:
-    """A Dask cluster of worker processes on loopback, with no dashboard.
+    """A Dask cluster of worker processes (one thread each) on loopback, with no dashboard.
 
     Its HTTP server (health and metrics routes, which distributed always starts)
     listens on a free loopback port, so the cluster starts whether or not port
     8787 is taken (by a Jupyter or Dask dashboard) and is reachable from this
     machine only.
     """
+    import dask
     from distributed import LocalCluster
 
-    return LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                        host="127.0.0.1", dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False})
+    # forkserver: the workers are forked from one small server process, not each started afresh (spawn
+    # costs about 1 s more here), and not forked from this process with its threads (fork)
+    with dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"}):
+        return LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                            host="127.0.0.1", dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False})
 
 
 def _partition(frame: Any, analyser: Analyser) -> pa.Table:
@@ -126,7 +130,7 @@ def _grouped(client: Any, spec: InputSpec, analyser: Analyser, write: Callable[[
 
     from tariffcli.batch.dask_parts import analyse_part, plan_parts, repeated_keys
 
-    parts = plan_parts(spec, 2 * threads)
+    parts = plan_parts(spec, 8 * threads)  # small parts (whole row groups) balance the workers
     if not parts:
         return None
     shared = client.scatter(analyser, broadcast=True)

@@ -143,3 +143,17 @@ def test_a_read_only_package_and_no_cache_dir_still_run_the_compiled_loop(tmp_pa
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["kernel"] == "numba"
     assert list(cache.rglob("*.nbi")), "NUMBA_CACHE_DIR is used when the package dir is not writable"
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from([None, "北京"]))
+def test_the_first_place_without_a_sort_is_the_first_of_the_full_ranking(seed, province):
+    one = Analyser(CATALOGUE, start="2027-01", top=1, province=province)
+    many = Analyser(CATALOGUE, start="2027-01", top=3, province=province)
+    if province is None:  # the catalogue has local plans: the nationwide-first rule applies
+        assert not one.nationwide.all() and one.nationwide.any()
+    rng = np.random.default_rng(seed)
+    P, N = len(one.candidates), 50
+    totals = rng.integers(0, 5, (P, N)).astype(np.int64)  # many ties
+    stopped = rng.random((P, N)) < rng.choice([0.0, 0.5, 0.97, 1.0])
+    np.testing.assert_array_equal(one.best(totals, stopped)[0], many.best(totals, stopped)[0])
