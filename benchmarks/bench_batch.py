@@ -153,16 +153,20 @@ def dask_figures(quick: bool = False, workdir: Path | None = None) -> list[str]:
                        check=True, capture_output=True, env=env)
         made = time.perf_counter() - t0
         base = [sys.executable, "-m", "tariffcli", "batch", str(src), "--start", "2027-01", "-q"]
-        times = {}
-        for name, extra in (("local", ()), ("dask", ("--engine", "dask", "--workers", "2"))):
-            wall, _, rc = run_measured([*base, "--out", str(Path(tmp) / f"out-{name}.parquet"), *extra], env)
-            if rc:
-                return [f"batch --engine dask / local: not measured ({name} failed, exit {rc})"]
-            times[name] = wall
+        best: dict[str, tuple[float, float]] = {}
+        for _ in range(1 if quick else 2):  # alternated, best of each: the machine may be shared
+            for name, extra in (("local", ()), ("dask", ("--engine", "dask", "--workers", "2"))):
+                wall, _, rc, cpu = run_timed([*base, "--out", str(Path(tmp) / f"out-{name}.parquet"), *extra], env)
+                if rc:
+                    return [f"batch --engine dask / local: not measured ({name} failed, exit {rc})"]
+                if name not in best or wall < best[name][0]:
+                    best[name] = (wall, cpu)
+        (dask_wall, dask_cpu), (local_wall, local_cpu) = best["dask"], best["local"]
         label = f"{rows / 1e6:g}M rows"
-        lines.append(f"batch --engine dask / local: {times['local'] / times['dask']:.2f}x the local engine's speed "
-                     f"({label}, 2 local workers) [dask {times['dask']:.1f} s, local {times['local']:.1f} s, "
-                     f"input made in {made:.0f} s]")
+        lines.append(f"batch --engine dask / local: {local_wall / dask_wall:.2f}x the local engine's speed "
+                     f"({label}, 2 local workers, cluster start included)")
+        lines.append(f"  [wall: dask {dask_wall:.1f} s, local {local_wall:.1f} s; CPU: dask {dask_cpu:.1f} s "
+                     f"(client and workers), local {local_cpu:.1f} s; input made in {made:.0f} s]")
     return lines
 
 
@@ -175,6 +179,13 @@ def figures(quick: bool = False) -> list[str]:
 
 def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     """Wall seconds, peak resident memory (MB) of the child, exit code."""
+    wall, peak, rc, _ = run_timed(cmd, env)
+    return wall, peak, rc
+
+
+def run_timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int, float]:
+    """Wall seconds, peak resident memory (MB), exit code, and CPU seconds of the child and the descendants it
+    waited for (a local Dask cluster's workers included)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -183,7 +194,7 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int
     err = proc.stderr.read().decode() if proc.stderr else ""
     if proc.returncode:
         print(err, file=sys.stderr)
-    return wall, usage.ru_maxrss / 1024, proc.returncode
+    return wall, usage.ru_maxrss / 1024, proc.returncode, usage.ru_utime + usage.ru_stime
 
 
 def make_input(path: Path, rows: int, plan_ids: list[str]) -> None:
