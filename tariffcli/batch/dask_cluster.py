@@ -138,25 +138,25 @@ def _grouped(client: Any, spec: InputSpec, analyser: Analyser, write: Callable[[
     heads = client.map(operator.itemgetter(0), done, pure=False)
     problems: list[Problem] = []
     results = []
-    for fut in heads:
+    for k, fut in enumerate(heads):
         try:
             results.append(fut.result())
         except DataError as exc:  # keep going: every partition's problems are reported at once
             problems.extend(p for p in exc.problems if p.code != "more")
+        if progress is not None:
+            progress(k + 1, len(heads))
     if problems:
         raise _problems(problems)
     if repeated_keys([r.keys for r in results]):
         client.cancel(done)
         return None
     summary = Summary()
-    for k, (fut, head) in enumerate(zip(done, results, strict=True)):
+    for fut, head in zip(done, results, strict=True):
         table = client.submit(operator.itemgetter(1), fut, pure=False).result()
         fut.release()
         if table.num_rows:
             write(table)
         summary.merge(head.summary)
-        if progress is not None:
-            progress(k + 1, len(done))
     return summary
 
 
