@@ -96,7 +96,9 @@ class _Reader:
         self.part = part
         self.handles: dict[int, Any] = {}
 
-    def read(self, k: int, columns: list[str]) -> pa.Table:
+    def read(self, k: int, columns: list[str], head: int | None = None) -> pa.Table:
+        """Row group ``k``'s ``columns`` (only about its first ``head`` rows decoded, when given)."""
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
         f, g, _ = self.part.groups[k]
@@ -104,7 +106,13 @@ class _Reader:
         try:
             if f not in self.handles:
                 self.handles[f] = pq.ParquetFile(name)
-            table = self.handles[f].read_row_group(g, columns=columns)
+            if head is None:
+                table = self.handles[f].read_row_group(g, columns=columns)
+            else:  # a few rows that finish the previous part's subscriber: not the whole row group
+                batches = self.handles[f].iter_batches(batch_size=max(head, 1), row_groups=[g], columns=columns)
+                first = next(batches, None)
+                table = (pa.Table.from_batches([first]) if first is not None
+                         else self.handles[f].read_row_group(g, columns=columns)).slice(0, head)
             table.validate(full=True)  # damaged pages can hold text that is not UTF-8 (no checksum)
         except parquet_errors() as exc:
             raise DataError(Problem(f"cannot read the Parquet file: {exc}", file=name, code="bad_parquet")) from None
@@ -118,9 +126,7 @@ class _Reader:
         """Row group ``k`` (its first ``stop`` rows) as a chunk in the canonical columns, rows located."""
         import pyarrow as pa
 
-        table = self.read(k, list(self.part.source))
-        if stop is not None:
-            table = table.slice(0, stop)
+        table = self.read(k, list(self.part.source), stop)
         renames = dict(self.part.renames)
         table = table.rename_columns([renames[c] for c in table.column_names])
         for i, fld in enumerate(table.schema):
