@@ -3,9 +3,15 @@
     python benchmarks/bench_batch.py                    # everything (writes ~300 MB of inputs to a temp dir)
     python benchmarks/bench_batch.py --big-rows 0       # skip the 10-million-row run
     python benchmarks/bench_batch.py --dask             # also time --engine dask on a local cluster
+    python benchmarks/bench_batch.py --figures [--quick] # only the issue-14 ratios (what run_all.py prints)
 
 Figures only: no pass/fail. Run it on an idle machine and quote the machine.
 The inputs come from benchmarks/make_synthetic.py and are not kept.
+
+:func:`figures` gives the ratios that benchmarks/run_all.py prints, each measured
+against its reference in the same run: the batch kernel against the plain fused
+loop of benchmarks/fused_reference.py (the "limit") on 50 plans x 1M and 1000
+plans x 120k subscriber-months, and ``--engine dask`` against the local engine.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tariffcli.engine import Usage, UsageMatrix, compile_plans, simulate, simulate_totals  # noqa: E402
+from tariffcli.engine.kernels import simulate_totals_stopped  # noqa: E402
 from tariffcli.model.months import days_in, month_range  # noqa: E402
 from tariffcli.model.plan import Plan  # noqa: E402
 
@@ -94,8 +101,92 @@ def kernels(repeat: int) -> None:
     print(f"  simulate() for one user (compare's path, compile included): {t * 1000:.1f} ms for {P} plans")
 
 
+KERNEL_SHAPES = ((50, 1_000_000, "1M"), (1000, 120_000, "120k"))
+"""(plans, subscriber-months, label) of the kernel figures; 12 months each."""
+
+
+def kernel_figures(quick: bool = False, repeat: int = 3) -> list[str]:
+    """``batch kernel / fused loop`` (and numpy / fused loop) on each shape: speed relative to the plain loop."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from fused_reference import reference_totals
+
+    from tariffcli.batch.fused import kernel_name, totals_stopped
+
+    lines = []
+    H = 12
+    for P, cells, label in KERNEL_SHAPES:
+        scale = 5 if quick else 1
+        N = cells // H // scale
+        if quick:
+            label = f"{label}/{scale}"
+        plans = [Plan.model_validate(d) for d in plan_dicts(P)]
+        c = compile_plans(plans, [1] * P, H)
+        u = usage_matrix(H, N)
+        got, got_stopped = totals_stopped(c, u)  # compiles (or loads numba's cache) before the clock starts
+        ref, ref_stopped = reference_totals(c, u)
+        if not (np.array_equal(got, ref[c.inverse]) and np.array_equal(got_stopped, ref_stopped[c.inverse])):
+            lines.append(f"batch kernel / fused loop: results differ ({P} plans x {label}) -- a bug")
+            continue
+        t_ref = best_of(lambda c=c, u=u: reference_totals(c, u), repeat)
+        t_kernel = best_of(lambda c=c, u=u: totals_stopped(c, u), repeat)
+        lines.append(f"batch kernel / fused loop: {t_ref / t_kernel:.2f} ({P} plans x {label})")
+        t_numpy = best_of(lambda c=c, u=u: simulate_totals_stopped(c, u), 1 if P > 100 else repeat)
+        lines.append(f"  numpy kernel (the fallback without numba) / fused loop: {t_ref / t_numpy:.2f} ({P} plans x "
+                     f"{label}) [batch kernel ({kernel_name()}) {t_kernel * 1000:.0f} ms, fused loop "
+                     f"{t_ref * 1000:.0f} ms, numpy {t_numpy * 1000:.0f} ms]")
+    return lines
+
+
+def dask_figures(quick: bool = False, workdir: Path | None = None) -> list[str]:
+    """``--engine dask`` (2 local workers) against the local engine, end to end, Parquet in and out."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return ["batch --engine dask / local: not measured (dask.distributed is not installed)"]
+    rows = 2_000_000 if quick else 10_000_000
+    env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1")
+    lines = []
+    with tempfile.TemporaryDirectory(dir=workdir) as tmp:
+        src = Path(tmp) / "subs.parquet"
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_synthetic.py"), str(src), "--rows", str(rows)],
+                       check=True, capture_output=True, env=env)
+        made = time.perf_counter() - t0
+        base = [sys.executable, "-m", "tariffcli", "batch", str(src), "--start", "2027-01", "-q"]
+        best: dict[str, tuple[float, float]] = {}
+        for _ in range(1 if quick else 2):  # alternated, best of each: the machine may be shared
+            for name, extra in (("local", ()), ("dask", ("--engine", "dask", "--workers", "2"))):
+                wall, _, rc, cpu = run_timed([*base, "--out", str(Path(tmp) / f"out-{name}.parquet"), *extra], env)
+                if rc:
+                    return [f"batch --engine dask / local: not measured ({name} failed, exit {rc})"]
+                if name not in best or wall < best[name][0]:
+                    best[name] = (wall, cpu)
+        (dask_wall, dask_cpu), (local_wall, local_cpu) = best["dask"], best["local"]
+        label = f"{rows / 1e6:g}M rows"
+        lines.append(f"batch --engine dask / local: {local_wall / dask_wall:.2f}x the local engine's speed "
+                     f"({label}, 2 local workers, cluster start included)")
+        lines.append(f"  [wall: dask {dask_wall:.1f} s, local {local_wall:.1f} s; CPU of the local engine "
+                     f"{local_cpu:.1f} s (of the dask client alone {dask_cpu:.1f} s: the workers are not its children); "
+                     f"input made in {made:.0f} s; best of {1 if quick else 2}, alternated]")
+    return lines
+
+
+def figures(quick: bool = False) -> list[str]:
+    """The issue-14 batch figures, one line each (for benchmarks/run_all.py)."""
+    lines = kernel_figures(quick)
+    lines += dask_figures(quick)
+    return lines
+
+
 def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     """Wall seconds, peak resident memory (MB) of the child, exit code."""
+    wall, peak, rc, _ = run_timed(cmd, env)
+    return wall, peak, rc
+
+
+def run_timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int, float]:
+    """Wall seconds, peak resident memory (MB), exit code, and CPU seconds of the child and the descendants it
+    waited for (a local Dask cluster's workers included)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -104,7 +195,7 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int
     err = proc.stderr.read().decode() if proc.stderr else ""
     if proc.returncode:
         print(err, file=sys.stderr)
-    return wall, usage.ru_maxrss / 1024, proc.returncode
+    return wall, usage.ru_maxrss / 1024, proc.returncode, usage.ru_utime + usage.ru_stime
 
 
 def make_input(path: Path, rows: int, plan_ids: list[str]) -> None:

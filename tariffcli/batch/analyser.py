@@ -14,9 +14,10 @@ flows like this:
    subscribers (:mod:`tariffcli.batch.chunks`), projects each subscriber's usage
    over the horizon with the rule of :func:`tariffcli.compare.ranking.project_usage`
    (vectorised in :func:`tariffcli.batch.projection.project`, and tested against
-   it), bills every plan with :func:`tariffcli.engine.kernels.simulate_totals_stopped`
-   (the kernel ``compare`` uses, which also tells whether a plan's data would be
-   stopped at a volume cap), ranks the plans by ``compare``'s rules and returns
+   it), bills every plan with :func:`tariffcli.batch.fused.totals_stopped` (the
+   bill of ``compare``'s kernel, :func:`tariffcli.engine.kernels.simulate_totals_stopped`,
+   as one compiled loop when numba is installed; it also tells whether a plan's
+   data would be stopped at a volume cap), ranks the plans by ``compare``'s rules and returns
    one row per subscriber.
 3. :class:`tariffcli.batch.summary.Summary` adds the rows up as they come: how
    many subscribers would save, the median and total saving, by operator and
@@ -49,7 +50,8 @@ from tariffcli.batch.chunks import (
     read_numbers,
     whole_units,
 )
-from tariffcli.batch.columns import money_columns, output_columns
+from tariffcli.batch.columns import KERNEL_KEY, money_columns, output_columns
+from tariffcli.batch.fused import KERNELS, kernel_name
 from tariffcli.batch.history import bill_current, bill_windows, block_bounds, densify, month_name
 from tariffcli.compare.ranking import usable_plans
 from tariffcli.engine import I64, CompiledPlans, compile_plans
@@ -119,11 +121,15 @@ class Analyser:
                  data_unit: str = "MB", app_data_unit: str | None = None, known: Sequence[Plan] | None = None,
                  labels: dict[str, str] | None = None, province: str | None = None,
                  cells: int = KERNEL_CELLS, history: bool = False, span: tuple[int, int] | None = None,
-                 wide: bool = False) -> None:
+                 wide: bool = False, kernel: str = "auto") -> None:
         if horizon < 1 or horizon > 600:
             raise UsageError("--horizon must be between 1 and 600 months", field="horizon")
         if top < 1:
             raise UsageError("--top must be at least 1", field="top")
+        if kernel not in KERNELS:
+            raise UsageError(f"kernel {kernel!r}: expected one of {', '.join(KERNELS)}", field="kernel")
+        self.kernel = kernel
+        """'auto' (the compiled loop when numba is installed), 'numba' or 'numpy': see :mod:`tariffcli.batch.fused`."""
         try:
             parse_month(start)
         except ValueError as exc:
@@ -237,7 +243,8 @@ class Analyser:
         dense = densify(rows.codes, rows.month, {"voice_min": rows.voice, "sms": rows.sms, "data_kb": rows.data,
                                                  "app_data_kb": rows.app}, rows.days, N)
         billed = bill_windows(dense, history=self.history, start=self.start_index, horizon=self.horizon,
-                              span=self.span, plans=len(self.candidates), compiled=self.compiled_candidates)
+                              span=self.span, plans=len(self.candidates), compiled=self.compiled_candidates,
+                              kernel=self.kernel)
         totals, stopped = billed.totals, billed.stopped  # (P, N) each
         starts = np.flatnonzero(np.r_[True, rows.codes[1:] != rows.codes[:-1]])
         count = np.diff(np.r_[starts, rows.codes.size])
@@ -263,7 +270,8 @@ class Analyser:
         for i, p in enumerate(self.candidates):
             if self.wide:
                 cols[p.id] = pa.array(totals[i], pa.int64(), mask=none)
-        return pa.table([cols[c] for c in self.columns], names=list(self.columns))
+        table = pa.table([cols[c] for c in self.columns], names=list(self.columns))
+        return table.replace_schema_metadata({KERNEL_KEY: kernel_name(self.kernel).encode()})
 
     def best(self, totals: I64, stopped: npt.NDArray[np.bool_] | None = None) -> npt.NDArray[np.intp]:
         """Shape (top, N): the candidates ranked first to ``top``-th per subscriber, as compare ranks them.
@@ -276,9 +284,13 @@ class Analyser:
         if stopped is None:
             stopped = np.zeros(totals.shape, np.bool_)
         nationwide_first = self.province is None and not self.nationwide.all() and self.nationwide.any()
-        if self.top == 1 and not nationwide_first:
-            covered = np.where(stopped, np.iinfo(np.int64).max, totals)
+        if self.top == 1:  # the first place only: minima, no sort (argmin takes the first of equals: tie order)
+            never = np.iinfo(np.int64).max
+            covered = np.where(stopped, never, totals)
             best = np.where(stopped.all(axis=0), np.argmin(totals, axis=0), np.argmin(covered, axis=0))
+            if nationwide_first:  # the cheapest covering nationwide plan, where there is one
+                national = ~stopped & self.nationwide[:, None]
+                best = np.where(national.any(axis=0), np.argmin(np.where(national, totals, never), axis=0), best)
             return best[None, :].astype(np.intp)
         order = np.argsort(np.ascontiguousarray(totals.T), axis=1, kind="stable")  # (N, P)
         stopped_t = np.ascontiguousarray(stopped.T)
@@ -369,7 +381,8 @@ class Analyser:
         plan = np.where(known, rows.plan[at], -1)
         since = np.where(known & (rows.since[at] >= 0), rows.since[at], billed.windows.start)
         cost, late = bill_current(billed, plan, since,
-                                  lambda p, first, months: self._current(rows.plan_names[p], first, months))
+                                  lambda p, first, months: self._current(rows.plan_names[p], first, months),
+                                  kernel=self.kernel)
         if late.any():
             k = int(np.argmax(late))
             raise DataError(Problem(

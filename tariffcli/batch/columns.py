@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from tariffcli.model.errors import DataError, Problem
 
-__all__ = ["FIELDS", "MONEY_COLUMNS", "REQUIRED", "InputColumns", "money_columns", "output_columns", "resolve_columns"]
+__all__ = ["FIELDS", "KERNEL_KEY", "MONEY_COLUMNS", "REQUIRED", "InputColumns", "money_columns", "output_columns", "resolve_columns"]
 
 FIELDS = ("subscriber", "month", "voice_min", "sms", "data", "app_data", "data_days", "current_plan", "current_since")
 """Canonical input columns; the first five are required."""
@@ -120,4 +120,7 @@ def money_columns(top: int) -> tuple[str, ...]:
 
 
 MONEY_COLUMNS = money_columns(1)
+
+KERNEL_KEY = b"tariffcli.kernel"
+"""Schema metadata of each output table: which kernel billed it ('numba' or 'numpy'), for the summary."""
 

@@ -1,10 +1,13 @@
 """The Dask engine: partitions of the input analysed on a Dask cluster, by the local engine's function.
 
 The workers read the input themselves (so a real cluster needs the files at the
-same path on every worker, or on shared storage), a shuffle puts every
-subscriber's rows in one partition, and each partition goes through
-:meth:`tariffcli.batch.analyser.Analyser.analyse`. dask and distributed are
-imported only by the functions here.
+same path on every worker, or on shared storage) and each partition goes through
+:meth:`tariffcli.batch.analyser.Analyser.analyse`. A Parquet input grouped by
+subscriber is split into runs of row groups that the workers read directly
+(:mod:`tariffcli.batch.dask_parts`: no shuffle, no data between workers); any
+other input is read as a Dask dataframe and shuffled so that every subscriber's
+rows are in one partition. dask and distributed are imported only by the
+functions here.
 """
 
 from __future__ import annotations
@@ -26,17 +29,21 @@ __all__ = ["local_cluster", "run_dask"]
 
 
 def local_cluster(workers: int | None = None) -> Any:
-    """A Dask cluster of worker processes on loopback, with no dashboard.
+    """A Dask cluster of worker processes (one thread each) on loopback, with no dashboard.
 
     Its HTTP server (health and metrics routes, which distributed always starts)
     listens on a free loopback port, so the cluster starts whether or not port
     8787 is taken (by a Jupyter or Dask dashboard) and is reachable from this
     machine only.
     """
+    import dask
     from distributed import LocalCluster
 
-    return LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                        host="127.0.0.1", dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False})
+    # forkserver: the workers are forked from one small server process, not each started afresh (spawn
+    # costs about 1 s more here), and not forked from this process with its threads (fork)
+    with dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"}):
+        return LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                            host="127.0.0.1", dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False})
 
 
 def _partition(frame: Any, analyser: Analyser) -> pa.Table:
@@ -49,7 +56,10 @@ def _partition(frame: Any, analyser: Analyser) -> pa.Table:
 
 def _read(spec: InputSpec, blocksize: str) -> Any:
     """The input as a Dask dataframe in the canonical columns (read by the workers)."""
-    import dask.dataframe as dd
+    try:
+        import dask.dataframe as dd
+    except ImportError:
+        raise UsageError("--engine dask needs dask.dataframe: pip install 'tariffcli[dask]'", field="engine") from None
 
     files = [str(f.resolve()) for f in spec.files]
     source = spec.columns.source()
@@ -67,58 +77,116 @@ def run_dask(spec: InputSpec, analyser: Analyser, write: Callable[[pa.Table], No
              progress: Callable[[int, int], None] | None = None, blocksize: str = "64MiB") -> Summary:
     """Run the analysis on a Dask cluster: the scheduler at ``scheduler``, or :func:`local_cluster`.
 
-    Output tables come back to this process in partition order and go to
-    ``write``. ``progress(done, partitions)`` is called as each partition
-    arrives. Every partition's problems are reported at once (up to
+    A Parquet input whose rows come grouped by subscriber is read by the workers
+    in runs of row groups, with no shuffle (:mod:`tariffcli.batch.dask_parts`);
+    otherwise (CSV, or a subscriber's rows apart) the rows are shuffled by
+    subscriber first. Output tables come back to this process in partition
+    order and go to ``write``. ``progress(done, partitions)`` is called as each
+    partition arrives. Every partition's problems are reported at once (up to
     :data:`MAX_PROBLEMS`); nothing is written after the first.
     """
     try:
-        import dask
-        import dask.dataframe  # noqa: F401 - used by _read; a missing extra is reported here
-        from distributed import Client
+        import distributed
     except ImportError:
         raise UsageError("--engine dask needs dask.distributed: pip install 'tariffcli[dask]'", field="engine") from None
 
-    import logging
-
-    logging.getLogger("distributed.shuffle").setLevel(logging.ERROR)  # start/stop notices of every shuffle
     cluster = None
     if scheduler:
         try:
-            client = Client(scheduler, timeout="20s")
+            client = distributed.Client(scheduler, timeout="20s", direct_to_workers=True)
         except OSError as exc:
             raise UsageError(f"--scheduler {scheduler}: cannot connect: {exc}", field="scheduler") from None
     else:
         cluster = local_cluster(workers)
-        client = Client(cluster)
+        client = distributed.Client(cluster, direct_to_workers=True)
     try:
-        frame = _read(spec, blocksize)
-        # every subscriber's rows in one partition; at least two partitions per worker thread
         threads = sum(client.nthreads().values()) or 1
-        parts = frame.shuffle(on="subscriber", npartitions=max(frame.npartitions, 2 * threads)).to_delayed()
-        shared = client.scatter(analyser, broadcast=True)
-        futures = client.compute([dask.delayed(_partition)(p, shared) for p in parts])
-        summary = Summary()
-        problems: list[Problem] = []
-        for k, fut in enumerate(futures):
-            try:
-                table = fut.result()
-            except DataError as exc:  # keep going: every partition's problems are reported at once
-                problems.extend(p for p in exc.problems if p.code != "more")
-                table = None
-            fut.release()
-            if table is not None and table.num_rows and not problems:
-                summary.add(table)
-                write(table)
-            if progress is not None:
-                progress(k + 1, len(futures))
-        if problems:
-            shown = problems[:MAX_PROBLEMS]
-            if len(problems) > MAX_PROBLEMS:
-                shown.append(Problem(f"... and {len(problems) - MAX_PROBLEMS} more problem(s)", code="more"))
-            raise DataError(shown)
-        return summary
+        if spec.format == "parquet":
+            summary = _grouped(client, spec, analyser, write, progress, threads)
+            if summary is not None:
+                return summary
+        return _shuffled(client, spec, analyser, write, progress, blocksize, threads)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _problems(problems: list[Problem]) -> DataError:
+    shown = problems[:MAX_PROBLEMS]
+    if len(problems) > MAX_PROBLEMS:
+        shown.append(Problem(f"... and {len(problems) - MAX_PROBLEMS} more problem(s)", code="more"))
+    return DataError(shown)
+
+
+def _grouped(client: Any, spec: InputSpec, analyser: Analyser, write: Callable[[pa.Table], None],
+             progress: Callable[[int, int], None] | None, threads: int) -> Summary | None:
+    """The no-shuffle path: each worker reads and bills its own row groups; None when the rows are not grouped.
+
+    The workers keep their output rows until every partition's subscriber keys are back and no
+    subscriber is in two partitions; then the rows come to this process in order.
+    """
+    import operator
+
+    from tariffcli.batch.dask_parts import analyse_part, plan_parts, repeated_keys
+
+    parts = plan_parts(spec, 8 * threads)  # small parts (whole row groups) balance the workers
+    if not parts:
+        return None
+    shared = client.scatter(analyser, broadcast=True)
+    done = client.map(analyse_part, parts, analyser=shared, pure=False)
+    heads = client.map(operator.itemgetter(0), done, pure=False)
+    problems: list[Problem] = []
+    results = []
+    for k, fut in enumerate(heads):
+        try:
+            results.append(fut.result())
+        except DataError as exc:  # keep going: every partition's problems are reported at once
+            problems.extend(p for p in exc.problems if p.code != "more")
+        if progress is not None:
+            progress(k + 1, len(heads))
+    if problems:
+        raise _problems(problems)
+    if repeated_keys([r.keys for r in results]):
+        client.cancel(done)
+        return None
+    summary = Summary()
+    for fut, head in zip(done, results, strict=True):
+        table = client.submit(operator.itemgetter(1), fut, pure=False).result()
+        fut.release()
+        if table.num_rows:
+            write(table)
+        summary.merge(head.summary)
+    return summary
+
+
+def _shuffled(client: Any, spec: InputSpec, analyser: Analyser, write: Callable[[pa.Table], None],
+              progress: Callable[[int, int], None] | None, blocksize: str, threads: int) -> Summary:
+    """The shuffle path: Dask reads the input as a dataframe and moves every subscriber's rows to one partition."""
+    import logging
+
+    import dask
+
+    logging.getLogger("distributed.shuffle").setLevel(logging.ERROR)  # start/stop notices of every shuffle
+    frame = _read(spec, blocksize)
+    # every subscriber's rows in one partition; at least two partitions per worker thread
+    parts = frame.shuffle(on="subscriber", npartitions=max(frame.npartitions, 2 * threads)).to_delayed()
+    shared = client.scatter(analyser, broadcast=True)
+    futures = client.compute([dask.delayed(_partition)(p, shared) for p in parts])
+    summary = Summary()
+    problems: list[Problem] = []
+    for k, fut in enumerate(futures):
+        try:
+            table = fut.result()
+        except DataError as exc:  # keep going: every partition's problems are reported at once
+            problems.extend(p for p in exc.problems if p.code != "more")
+            table = None
+        fut.release()
+        if table is not None and table.num_rows and not problems:
+            summary.add(table)
+            write(table)
+        if progress is not None:
+            progress(k + 1, len(futures))
+    if problems:
+        raise _problems(problems)
+    return summary

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tariffcli.batch import paths
+from tariffcli.batch.arrowtext import json_lines
 from tariffcli.batch.chunks import Chunk
 from tariffcli.batch.columns import InputColumns, money_columns, output_columns, resolve_columns
 from tariffcli.inputs.csvtext import decode
@@ -33,7 +34,7 @@ from tariffcli.model.errors import DataError, Problem, UsageError
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
 
-__all__ = ["ChunkReader", "InputSpec", "OutputFile", "csv_safe", "fen_to_decimal", "for_files", "input_files",
+__all__ = ["ChunkReader", "InputSpec", "OutputFile", "csv_safe", "fen_to_decimal", "for_files", "input_files", "parquet_errors",
            "open_input", "output_format"]
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -154,7 +155,7 @@ def _check_schema(schema: pa.Schema, names: list[str], source: str) -> None:
         raise DataError(problems)
 
 
-def _parquet_errors() -> tuple[type[Exception], ...]:
+def parquet_errors() -> tuple[type[Exception], ...]:
     """What pyarrow raises for a damaged or unreadable Parquet file.
 
     ArrowInvalid: not Parquet at all, empty or truncated (no magic bytes, a footer
@@ -204,7 +205,7 @@ def open_input(pattern: str, files: tuple[Path, ...] | None = None, record_colum
             try:
                 meta = pq.ParquetFile(f)
                 header = meta.schema_arrow.names
-            except _parquet_errors() as exc:
+            except parquet_errors() as exc:
                 raise DataError(f"cannot read as Parquet: {exc}", file=str(f), code="not_parquet") from None
             if len(header) > MAX_COLUMNS:
                 raise DataError(f"{len(header):,} columns; a batch input has at most {MAX_COLUMNS:,}",
@@ -305,7 +306,7 @@ class ChunkReader:
                     batch.validate(full=True)  # damaged pages can hold text that is not UTF-8 (no checksum)
                 except StopIteration:
                     return
-                except _parquet_errors() as exc:
+                except parquet_errors() as exc:
                     raise DataError(Problem(f"cannot read the Parquet file: {exc}", file=str(f),
                                             code="bad_parquet")) from None
                 yield batch
@@ -429,13 +430,10 @@ class OutputFile:
             self._writer.write_table(csv_safe(out))
         else:
             if self._fh is None:
-                self._fh = self.tmp.open("w", encoding="utf-8", newline="\n")
+                self._fh = self.tmp.open("wb")
             money = set(money_columns(self.top)) | set(self.extra_money)
             cols = [out.column(c).cast(pa.string()) if c in money else out.column(c) for c in out.column_names]
-            frame = pa.table(cols, names=out.column_names).to_pandas()
-            if len(frame):
-                text = frame.to_json(orient="records", lines=True, force_ascii=False)
-                self._fh.write(text if text.endswith("\n") else text + "\n")
+            self._fh.write(json_lines(pa.table(cols, names=out.column_names)))
         self.rows += table.num_rows
 
     def _close(self) -> None:

@@ -31,8 +31,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from tariffcli.batch.fused import totals_stopped
 from tariffcli.batch.projection import project
-from tariffcli.engine import I64, CompiledPlans, UsageMatrix, simulate_totals, simulate_totals_stopped
+from tariffcli.engine import I64, CompiledPlans, UsageMatrix
 from tariffcli.model.months import month_str
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -161,7 +162,7 @@ class Billed:
 
 
 def bill_windows(dense: DenseRows, *, history: bool, start: int, horizon: int, span: tuple[int, int] | None,
-                 plans: int, compiled: Callable[[int], CompiledPlans]) -> Billed:
+                 plans: int, compiled: Callable[[int], CompiledPlans], kernel: str = "auto") -> Billed:
     """Bill ``plans`` candidates (``compiled(L)``: compiled over L months, every plan starting in month 1)."""
     windows = line_windows(dense, history=history, start=start, horizon=horizon, span=span)
     usage = window_usage(dense, windows, history=history, start=start, horizon=horizon)
@@ -169,7 +170,7 @@ def bill_windows(dense: DenseRows, *, history: bool, start: int, horizon: int, s
     totals = np.zeros((plans, N), np.int64)
     stopped = np.zeros((plans, N), np.bool_)
     for L, cols in _groups(windows.length):
-        t, s = simulate_totals_stopped(compiled(L), usage(cols, L))
+        t, s = totals_stopped(compiled(L), usage(cols, L), kernel)
         totals[:, cols] = t
         stopped[:, cols] = s
     return Billed(totals, stopped, windows, usage)
@@ -182,8 +183,8 @@ def _groups(length: I64) -> Iterable[tuple[int, npt.NDArray[np.intp]]]:
             yield int(L), np.flatnonzero(length == L).astype(np.intp)
 
 
-def bill_current(billed: Billed, plan: I64, since: I64, compiled: Callable[[int, int, int], CompiledPlans]
-                 ) -> tuple[I64, npt.NDArray[np.bool_]]:
+def bill_current(billed: Billed, plan: I64, since: I64, compiled: Callable[[int, int, int], CompiledPlans],
+                 kernel: str = "auto") -> tuple[I64, npt.NDArray[np.bool_]]:
     """Each subscriber's current plan (index ``plan``, -1: none) billed over its window, and which started late.
 
     ``since`` (N,) is the month the current plan started (calendar index; the window's first month when not
@@ -202,7 +203,7 @@ def bill_current(billed: Billed, plan: I64, since: I64, compiled: Callable[[int,
         for g in range(groups.shape[1]):
             cols = sel[inverse.reshape(-1) == g].astype(np.intp)
             p, f, L = (int(x) for x in groups[:, g])
-            cost[cols] = simulate_totals(compiled(p, f, L), billed.usage(cols, L))[0]
+            cost[cols] = totals_stopped(compiled(p, f, L), billed.usage(cols, L), kernel)[0][0]
     return cost, late
 
 

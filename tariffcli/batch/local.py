@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tariffcli.batch.analyser import Analyser
+from tariffcli.batch.arrowtext import without_pandas
 from tariffcli.batch.chunks import Chunk
 from tariffcli.batch.summary import Summary
 from tariffcli.inputs.csvtext import MAX_PROBLEMS, MAX_YEAR, MIN_YEAR
@@ -23,7 +24,7 @@ from tariffcli.model.errors import DataError, Problem
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
 
-__all__ = ["MAX_ROWS_PER_SUBSCRIBER", "run_local"]
+__all__ = ["MAX_ROWS_PER_SUBSCRIBER", "run_local", "subscriber_keys"]
 
 MAX_ROWS_PER_SUBSCRIBER = (MAX_YEAR - MIN_YEAR + 1) * 12
 """One row per month from 1990-01 to 2100-12: a run of one subscriber's rows longer than this has a
@@ -32,15 +33,16 @@ rows pile up in memory)."""
 
 
 class _Seen:
-    """64-bit hashes of the subscribers already written, to catch one whose rows are not together."""
+    """64-bit hashes of the subscribers already written, to catch one whose rows are not together.
+
+    The keys are :func:`subscriber_keys`.
+    """
 
     def __init__(self) -> None:
         self.hashes = np.zeros(0, np.uint64)
 
     def check(self, ids: pa.Array, chunk: Chunk, first_row_of: Callable[[int], int]) -> None:
-        import pandas as pd
-
-        h = pd.util.hash_array(np.asarray(ids.to_numpy(zero_copy_only=False)))
+        h = subscriber_keys(ids)
         if self.hashes.size:
             pos = np.searchsorted(self.hashes, h)
             hit = (pos < self.hashes.size) & (self.hashes[np.minimum(pos, self.hashes.size - 1)] == h)
@@ -52,6 +54,42 @@ class _Seen:
                     "the local engine needs each subscriber's rows together: sort the input by subscriber, "
                     "or use --engine dask", file=file, line=line, field="subscriber", code="not_grouped"))
         self.hashes = np.sort(np.concatenate([self.hashes, h]))
+
+
+def subscriber_keys(ids: pa.Array) -> npt.NDArray[np.uint64]:
+    """A 64-bit key per subscriber id, the same in every process (ids are never null here: an empty id is
+    refused before). Integer and float ids are their own 64 bits; text is hashed (FNV-1a over its bytes)."""
+    import pyarrow as pa
+
+    if pa.types.is_integer(ids.type):
+        return np.asarray(ids.to_numpy(zero_copy_only=False)).astype(np.int64).view(np.uint64)
+    if pa.types.is_floating(ids.type):
+        return np.asarray(ids.to_numpy(zero_copy_only=False)).astype(np.float64).view(np.uint64)
+    return _text_keys(ids.cast(pa.large_string()))
+
+
+_FNV_OFFSET, _FNV_PRIME = np.uint64(0xCBF29CE484222325), np.uint64(0x100000001B3)
+
+
+def _text_keys(text: pa.Array) -> npt.NDArray[np.uint64]:
+    """FNV-1a of each string's UTF-8 bytes, then of its length; vectorised over the strings, a byte at a time."""
+    n = len(text)
+    offsets = np.frombuffer(text.buffers()[1], np.int64, n + 1, text.offset * 8)
+    data = np.frombuffer(text.buffers()[2], np.uint8) if text.buffers()[2] is not None else np.zeros(1, np.uint8)
+    lengths = np.diff(offsets)
+    h = np.full(n, _FNV_OFFSET, np.uint64)
+    if n and (lengths == lengths[0]).all():  # ids of one length (the usual): a (n, length) view of the bytes
+        width = int(lengths[0])
+        rows = data[int(offsets[0]): int(offsets[0]) + n * width].reshape(n, width)
+        for j in range(width):
+            h ^= rows[:, j]
+            h *= _FNV_PRIME
+        return (h ^ lengths.astype(np.uint64)) * _FNV_PRIME
+    for j in range(int(lengths.max()) if n else 0):
+        has = lengths > j
+        byte = np.where(has, data[np.minimum(offsets[:-1] + j, max(data.size - 1, 0))], 0).astype(np.uint64)
+        h = np.where(has, (h ^ byte) * _FNV_PRIME, h)
+    return (h ^ lengths.astype(np.uint64)) * _FNV_PRIME
 
 
 def _last_run_start(ids: pa.ChunkedArray | pa.Array) -> int:
@@ -83,6 +121,13 @@ def run_local(chunks: Iterable[Chunk], analyser: Analyser, write: Callable[[pa.T
     (nothing is written past it; the I/O layer then drops the partial output).
     ``progress`` is told how many input rows each step consumed.
     """
+    with without_pandas():  # nothing here needs pandas, and pyarrow would import it (0.3 s) to look for it
+        return _run(chunks, analyser, write, progress)
+
+
+def _run(chunks: Iterable[Chunk], analyser: Analyser, write: Callable[[pa.Table], None],
+         progress: Callable[[int], None] | None) -> Summary:
+    """:func:`run_local`'s body."""
     summary = Summary()
     seen = _Seen()
     carry: Chunk | None = None

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from tariffcli.batch.columns import KERNEL_KEY
+
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
 
@@ -56,6 +58,9 @@ class SummaryReport:
     by_current_plan: tuple[SummaryRow, ...]
     best_plans: tuple[tuple[str, int], ...]
     """Plans that are cheapest for someone, and for how many subscribers, most first."""
+    kernel: str = "none"
+    """The batch kernel that billed the subscribers: 'numba', 'numpy', both joined by '+' (Dask workers that
+    differ), or 'none' (nobody billed)."""
 
 
 def _median(values: I64) -> int:
@@ -75,12 +80,17 @@ class Summary:
     """current plan -> [subscribers, would_save, total_saving]."""
     _savings: dict[str, list[I64]] = field(default_factory=dict)
     _best: dict[str, int] = field(default_factory=dict)
+    _kernels: set[str] = field(default_factory=set)
+    """Kernels named by the output tables' metadata (:data:`tariffcli.batch.columns.KERNEL_KEY`)."""
 
     def add(self, out: pa.Table) -> None:
         """Count one output table."""
         import pyarrow.compute as pc
 
         n = out.num_rows
+        kernel = (out.schema.metadata or {}).get(KERNEL_KEY)
+        if kernel is not None and n:
+            self._kernels.add(kernel.decode())
         self.rows += int(pc.sum(out.column("months")).as_py() or 0)
         self.subscribers += n
         if n == 0:
@@ -107,6 +117,20 @@ class Summary:
             if pos.size:
                 self._savings.setdefault(name, []).append(pos.astype(np.int64))
 
+    def merge(self, other: Summary) -> None:
+        """Count another summary's tables too (a Dask worker's, say)."""
+        self.rows += other.rows
+        self.subscribers += other.subscribers
+        for name, acc in other._current.items():
+            mine = self._current.setdefault(name, [0, 0, 0])
+            for i in range(3):
+                mine[i] += acc[i]
+        for name, parts in other._savings.items():
+            self._savings.setdefault(name, []).extend(parts)
+        for name, n in other._best.items():
+            self._best[name] = self._best.get(name, 0) + n
+        self._kernels |= other._kernels
+
     def report(self, analyser: Analyser) -> SummaryReport:
         """The summary, naming operators from the plans ``analyser`` knows."""
         def row(key: str, names: Sequence[str], operator: str | None = None, subscribers: int | None = None) -> SummaryRow:
@@ -126,4 +150,5 @@ class Summary:
             by_operator=tuple(row(op, [nm for nm in plans if operator_of[nm] == op], op) for op in operators),
             by_current_plan=tuple(row(nm, [nm], operator_of[nm]) for nm in plans),
             best_plans=tuple(sorted(self._best.items(), key=lambda kv: (-kv[1], kv[0]))),
+            kernel="+".join(sorted(self._kernels)) or "none",
         )

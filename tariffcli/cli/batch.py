@@ -25,6 +25,8 @@ from tariffcli.cli.options import (
     DEFAULT_RECORD_READING,
     DEFAULT_TIMING,
     CatalogueChoice,
+    Member,
+    OptionGroup,
     Output,
     RecordReading,
     Timing,
@@ -81,6 +83,7 @@ def summary_json(report: "SummaryReport", output: Path | None, history: bool = F
         "by_operator": [{"operator": r.key, **_row_json(r)} for r in report.by_operator],
         "by_current_plan": [{"plan": r.key, "operator": r.operator, **_row_json(r)} for r in report.by_current_plan],
         "best_plans": [{"plan": k, "subscribers": v} for k, v in report.best_plans],
+        "kernel": report.kernel,
         "output": None if output is None else str(output),
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
@@ -95,9 +98,9 @@ def summary_table(report: "SummaryReport", history: bool = False, lang: str = "e
     from tariffcli.texts import label, operator_name
 
     title = (label("batch_title_history", lang, n=f"{report.overall.subscribers:,}", plans=report.plans,
-                   currency=report.currency) if history else
+                   currency=report.currency, kernel=report.kernel) if history else
              label("batch_title", lang, n=f"{report.overall.subscribers:,}", plans=report.plans,
-                   h=report.horizon, start=report.start, currency=report.currency))
+                   h=report.horizon, start=report.start, currency=report.currency, kernel=report.kernel))
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column(label("batch_current_plan", lang), overflow="fold")
     for name in ("batch_subscribers", "batch_would_save", "batch_median_saving", "batch_total_saving"):
@@ -162,6 +165,25 @@ class Run:
     quiet: bool
 
 
+RUN_MEMBERS = (
+    Member("engine", "engine", Engine, ("--engine",), Engine.local,
+           "local: chunks in this process; dask: partitions on a Dask cluster."),
+    Member("scheduler", "scheduler", str | None, ("--scheduler",), None,
+           "Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster)."),
+    Member("workers", "workers", int | None, ("--workers",), None,
+           "Workers of the local Dask cluster (default: one per CPU).", {"parser": whole_number(1)}),
+    Member("chunk_rows", "chunk_rows", int, ("--chunk-rows",), 500_000,
+           "Input rows per chunk (local engine); bounds memory.", {"parser": whole_number(1_000)}),
+    Member("quiet", "quiet", bool, ("--quiet", "-q"), False, "No progress bar."),
+)
+DEFAULT_RUN = Run(Engine.local, None, None, 500_000, False)
+
+
+def run_options() -> OptionGroup[Run]:
+    """``--engine``, ``--scheduler``, ``--workers``, ``--chunk-rows`` and ``--quiet`` as one :class:`Run`."""
+    return OptionGroup(RUN_MEMBERS, lambda v: Run(**v))
+
+
 def run_engine(spec: "InputSpec", analyser: "Analyser", write: Callable[[Any], None], run: Run) -> "Summary":
     """Every chunk (local) or partition (dask) through the analyser, with a progress bar on stderr."""
     from tariffcli.batch import files as batch_io
@@ -221,15 +243,7 @@ def batch(
         help="Write one row per subscriber to FILE (.parquet, .csv or .jsonl), atomically (--out: the same).")] = None,
     fmt: Annotated[SummaryFormat, typer.Option("--format", "-f", help="Summary format on stdout.")]
     = SummaryFormat.table,
-    engine: Annotated[Engine, typer.Option(
-        "--engine", help="local: chunks in this process; dask: partitions on a Dask cluster.")] = Engine.local,
-    scheduler: Annotated[str | None, typer.Option(
-        "--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster).")] = None,
-    workers: Annotated[int | None, typer.Option(
-        "--workers", parser=whole_number(1), help="Workers of the local Dask cluster (default: one per CPU).")] = None,
-    chunk_rows: Annotated[int, typer.Option(
-        "--chunk-rows", parser=whole_number(1_000), help="Input rows per chunk (local engine); bounds memory.")] = 500_000,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    run: Annotated[Run, run_options()] = DEFAULT_RUN,
     shape: Annotated[BatchShape, batch_shape_options()] = DEFAULT_BATCH_SHAPE,
     labels: Annotated[Output, output_options("lang")] = DEFAULT_OUTPUT,
     reading: Annotated[RecordReading, record_options("columns", "sheet")] = DEFAULT_RECORD_READING,
@@ -239,7 +253,7 @@ def batch(
     def body() -> None:
         from tariffcli.batch import files as batch_io
 
-        if scheduler and engine is not Engine.dask:
+        if run.scheduler and run.engine is not Engine.dask:
             raise UsageError("--scheduler goes with --engine dask", field="scheduler")
         now = timing.day()
         files = None
@@ -258,11 +272,11 @@ def batch(
             raise UsageError("--wide shapes the --out file: give --out FILE", field="wide")
         spec, analyser = prepare(source, catalogue, timing, top, now, files, list(reading.columns), reading.sheet,
                                  history=history, wide=wide)
-        if spec.format == "records" and engine is Engine.dask:
+        if spec.format == "records" and run.engine is Engine.dask:
             raise UsageError("record files are read in this process: use --engine local, or total them per "
                              "month first", field="engine")
         t0 = time.perf_counter()
-        summary = run_to_file(spec, analyser, out, Run(engine, scheduler, workers, chunk_rows, quiet))
+        summary = run_to_file(spec, analyser, out, run)
         elapsed = time.perf_counter() - t0
         report = summary.report(analyser)
         where = f" to {out}" if out is not None else ""

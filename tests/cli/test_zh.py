@@ -33,6 +33,7 @@ ALLOWED = {
     "ics", "svg", "png", "apt", "get", "install", "fonts", "noto", "cjk", "Noto", "Sans", "CJK", "GPRS",
     "p",  # p50, p90: the percentile levels of --scenario
     "offer",  # the id of an offer made from flags
+    "numba", "numpy",  # the batch kernel that ran (library names)
     # the reliability tags of sources (A, B, C with a sign) and plan-id like codes
     "A", "B", "C", "A-", "B-", "C-",
 }
