@@ -27,7 +27,7 @@ from tariffcli.batch.arrowtext import json_lines
 from tariffcli.batch.chunks import Chunk
 from tariffcli.batch.columns import InputColumns, money_columns, output_columns, resolve_columns
 from tariffcli.inputs.csvtext import decode
-from tariffcli.inputs.files import commit_temp, discard_temp, new_temp
+from tariffcli.inputs.files import check_sheet, commit_temp, discard_temp, new_temp
 from tariffcli.model.cells import FORMULA_GUARD, FORMULA_START
 from tariffcli.model.errors import DataError, Problem, UsageError
 
@@ -182,6 +182,7 @@ def open_input(pattern: str, files: tuple[Path, ...] | None = None, record_colum
     from tariffcli.batch import records_input
 
     files = input_files(pattern) if files is None else files
+    check_sheet(files, sheet)
     if record_columns or any(f.suffix.lower() == ".xlsx" or (_format_of(f) == "csv" and records_input.are_records(
             _sample(f), str(f))) for f in files):
         records = records_input.read_records(files, record_columns, sheet)

@@ -98,7 +98,7 @@ def read_inputs(
     and the bill: each None if not given. CSV or .xlsx (``sheet``); ``columns``: ``--columns`` mappings."""
     from tariffcli.inputs.bills import MAX_BYTES as BILL_BYTES
     from tariffcli.inputs.bills import parse_bill_csv
-    from tariffcli.inputs.files import read_table, table_files
+    from tariffcli.inputs.files import check_sheet, read_table, table_files
     from tariffcli.inputs.records import MAX_BYTES as RECORD_BYTES
     from tariffcli.inputs.records import MAX_TOTAL_BYTES, looks_like_records, parse_records_csv, read_record_files
     from tariffcli.inputs.usage import parse_usage_csv
@@ -106,6 +106,7 @@ def read_inputs(
     records: Records | None = None
     history: UsageHistory | None = None
     paths = table_files(usage or [], MAX_TOTAL_BYTES)
+    check_sheet([*paths, bill], sheet)
     if len(paths) > 1 or columns:
         tables = [read_table(p, str(p), RECORD_BYTES, sheet) for p in paths]
         records = read_record_files([(name, data) for data, name in tables], columns=columns)

@@ -286,6 +286,10 @@ def rebill_command(usage: Path, catalogue: CatalogueChoice, current: str | None,
         print_warnings(result.warnings)
         language = out.language
         say_excluded(result.excluded, switch_day.isoformat()[:7], catalogue.province_name(), language)
+        from tariffcli.compare.catalogue_filter import require_ranked
+
+        require_ranked(len(result.rows), result.excluded,
+                       [("--operator", catalogue.operators), ("--tag", catalogue.tags)])
         emit_result(out, {
             "table": lambda: TableView(render.build_table(result, lang=language, top=top),
                                        render.render_text_footer(result, lang=language)),

@@ -31,10 +31,8 @@ from typing import Annotated, Any
 
 import typer
 
+from tariffcli.cli.config_location import config_path
 from tariffcli.model.errors import Problem, TariffError
-
-CONFIG_VARIABLE = "TARIFFCLI_CONFIG"
-"""The environment variable that names another config file."""
 
 ENVIRONMENT: dict[str, str] = {
     "plans": "TARIFFCLI_PLANS",
@@ -45,7 +43,6 @@ ENVIRONMENT: dict[str, str] = {
 """Each setting's environment variable (``TARIFFCLI_PLANS``: paths separated by the system's path separator)."""
 
 LANGS = ("en", "zh")
-FILE_NAME = "config.toml"
 
 
 class ConfigError(TariffError):
@@ -70,16 +67,6 @@ class Setting:
         if self.value is None:
             return "-"
         return os.pathsep.join(self.value) if isinstance(self.value, tuple) else self.value
-
-
-def config_path(env: Mapping[str, str] | None = None) -> Path:
-    """``$TARIFFCLI_CONFIG``, else ``config.toml`` in the platform's config directory for tariffcli."""
-    env = os.environ if env is None else env
-    if env.get(CONFIG_VARIABLE):
-        return Path(env[CONFIG_VARIABLE]).expanduser()
-    from platformdirs import user_config_path
-
-    return user_config_path("tariffcli", appauthor=False) / FILE_NAME
 
 
 def _line_of(text: str, key: str) -> int | None:

@@ -36,10 +36,12 @@ MAX_WARNINGS = 20
 
 def print_warnings(warnings: Iterable[object], prefix: str = "Warning: ", limit: int = MAX_WARNINGS) -> None:
     """Each warning on its own stderr line, at most ``limit`` of them, then "… and K more warnings"."""
+    from tariffcli.model.sanitise import text_block
+
     shown = 0
     for w in warnings:
-        if shown < limit:
-            print(f"{prefix}{w}", file=sys.stderr)
+        if shown < limit:  # a warning may quote file text: no terminal control sequence gets through
+            print(f"{prefix}{text_block(str(w))}", file=sys.stderr)
         shown += 1
     if shown > limit:
         more = shown - limit
@@ -52,8 +54,10 @@ def check_outputs(out: Output | None, inputs: Sequence[Path | None], **others: P
     ``out``'s --output and --chart, plus ``others`` (option name -> path, e.g. ``ics=...``), are
     refused when one is an input, a directory, a device, a FIFO or a socket, or two name the same file.
     """
+    from tariffcli.cli.config_location import config_path
     from tariffcli.inputs.files import check_output
 
+    inputs = [*inputs, config_path()]  # the config file is read by every command: never an output
     targets: dict[str, Path | None] = {}
     if out is not None:
         targets |= {"output": out.output, "chart": out.chart}

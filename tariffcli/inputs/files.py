@@ -78,6 +78,12 @@ def read_table(path: Path, display: str, limit: int, sheet: str | None = None) -
     return sheet_as_csv(data, display, sheet) if is_xlsx(data, display) else (data, display)
 
 
+def check_sheet(paths: Sequence[Path | None], sheet: str | None) -> None:
+    """``--sheet`` picks a sheet of an .xlsx input: given with none, it would do nothing, so it is refused."""
+    if sheet is not None and not any(p is not None and p.suffix.lower() in (".xlsx", ".xlsm") for p in paths):
+        raise UsageError(f"--sheet {sheet}: no input is an .xlsx workbook (CSV files have no sheets)", field="sheet")
+
+
 def table_files(paths: Sequence[Path], max_total: int | None = None) -> list[Path]:
     """The files given, a folder standing for its CSV and .xlsx files (sorted, not recursive; hidden files
     and Excel's lock files ``~$name.xlsx`` left out); more than ``max_total`` bytes in all is refused."""
@@ -93,6 +99,10 @@ def table_files(paths: Sequence[Path], max_total: int | None = None) -> list[Pat
             out.append(path)
         if len(out) > MAX_TABLE_FILES:
             raise UsageError(f"more than {MAX_TABLE_FILES:,} files given; merge them first", field="usage")
+    unique: dict[str, Path] = {}  # a file given twice (or also through its folder) is read once
+    for p in out:
+        unique.setdefault(os.path.realpath(p), p)
+    out = list(unique.values())
     if max_total is not None and len(out) > 1:  # checked before any file is read
         total = sum(p.stat().st_size for p in out if p.is_file())
         if total > max_total:

@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from tariffcli.inputs.csvtext import norm, word_key
 from tariffcli.inputs.records.layout import ColumnMap, check_shape, month_rounded, partial_month_warnings
-from tariffcli.inputs.records.model import ALIASES, CALL_INCREMENT_S, FIELD_WORDS, LineRecords, Records
+from tariffcli.inputs.records.model import ALIASES, CALL_INCREMENT_S, FIELD_WORDS, UNIT_HEADERS, LineRecords, Records
 from tariffcli.model.errors import DataError, UsageError
 from tariffcli.model.limits import MAX_RECORD_LINES
 
@@ -45,7 +45,7 @@ def parse_column_options(values: Sequence[str] | None) -> dict[str, tuple[str, s
         if not eq or not name.strip() or not column.strip():
             raise UsageError(f"--columns: {raw!r} is not NAME=COLUMN (e.g. duration_min=duration)", field="columns")
         key = word_key(norm(name))
-        field, unit = FIELD_WORDS.get(key, key), None
+        field, unit = UNIT_HEADERS.get(key) or (FIELD_WORDS.get(key, key), None)  # minutes=COL: in minutes
         if field not in _FIELDS:
             base, _, suffix = key.rpartition("_")
             field = FIELD_WORDS.get(base, base)

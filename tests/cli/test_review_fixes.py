@@ -1,0 +1,79 @@
+"""Defects found in review: each test failed before its fix."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from tariffcli.cli.app import app
+
+ROOT = Path(__file__).resolve().parents[2]
+CALLS = "number,start,type,talk\n13800000001,2026-03-01 10:00:00,call,5\n13800000001,2026-03-02 10:00:00,call,10\n"
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> object:
+    base = {"NO_COLOR": "1", "COLUMNS": "100", "LANG": "C", "TERM": "dumb"}
+    return CliRunner().invoke(app, list(args), env=base | (env or {}), catch_exceptions=False)
+
+
+def _voice(result: object) -> int:
+    doc = json.loads(result.stdout)  # type: ignore[attr-defined]
+    return sum(m["voice_min"] for ln in doc["lines"] for m in ln["months"])
+
+
+def test_columns_minutes_reads_minutes(tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text(CALLS, "utf-8")
+    result = run("analyze", str(tmp_path / "c.csv"), "--columns", "minutes=talk", "-f", "json")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert _voice(result) == 15  # 5 + 10 minutes, not 15 seconds
+
+
+def test_a_file_given_twice_or_through_its_folder_is_read_once(tmp_path: Path) -> None:
+    folder = tmp_path / "rec"
+    folder.mkdir()
+    (folder / "c.csv").write_text(CALLS, "utf-8")
+    for args in ((str(folder / "c.csv"), str(folder / "c.csv")), (str(folder), str(folder / "c.csv"))):
+        result = run("analyze", *args, "--columns", "minutes=talk", "-f", "json")
+        assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+        assert _voice(result) == 15
+
+
+def test_the_config_file_is_never_an_output(tmp_path: Path) -> None:
+    config = tmp_path / "cfg.toml"
+    config.write_text('lang = "en"\n', "utf-8")
+    result = run("compare", str(ROOT / "sample_bills/keep-number-abroad.csv"), "-o", str(config), "-f", "json",
+                 env={"TARIFFCLI_CONFIG": str(config)})
+    assert result.exit_code == 2, result.output  # type: ignore[attr-defined]
+    assert config.read_text("utf-8") == 'lang = "en"\n'
+
+
+def test_history_with_no_plan_left_is_an_error_not_an_empty_table(tmp_path: Path) -> None:
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    shutil.copy(ROOT / "plans/unicom/26he300237.yaml", plans)  # withdrawn
+    result = run("compare", str(ROOT / "sample_bills/keep-number-abroad.csv"), "--history", "--plans", str(plans))
+    assert result.exit_code == 2, result.output  # type: ignore[attr-defined]
+    assert "no plan left to rank" in result.stderr  # type: ignore[attr-defined]
+
+
+def test_sheet_with_no_workbook_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text(CALLS, "utf-8")
+    result = run("analyze", str(tmp_path / "c.csv"), "--sheet", "2")
+    assert result.exit_code == 2
+    assert "--sheet" in result.stderr  # type: ignore[attr-defined]
+
+
+def test_warnings_quoting_file_text_carry_no_terminal_controls(tmp_path: Path) -> None:
+    import contextlib
+    import io
+
+    from tariffcli.cli.output import print_warnings
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        print_warnings(["line '\x1b]0;pwned\x07': no --plan-since"])
+    assert "\x1b" not in err.getvalue() and "\x07" not in err.getvalue()
+    assert "no --plan-since" in err.getvalue()
