@@ -112,7 +112,7 @@ def write_files(folder: Path) -> dict[str, Path]:
     calls, sms, data = [], [], []
     for who, months in PEOPLE.items():
         for m, (minutes, texts, sessions) in months.items():
-            def day() -> str:
+            def day(m: str = m) -> str:
                 return f"{m}-{rnd.randint(1, 28):02d}"
 
             calls += [[who, day(), str(c)] for c in minutes]
