@@ -118,3 +118,19 @@ def test_the_current_plan_is_billed_on_its_rounding_too() -> None:
     assert got["by-month"] == [10000, 10000]
     assert got["by-session"] == [10320, 10320]
     assert got["saving"] == [0, 320]
+
+
+@pytest.mark.parametrize(("rounding", "change"), [("session", "3.00"), ("month", "0.00")])
+def test_an_expiring_promotion_is_costed_on_the_plans_rounding(tmp_path: Path, rounding: str, change: str) -> None:
+    """1 GB extra for months 1-3: at 15 GB + 1 KB per session its end costs 3.00 a month; at 15 GB exactly, 0."""
+    doc = copy.deepcopy(BASE_PLAN)
+    doc.update(spec("promo", rounding, "call"))
+    doc["promotions"] = [{"from_month": 1, "to_month": 3, "extra": {"data": "1 GB"}}]
+    (tmp_path / "promo.yaml").write_text(yaml.safe_dump(doc), "utf-8")
+    data = tmp_path / "data.csv"
+    data.write_text(DATA.replace("2025-01-31", "2025-01-30").replace("2025-01", "2026-11"), "utf-8")
+    r = run("analyze", str(data), "--plans", str(tmp_path / "promo.yaml"), "--current", "promo", "--current-since",
+            "2026-11", "-f", "json")
+    assert r.exit_code == 0, r.output
+    (finding,) = [f for f in json.loads(r.stdout)["findings"] if f["code"] == "promotion_expiring"]
+    assert finding["params"]["monthly_change"] == change
