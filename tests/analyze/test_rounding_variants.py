@@ -105,14 +105,16 @@ def test_batch_projection_also_bills_each_plan_on_its_rounding(inputs, tmp_path:
     assert {p: row[p] for p in PLANS} == EXPECTED
 
 
-def test_the_current_plan_is_billed_on_its_rounding_too() -> None:
-    """A table with both variants (as record files give) and a current plan: the current cost is its variant's."""
+@pytest.mark.parametrize("cells", [1_000_000, 1])
+def test_the_current_plan_is_billed_on_its_rounding_too(cells: int) -> None:
+    """A table with both variants (as record files give) and a current plan: the current cost is its variant's
+    (also when each subscriber is billed in a block of its own, ``cells=1``)."""
     plans = [make_plan(**spec(pid, *r)) for pid, r in PLANS.items()]
     session_kb, month_kb = 15 * 1024 * 1024 + 1, 15 * 1024 * 1024
     table = pa.table({"subscriber": ["a", "b"], "month": ["2025-01", "2025-01"], "voice_min": [3, 3],
                       "sms": [0, 0], "data": [session_kb, session_kb], "voice_min_month": [2, 2],
                       "data_month": [month_kb, month_kb], "current_plan": ["by-month", "by-session"]})
-    analyser = Analyser(plans, start="2025-01", data_unit="KB", history=True, wide=True)
+    analyser = Analyser(plans, start="2025-01", data_unit="KB", history=True, wide=True, cells=cells)
     got = analyser.analyse(table).to_pydict()
     assert got["current_cost"] == [10000, 10320]
     assert got["by-month"] == [10000, 10000]
@@ -134,3 +136,16 @@ def test_an_expiring_promotion_is_costed_on_the_plans_rounding(tmp_path: Path, r
     assert r.exit_code == 0, r.output
     (finding,) = [f for f in json.loads(r.stdout)["findings"] if f["code"] == "promotion_expiring"]
     assert finding["params"]["monthly_change"] == change
+
+
+def test_rows_out_of_order_keep_their_variants() -> None:
+    """Rows given last month first are sorted with their month-rounded figures: 16 GB in month 1 (1 GB extra
+    then) is within the allowance, 1 KB in month 2 too; misaligned, month 2 would be 1 GB over."""
+    doc = spec("m", "month", "month")
+    doc["promotions"] = [{"from_month": 1, "to_month": 1, "extra": {"data": "1 GB"}}]
+    plan = make_plan(**doc)
+    gb = 1024 * 1024
+    table = pa.table({"subscriber": ["a", "a"], "month": ["2025-02", "2025-01"], "voice_min": [0, 0], "sms": [0, 0],
+                      "data": [2, 16 * gb + 1], "voice_min_month": [0, 0], "data_month": [1, 16 * gb]})
+    got = Analyser([plan], start="2025-01", data_unit="KB", history=True, wide=True).analyse(table).to_pydict()
+    assert got["m"] == [20000]
