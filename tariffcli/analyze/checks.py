@@ -25,6 +25,7 @@ from tariffcli.analyze.lines import (
     Line,
     bill_totals,
     engine_usage,
+    rounded_for,
     total,
     use,
     zero_usage,
@@ -295,7 +296,8 @@ class Analysis:
 
     def promotions(self, ln: Line, plan: Plan, since: str) -> None:
         if ln.hist is not None:
-            usage = engine_usage(ln.hist, ln.daily, ln.hist.months)
+            usage = engine_usage(rounded_for(ln.hist, plan.rounding.data, plan.rounding.calls), ln.daily,
+                                 ln.hist.months)
             first = months_between(since, ln.hist.months[0]) + 1
         else:
             usage = zero_usage(month_range(self.today_month, self.horizon))

@@ -19,7 +19,7 @@ import numpy as np
 from tariffcli.analyze.results import LineReport, MonthSummary
 from tariffcli.engine import LINES, Usage, simulate
 from tariffcli.inputs.bills import Bill, BillLine
-from tariffcli.inputs.records import Records
+from tariffcli.inputs.records import LineRecords, Records
 from tariffcli.inputs.usage import UsageHistory
 from tariffcli.model.errors import DataError, Problem
 from tariffcli.model.months import days_in, months_between
@@ -27,8 +27,8 @@ from tariffcli.model.plan import Plan
 
 __all__ = [
     "COMPARED", "ENGINE_GROUP", "GROUPS", "GROUP_OF_CATEGORY", "SERVICE_OF_CATEGORY", "USAGE_GROUPS", "Line",
-    "bill_totals", "engine_usage", "line_report", "line_usage", "match_lines", "prepare", "total", "use",
-    "zero_usage",
+    "RecordedHistory", "bill_totals", "engine_usage", "line_report", "line_usage", "match_lines", "prepare",
+    "rounded_for", "total", "use", "zero_usage",
 ]
 
 GROUPS: tuple[str, ...] = (
@@ -52,6 +52,24 @@ SERVICE_OF_CATEGORY = {"data_pack": "data", "voice_pack": "voice", "sms_pack": "
 """Pack category -> the service it gives."""
 USAGE_GROUPS = ("voice", "sms", "data")
 """Groups charged for usage (out of bundle)."""
+
+
+@dataclass(frozen=True)
+class RecordedHistory(UsageHistory):
+    """A history totalled from itemized records: it also gives the usage rounded as any plan rounds it.
+
+    Its own figures are the default rounding (data per session, calls per call); :func:`rounded_for` gives the
+    month-rounded variants a plan's ``rounding`` asks for.
+    """
+
+    recorded: LineRecords | None = None
+
+
+def rounded_for(hist: UsageHistory, data: str = "session", calls: str = "call") -> UsageHistory:
+    """``hist`` with data and calls rounded where a plan rounds them (records only; a monthly summary is as given)."""
+    if not isinstance(hist, RecordedHistory) or hist.recorded is None or (data, calls) == ("session", "call"):
+        return hist
+    return hist.recorded.history(hist.source, data=data, calls=calls)
 
 
 @dataclass
@@ -156,7 +174,11 @@ def line_usage(records: Records | None, usage: UsageHistory | None, line: str) -
             hist = UsageHistory(source=records.source, months=records.months, voice_min=zeros, sms=zeros,
                                 data_kb=zeros, app_data_kb=zeros, data_days=zeros)
             return hist, tuple((0,) * 31 for _ in records.months), zeros, True
-        return lr.history(records.source), lr.daily_data_kb, lr.records, False
+        base = lr.history(records.source)
+        recorded = RecordedHistory(source=base.source, months=base.months, voice_min=base.voice_min, sms=base.sms,
+                                   data_kb=base.data_kb, app_data_kb=base.app_data_kb, data_days=base.data_days,
+                                   recorded=lr)
+        return recorded, lr.daily_data_kb, lr.records, False
     if usage is not None:
         activity = tuple(v + s + d + a for v, s, d, a in zip(usage.voice_min, usage.sms, usage.data_kb,
                                                              usage.app_data_kb, strict=True))
@@ -167,12 +189,14 @@ def line_usage(records: Records | None, usage: UsageHistory | None, line: str) -
 def prepare(ln: Line, bill: Bill | None) -> None:
     """The engine's bill lines at the recorded usage, and the charges per month and group.
 
-    The charges are the bill's when there is a bill, else the engine's.
+    The charges are the bill's when there is a bill, else the engine's. The usage billed is rounded where the
+    line's plan rounds it (:func:`rounded_for`).
     """
     if ln.plan is not None and ln.hist is not None and ln.since is not None:
         ln.sim_months = tuple(m for m in ln.hist.months if m >= ln.since)
         if ln.sim_months:
-            ln.usage = engine_usage(ln.hist, ln.daily, ln.sim_months)
+            billed = rounded_for(ln.hist, ln.plan.rounding.data, ln.plan.rounding.calls)
+            ln.usage = engine_usage(billed, ln.daily, ln.sim_months)
             ln.sim_lines = bill_totals(ln.plan, ln.usage, months_between(ln.since, ln.sim_months[0]) + 1)
     if bill is not None:
         for b in ln.items:

@@ -4,7 +4,10 @@ Each line's recorded months are billed under every plan given, at the recorded
 usage (daily data from itemized records feeds daily-rate plans), each plan
 starting in the line's first month, as ``compare --history`` bills one line.
 A line's months run from its first to its last month with usage; a month
-without a record inside them is a month of no use.
+without a record inside them is a month of no use. From itemized records each
+plan is billed on the usage rounded where it rounds it (``rounding``: data per
+session or on the month's total, calls per call or per month), plans of the
+same rounding together (:func:`tariffcli.engine.rounding.simulate_rounded`).
 """
 
 from __future__ import annotations
@@ -12,14 +15,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tariffcli.analyze.lines import engine_usage, line_usage, match_lines
-from tariffcli.engine import LINES, simulate
+from tariffcli.analyze.lines import engine_usage, line_usage, match_lines, rounded_for
+from tariffcli.engine import LINES, Usage
+from tariffcli.engine.rounding import simulate_rounded
 from tariffcli.inputs.records import Records
 from tariffcli.inputs.usage import UsageHistory
 from tariffcli.model.errors import DataError, Problem
 from tariffcli.model.plan import Plan
 
 __all__ = ["PricedLine", "PricedPlan", "price_lines"]
+
+Daily = tuple[tuple[int, ...], ...] | None
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,11 @@ def price_lines(records: Records | None, usage: UsageHistory | None, plans: Sequ
         months = _existing(hist.months, activity if records is not None else None)
         if not months:
             continue
-        billed = simulate(list(plans), engine_usage(hist, daily, months), [1] * len(plans))
+        def usage_for(data: str, calls: str, hist: UsageHistory = hist, daily: Daily = daily,
+                      months: tuple[str, ...] = months) -> Usage:
+            return engine_usage(rounded_for(hist, data, calls), daily, months)
+
+        billed = simulate_rounded(list(plans), usage_for, [1] * len(plans))
         totals = billed.lines[:, :, LINES.index("total")]
         priced = [PricedPlan(p, tuple(int(x) for x in totals[i])) for i, p in enumerate(plans)]
         priced.sort(key=lambda pp: (pp.total, pp.plan.id))

@@ -33,7 +33,7 @@ median saving and the check that each subscriber's rows come together).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -52,7 +52,8 @@ from tariffcli.batch.chunks import (
 )
 from tariffcli.batch.columns import KERNEL_KEY, money_columns, output_columns
 from tariffcli.batch.fused import KERNELS, kernel_name
-from tariffcli.batch.history import bill_current, bill_windows, block_bounds, densify, month_name
+from tariffcli.batch.history import Billed, bill_current, block_bounds, month_name
+from tariffcli.batch.rounding_groups import DEFAULT, RoundedBills, bill_rounded, key_of
 from tariffcli.compare.ranking import usable_plans
 from tariffcli.engine import I64, CompiledPlans, compile_plans
 from tariffcli.inputs.csvtext import MAX_PROBLEMS
@@ -96,13 +97,17 @@ class _Rows:
     since: I64
     """The month the current plan started (year * 12 + month - 1); -1 where not given."""
     plan_names: list[str]
+    variants: dict[str, I64] = field(default_factory=dict)
+    """From record files: 'voice_min_month' and 'data_kb_month', the month's totals rounded once
+    (:mod:`tariffcli.batch.rounding_groups`); empty for a monthly input."""
 
     def block(self, a: int, b: int) -> _Rows:
         """The rows of subscribers ``a`` to ``b - 1`` (rows are sorted by subscriber: one slice)."""
         lo, hi = (int(x) for x in np.searchsorted(self.codes, [a, b]))
         cut = slice(lo, hi)
         return _Rows(self.ids.slice(a, b - a), self.codes[cut] - a, self.month[cut], self.voice[cut], self.sms[cut],
-                     self.data[cut], self.app[cut], self.days[cut], self.plan[cut], self.since[cut], self.plan_names)
+                     self.data[cut], self.app[cut], self.days[cut], self.plan[cut], self.since[cut], self.plan_names,
+                     {k: v[cut] for k, v in self.variants.items()})
 
 
 class Analyser:
@@ -196,6 +201,15 @@ class Analyser:
             self._compiled[key] = compile_plans(self.candidates, [1] * len(self.candidates), key[2])
         return self._compiled[key]
 
+    def compiled_group(self, key: tuple[str, str], idx: npt.NDArray[np.intp], months: int) -> CompiledPlans:
+        """The candidates ``idx`` (those billed on rounding ``key``) compiled over ``months`` (once)."""
+        if idx.size == len(self.candidates):
+            return self.compiled_candidates(months)
+        cache = ("\0" + "/".join(key), 1, months)
+        if cache not in self._compiled:
+            self._compiled[cache] = compile_plans([self.candidates[i] for i in idx], [1] * idx.size, months)
+        return self._compiled[cache]
+
     def _current(self, plan_id: str, first: int, months: int) -> CompiledPlans:
         key = (plan_id, first, months)
         if key not in self._compiled:
@@ -240,11 +254,12 @@ class Analyser:
         import pyarrow as pa
 
         N = len(rows.ids)
-        dense = densify(rows.codes, rows.month, {"voice_min": rows.voice, "sms": rows.sms, "data_kb": rows.data,
-                                                 "app_data_kb": rows.app}, rows.days, N)
-        billed = bill_windows(dense, history=self.history, start=self.start_index, horizon=self.horizon,
-                              span=self.span, plans=len(self.candidates), compiled=self.compiled_candidates,
-                              kernel=self.kernel)
+        rounded = bill_rounded(rows.codes, rows.month, {"voice_min": rows.voice, "sms": rows.sms,
+                                                        "data_kb": rows.data, "app_data_kb": rows.app},
+                               rows.variants, rows.days, N, self.candidates, history=self.history,
+                               start=self.start_index, horizon=self.horizon, span=self.span,
+                               compiled=self.compiled_group, kernel=self.kernel)
+        billed = rounded.billed
         totals, stopped = billed.totals, billed.stopped  # (P, N) each
         starts = np.flatnonzero(np.r_[True, rows.codes[1:] != rows.codes[:-1]])
         count = np.diff(np.r_[starts, rows.codes.size])
@@ -257,7 +272,7 @@ class Analyser:
         for k in range(self.top):
             cols[f"plan_{k + 1}"] = cand_ids.take(pa.array(best[k], mask=none))  # nothing billed: empty
             cols[f"cost_{k + 1}"] = pa.array(totals[best[k], every], pa.int64(), mask=none)
-        current = self._current_costs(rows, billed)
+        current = self._current_costs(rows, rounded)
         if current is None:
             cols["current_plan"] = pa.nulls(N, pa.string())
             cols["current_cost"] = pa.nulls(N, pa.int64())
@@ -347,6 +362,13 @@ class Analyser:
                           lambda i: f"{days[i]} days with data, but the month has {dim[i]} days", "out_of_range")
             problems.rows((days == 0) & (data + app > 0), "data_days",
                           lambda i: "0 days with data, but data was used", "out_of_range")
+        variants: dict[str, I64] = {}
+        for column, name, limit in (("voice_min_month", "voice_min_month", MAX_VOICE_MIN),
+                                    ("data_month", "data_kb_month", MAX_DATA_KB)):
+            if column in t.column_names:  # record files only: the month's total rounded once
+                v, _ = read_numbers(t.column(column), column, problems, optional=False)
+                variants[name] = ceil_units(v, 1 if column == "voice_min_month" else KB_PER[self.data_unit], limit,
+                                            column, "implausibly much for a month", problems)
         cur_idx, cur_names, first = self._current_columns(t, problems)
         problems.raise_any()
 
@@ -356,20 +378,23 @@ class Analyser:
             order = np.lexsort((month, codes))
             codes, month, voice, sms, data, app, days, cur_idx, first = (
                 a[order] for a in (codes, month, voice, sms, data, app, days, cur_idx, first))
+            variants = {k: v[order] for k, v in variants.items()}
         for k in np.flatnonzero((codes[1:] == codes[:-1]) & (month[1:] == month[:-1]))[:MAX_PROBLEMS]:
             m = int(month[k + 1])
             problems.add(int(k + 1) if order is None else int(order[k + 1]), "month",
                          f"subscriber {enc.dictionary[int(codes[k + 1])].as_py()!r} has two rows for "
                          f"{m // 12:04d}-{m % 12 + 1:02d}", "duplicate_month")
         problems.raise_any()
-        return _Rows(enc.dictionary, codes, month, voice, sms, data, app, days, cur_idx, first, cur_names)
+        return _Rows(enc.dictionary, codes, month, voice, sms, data, app, days, cur_idx, first, cur_names, variants)
 
-    def _current_costs(self, rows: _Rows, billed: Any) -> tuple[pa.Array, I64, npt.NDArray[np.bool_]] | None:
+    def _current_costs(self, rows: _Rows, rounded: RoundedBills
+                       ) -> tuple[pa.Array, I64, npt.NDArray[np.bool_]] | None:
         """Per subscriber: the current plan id, its cost over the billed months and whether there is one (None: no
         column). The current plan is the one given on the subscriber's latest row that gives one; it starts in
-        ``current_since`` (default: the first month billed)."""
+        ``current_since`` (default: the first month billed); it is billed on the usage rounded as it rounds it."""
         import pyarrow as pa
 
+        billed = rounded.billed
         if rows.plan.size and rows.plan[0] == _NO_COLUMN:
             return None
         N = len(rows.ids)
@@ -380,9 +405,17 @@ class Analyser:
         at = np.maximum(latest, 0)
         plan = np.where(known, rows.plan[at], -1)
         since = np.where(known & (rows.since[at] >= 0), rows.since[at], billed.windows.start)
-        cost, late = bill_current(billed, plan, since,
-                                  lambda p, first, months: self._current(rows.plan_names[p], first, months),
-                                  kernel=self.kernel)
+        keys = [key_of(self.known[name], rows.variants) for name in rows.plan_names]
+        cost = np.zeros(N, np.int64)
+        late = np.zeros(N, np.bool_)
+        for key in sorted(set(keys)) or [DEFAULT]:
+            mine = np.array([k == key for k in keys] + [False], np.bool_)[plan]  # plan -1: the last entry
+            part = Billed(billed.totals, billed.stopped, billed.windows, rounded.usage(key))
+            c, lt = bill_current(part, np.where(mine, plan, -1), since,
+                                 lambda p, first, months: self._current(rows.plan_names[p], first, months),
+                                 kernel=self.kernel)
+            cost += c
+            late |= lt
         if late.any():
             k = int(np.argmax(late))
             raise DataError(Problem(

@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from tariffcli.batch.chunks import Chunk
 
 __all__ = ["Billed", "DenseRows", "Windows", "bill_current", "bill_windows", "block_bounds", "densify", "input_span",
-           "line_windows", "month_name"]
+           "line_windows", "month_name", "window_usage"]
 
 
 def month_name(index: int) -> str:

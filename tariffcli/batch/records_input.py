@@ -5,8 +5,11 @@ by their header: a date or start-time column, no month column), they are read
 with :func:`tariffcli.inputs.records.read_record_files`, in memory, and totalled
 per subscriber and month into the columns batch already reads: each
 subscriber's months run from its first month with records to its last (a month
-inside with none is a month of zero use). Calls are rounded per call and data
-per session (the default of the plan format's ``rounding``).
+inside with none is a month of zero use). Both roundings are carried: calls
+rounded per call and data per session (the default of the plan format's
+``rounding``) in the columns every input has, and the month's exact totals
+rounded once in two more columns (:data:`VARIANTS`), which the analyser bills
+plans that round per month on (:mod:`tariffcli.batch.rounding_groups`).
 """
 
 from __future__ import annotations
@@ -22,14 +25,16 @@ from tariffcli.model.errors import DataError
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
 
-__all__ = ["COLUMNS", "MAX_SUBSCRIBERS", "are_records", "monthly_table", "read_records"]
+__all__ = ["COLUMNS", "MAX_SUBSCRIBERS", "VARIANTS", "are_records", "monthly_table", "read_records"]
 
 MAX_SUBSCRIBERS = 10_000
 """Most subscribers read from record files in one batch run (records are read in memory, with daily totals);
 for more, total them per month first."""
 COLUMNS = {"subscriber": "subscriber", "month": "month", "voice_min": "voice_min", "sms": "sms", "data": "data_kb",
-           "data_days": "data_days"}
+           "data_days": "data_days", "voice_min_month": "voice_min_month", "data_month": "data_kb_month"}
 """Canonical batch field -> column of the monthly table built from records."""
+VARIANTS = ("voice_min_month", "data_month")
+"""The canonical fields only record files give: the month's call time and data, each rounded up once."""
 
 
 def are_records(head: bytes, name: str) -> bool:
@@ -61,12 +66,11 @@ def monthly_table(records: Records) -> pa.Table:
         active = [k for k, n in enumerate(lr.records) if n]
         if not active:
             continue
-        for k in range(active[0], active[-1] + 1):
-            cols["subscriber"].append(lr.line)
-            cols["month"].append(lr.months[k])
-            cols["voice_min"].append(lr.voice_min[k])
-            cols["sms"].append(lr.sms[k])
-            cols["data_kb"].append(lr.data_kb[k])
-            cols["data_days"].append(lr.data_days[k])
+        span = range(active[0], active[-1] + 1)
+        cols["subscriber"].extend([lr.line] * len(span))
+        for column, values in (("month", lr.months), ("voice_min", lr.voice_min), ("sms", lr.sms),
+                               ("data_kb", lr.data_kb), ("data_days", lr.data_days),
+                               ("voice_min_month", lr.voice_min_month), ("data_kb_month", lr.data_kb_month)):
+            cols[column].extend(values[k] for k in span)
     types = {"subscriber": pa.string(), "month": pa.string()}
     return pa.table({c: pa.array(v, types.get(c, pa.int64())) for c, v in cols.items()})
