@@ -212,6 +212,9 @@ class _Inputs:
         late = known[-1] if plan is not None and start is not None and known and start > known[-1] else None
         if plan is not None and start is None:
             start = known[0] if known else analysis.today_month
+            if self.records is not None and hist is not None and activity and any(activity):
+                # itemized records: the line exists from its first month with a record (as --plan A --plan B bills)
+                start = hist.months[next(i for i, a in enumerate(activity) if a)]
             if plan.promotions:
                 who = f"line {name}: " if name else ""
                 analysis.warnings.append(
