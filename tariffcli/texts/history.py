@@ -28,4 +28,8 @@ LABELS: Table = {
                  "zh": "{line}：{n} 个套餐，{a}..{b}（{months} 个月，{currency}）"},
     "ap_rule": {"en": "Each plan billed at the recorded usage, starting in the line's first month.",
                 "zh": "按记录的实际用量计费，各套餐自该号码的第一个月起算。"},
+    "h_bill_outside": {"en": "{file}: bill month(s) {months} are not in the usage file; left out",
+                       "zh": "{file}：账单月份 {months} 不在用量文件中，已略去"},
+    "h_bill_missing": {"en": "{file}: the bill has no charge for {months}; savings are not measured against it",
+                       "zh": "{file}：账单中没有 {months} 的费用，节省额不以实付计算"},
 }

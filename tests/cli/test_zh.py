@@ -186,13 +186,24 @@ def test_chinese_json_sentences_have_no_english_label(args: tuple[str, ...]) -> 
 
 def test_batch_summary_in_chinese(tmp_path: Path) -> None:
     src = tmp_path / "subs.csv"
-    src.write_text("subscriber,month,voice_min,sms,data_mb,current_plan\n"
-                   "a,2026-01,10,1,100,cmcc-8yuan-shenzhen-voice\n"
-                   "b,2026-01,300,3,3000,\n", "utf-8")
+    src.write_text("subscriber,month,voice_min,sms,data_mb,current_plan,remark\n"
+                   "a,2026-01,10,1,100,cmcc-8yuan-shenzhen-voice,x\n"
+                   "b,2026-01,300,3,3000,,y\n", "utf-8")
     r = run("batch", str(src), "--start", "2027-01", "-q", *FROZEN)
     assert "用户数" in r.stdout and "全部" in r.stdout
-    leftover = english_words(r.stdout)
-    assert not leftover, f"English left in the batch summary: {sorted(set(leftover))}"
+    assert "remark" in r.stderr and "已分析 2 个用户" in r.stderr  # the unused column, the closing line
+    leftover = english_words(r.stdout + "\n" + r.stderr.replace(str(src), " "), frozenset({"remark"}))
+    assert not leftover, f"English left in the batch summary or its stderr: {sorted(set(leftover))}"
+
+
+def test_compare_history_bill_warnings_in_chinese(tmp_path: Path) -> None:
+    """A bill with a month outside the usage file and months it does not cover: both warnings in Chinese."""
+    bill = tmp_path / "bill.csv"
+    bill.write_text("month,item,amount\n2020-01,套餐费,10\n2025-11,套餐费,58\n", "utf-8")
+    r = run("compare", HEAVY, "--history", "--bill", str(bill), "--top", "3", *FROZEN)
+    assert "2020-01" in r.stderr and "2025-12" in r.stderr  # the month left out, a month not covered
+    leftover = english_words(r.stdout + "\n" + r.stderr.replace(str(bill), " "))
+    assert not leftover, f"English left in compare --history --lang zh: {sorted(set(leftover))}"
 
 
 def test_the_checker_finds_an_english_label() -> None:
