@@ -230,7 +230,8 @@ def analyze(
 
 def report_views(report: "Report", priced: "Sequence[PricedLine]", language: str) -> dict[str, View]:
     """The report in each format, with each line priced under the plans of ``--plan A --plan B`` (if any): a table
-    per line under the report's (table, Markdown), the ``priced`` key (JSON); the findings CSV is unchanged."""
+    per line under the report and its footer (table, Markdown), the ``priced`` key (JSON); the findings CSV is
+    unchanged."""
     import json
 
     from tariffcli.render import analyze as ra
@@ -240,9 +241,9 @@ def report_views(report: "Report", priced: "Sequence[PricedLine]", language: str
     def table() -> TableView:
         from rich.console import Group
 
-        main = ra.build_table(report, lang=language)
-        return TableView(Group(main, *priced_tables(priced, language, report.currency)) if priced else main,
-                         ra.render_text_footer(report, lang=language))
+        footer = ra.footer_view(report, lang=language)
+        return TableView(Group(ra.build_table(report, lang=language), *([footer] if footer else []),
+                               *priced_tables(priced, language, report.currency)))
 
     def as_json() -> str:
         doc = ra.report_dict(report, lang=language)

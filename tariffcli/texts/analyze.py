@@ -41,6 +41,7 @@ LABELS: Table = {
     "an_reminder_line": {"en": "{day} ({kind}){who}: {summary}", "zh": "{day}（{kind}）{who}：{summary}"},
     "an_unmapped": {"en": "Bill items not recognised (counted as 'other'): {items}",
                     "zh": "未识别的账单项目（计为“其他”）：{items}"},
+    "an_refs_more": {"en": "(+{n} more)", "zh": "（另 {n} 处）"},
     "an_skipped": {"en": "Checks not run: {items}", "zh": "未执行的检查：{items}"},
     "an_saved_ics": {"en": "{n} reminder(s) written to {file}", "zh": "{n} 条提醒已写入 {file}"},
     "an_reason_no_bill": {"en": "no bill (--bill)", "zh": "未提供账单（--bill）"},
