@@ -230,12 +230,13 @@ def analyze(
 
 def report_views(report: "Report", priced: "Sequence[PricedLine]", language: str) -> dict[str, View]:
     """The report in each format, with each line priced under the plans of ``--plan A --plan B`` (if any): a table
-    per line under the report and its footer (table, Markdown), the ``priced`` key (JSON); the findings CSV is
-    unchanged."""
+    per line under the report and its footer (table, Markdown), the ``priced`` key (JSON); CSV holds one table:
+    the priced plans when there are any (one row per line x plan x month; a note on stderr when findings are
+    left out of it), else the findings."""
     import json
 
     from tariffcli.render import analyze as ra
-    from tariffcli.render.analyze_plans import priced_dicts, priced_markdown, priced_tables
+    from tariffcli.render.analyze_plans import priced_csv, priced_dicts, priced_markdown, priced_tables
     from tariffcli.render.common import shown_text
 
     def table() -> TableView:
@@ -256,8 +257,16 @@ def report_views(report: "Report", priced: "Sequence[PricedLine]", language: str
         more = priced_markdown(priced, language, report.currency)
         return text + shown_text("\n".join(more).lstrip("\n") + "\n") if more else text
 
-    return {"table": table, "json": as_json, "csv": lambda: ra.render_csv(report, lang=language),
-            "markdown": markdown}
+    def as_csv() -> str:
+        if not priced:
+            return ra.render_csv(report, lang=language)
+        if report.findings:
+            from tariffcli.texts import analyze_text
+
+            print(analyze_text("an_csv_priced", language), file=sys.stderr)
+        return priced_csv(priced, report.currency)
+
+    return {"table": table, "json": as_json, "csv": as_csv, "markdown": markdown}
 
 
 def register(app: typer.Typer) -> None:

@@ -1,4 +1,4 @@
-"""``analyze --plan A --plan B``: each line priced under several plans, as JSON, a terminal table or Markdown.
+"""``analyze --plan A --plan B``: each line priced under several plans, as JSON, CSV, a terminal table or Markdown.
 
 Pure functions from :class:`tariffcli.analyze.pricing.PricedLine` to output; the
 JSON part is the ``priced`` key of the analyzer's document
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from tariffcli.model.money import format_fen
-from tariffcli.render.common import md_escape, rich_text
+from tariffcli.render.common import md_escape, rich_text, safe_cell, shown_text
 from tariffcli.texts import analyze_text, label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from tariffcli.analyze.pricing import PricedLine
 
-__all__ = ["priced_dicts", "priced_markdown", "priced_tables"]
+__all__ = ["PRICED_CSV_COLUMNS", "priced_csv", "priced_dicts", "priced_markdown", "priced_tables"]
 
 
 def priced_dicts(priced: Sequence[PricedLine]) -> list[dict[str, Any]]:
@@ -31,6 +31,28 @@ def priced_dicts(priced: Sequence[PricedLine]) -> list[dict[str, Any]]:
                    "months": [{"month": m, "total": format_fen(x)} for m, x in zip(pl.months, pp.monthly, strict=True)]}
                   for pp in pl.plans],
     } for pl in priced]
+
+
+PRICED_CSV_COLUMNS = ("line", "rank", "plan_id", "plan_name", "operator", "month", "cost", "currency")
+"""The priced CSV's header: one row per line x plan x month (docs/analyze.md)."""
+
+
+def priced_csv(priced: Sequence[PricedLine], currency: str) -> str:
+    """The priced table in long form, for pandas and spreadsheets: one row per line, plan and month, lines in
+    file order, plans cheapest first (``rank``, as in JSON), months in order; ``cost`` an exact decimal string.
+    A plan's total is the sum of its rows."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(PRICED_CSV_COLUMNS)
+    for pl in priced:
+        for rank, pp in enumerate(pl.plans, 1):
+            for month, fen in zip(pl.months, pp.monthly, strict=True):
+                w.writerow([safe_cell(pl.line), rank, safe_cell(pp.plan.id), safe_cell(pp.plan.name),
+                            pp.plan.operator, month, format_fen(fen), currency])
+    return shown_text(out.getvalue())
 
 
 def _title(pl: PricedLine, lang: str, currency: str) -> str:

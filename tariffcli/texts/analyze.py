@@ -41,6 +41,10 @@ LABELS: Table = {
     "an_reminder_line": {"en": "{day} ({kind}){who}: {summary}", "zh": "{day}（{kind}）{who}：{summary}"},
     "an_unmapped": {"en": "Bill items not recognised (counted as 'other'): {items}",
                     "zh": "未识别的账单项目（计为“其他”）：{items}"},
+    "an_csv_priced": {"en": "Note: with plans to price (--plan A --plan B), -f csv writes the priced table (one row per "
+                             "line, plan and month); the findings are in the table, json and markdown formats",
+                      "zh": "注意：指定了多个待计价套餐（--plan A --plan B）时，-f csv 输出计价表（每个号码、套餐、"
+                            "月份一行）；发现项请用 table、json 或 markdown 格式查看"},
     "an_refs_more": {"en": "(+{n} more)", "zh": "（另 {n} 处）"},
     "an_skipped": {"en": "Checks not run: {items}", "zh": "未执行的检查：{items}"},
     "an_saved_ics": {"en": "{n} reminder(s) written to {file}", "zh": "{n} 条提醒已写入 {file}"},
