@@ -285,6 +285,8 @@ def rebill_command(usage: Path, catalogue: CatalogueChoice, current: str | None,
         switch_day = first_day(next_month(timing.day()))  # the plans one could switch to (次月生效)
         result = rebill(catalogue.select(plans), usage_history, day=switch_day, current=cur, current_since=since,
                         bill=bill_doc, province=catalogue.province_name())
+        from rich.console import Group
+
         from tariffcli.texts import label
 
         language = out.language
@@ -292,8 +294,8 @@ def rebill_command(usage: Path, catalogue: CatalogueChoice, current: str | None,
                        prefix=label("warning_prefix", language))
         say_excluded(result.excluded, switch_day.isoformat()[:7], catalogue.province_name(), language)
         emit_result(out, {
-            "table": lambda: TableView(render.build_table(result, lang=language, top=top),
-                                       render.render_text_footer(result, lang=language)),
+            "table": lambda: TableView(Group(render.build_table(result, lang=language, top=top),
+                                             render.footer_view(result, lang=language))),
             "json": lambda: render.render_json(result, top=top),
             "csv": lambda: render.render_csv(result, top=top),
             "markdown": lambda: render.render_markdown(result, lang=language, top=top),

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from tariffcli.compare.history import HistoryRow, Rebill
 
-__all__ = ["build_table", "history_dict", "render_csv", "render_json", "render_markdown", "render_text_footer"]
+__all__ = ["build_table", "footer_view", "history_dict", "render_csv", "render_json", "render_markdown"]
 
 PER_MONTH_PLANS = 3
 """The month-by-month table of the terminal and Markdown views shows this many of the cheapest plans."""
@@ -110,7 +110,8 @@ def _summary_lines(rb: Rebill, lang: str) -> list[str]:
     lines = [label("h_rule", lang, a=rb.months[0] if rb.months else "")]
     if rb.rows:
         best = rb.rows[0]
-        name = f"{shown(best.plan.name)} ({shown(best.plan.id)})"
+        name = (f"{shown(best.plan.name)}（{shown(best.plan.id)}）" if lang == "zh"
+                else f"{shown(best.plan.name)} ({shown(best.plan.id)})")
         ref = rb.reference_total
         if rb.reference == "paid" and ref is not None and best.saving is not None:
             lines.append(label("h_best_paid", lang, plan=name, total=format_fen(best.total), paid=format_fen(ref),
@@ -208,8 +209,9 @@ def build_table(rb: Rebill, *, lang: str = "en", top: int | None = None) -> Rend
     return Group(totals, monthly)
 
 
-def render_text_footer(rb: Rebill, *, lang: str = "en") -> str:
-    """The lines under the tables: the billing rule and the best plan's saving (rich markup escaped)."""
-    from rich.markup import escape
+def footer_view(rb: Rebill, *, lang: str = "en") -> RenderableType:
+    """The lines under the tables for the terminal, after a blank line, wrapped by
+    :func:`tariffcli.render.layout.wrap`'s rules (never inside a number, an id or a URL)."""
+    from tariffcli.render.layout import Paragraphs
 
-    return escape(shown_text("\n".join(_summary_lines(rb, lang))))
+    return Paragraphs(("", *shown_text("\n".join(_summary_lines(rb, lang))).split("\n")))
