@@ -13,6 +13,8 @@ LABELS: Table = {
     "h_saving_paid": {"en": "Saving vs paid", "zh": "比实付节省"},
     "h_saving_current": {"en": "Saving vs your plan", "zh": "比当前套餐节省"},
     "h_per_month_title": {"en": "Month by month ({currency})", "zh": "逐月费用（{currency}）"},
+    "h_per_month_ranks": {"en": "Month by month ({currency}, plans by rank #)",
+                          "zh": "逐月费用（{currency}，套餐按上表排名 #）"},
     "h_not_covered": {"en": "data would have been stopped at its cap", "zh": "流量会因封顶而停用"},
     "h_no_plans": {"en": "No plan matches.", "zh": "没有符合条件的套餐。"},
     "h_best_paid": {"en": "Cheapest: {plan} at {total}; you paid {paid}, so it would have saved {saving}.",
