@@ -220,7 +220,9 @@ def analyze(
                      catalogue=plans, today=now, horizon=timing.horizon, province=catalogue.province_name())
         priced = price_lines(records, history, to_price)
         language = out.language
-        print_warnings(report.warnings)
+        from tariffcli.texts import label, say
+
+        print_warnings((say(w, language) for w in report.warnings), prefix=label("warning_prefix", language))
         if ics is not None:
             write_ics(ics, report, now, language)
         emit_result(out, report_views(report, priced, language))

@@ -45,6 +45,13 @@ LABELS: Table = {
                              "line, plan and month); the findings are in the table, json and markdown formats",
                       "zh": "注意：指定了多个待计价套餐（--plan A --plan B）时，-f csv 输出计价表（每个号码、套餐、"
                             "月份一行）；发现项请用 table、json 或 markdown 格式查看"},
+    "an_no_since": {"en": "no --plan-since: the promotions of {plan} are counted from {start}, the first month "
+                          "analysed; give the month the plan started",
+                    "zh": "未给出 --plan-since：{plan} 的优惠期从分析的第一个月 {start} 起算；请给出开始使用该套餐的月份"},
+    "an_no_since_line": {"en": "line {line}: no --plan-since: the promotions of {plan} are counted from {start}, the "
+                               "first month analysed; give the month the plan started",
+                         "zh": "号码 {line}：未给出 --plan-since：{plan} 的优惠期从分析的第一个月 {start} 起算；"
+                               "请给出开始使用该套餐的月份"},
     "an_refs_more": {"en": "(+{n} more)", "zh": "（另 {n} 处）"},
     "an_skipped": {"en": "Checks not run: {items}", "zh": "未执行的检查：{items}"},
     "an_saved_ics": {"en": "{n} reminder(s) written to {file}", "zh": "{n} 条提醒已写入 {file}"},

@@ -211,3 +211,21 @@ def test_the_checker_finds_an_english_label() -> None:
     assert english_words("可通过China Telecom的App办理") == ["China", "Telecom"]
     assert english_words("发现：cheaper_plan") == ["cheaper_plan"]
     assert english_words("来源 https://example.com/x --province 5 GB cmcc-25jt215455") == []
+
+
+def test_analyze_warnings_in_chinese(tmp_path: Path) -> None:
+    """The analyzer's own warnings (no --plan-since, a short history) follow --lang; the prefix too."""
+    thin = tmp_path / "thin.csv"
+    thin.write_text("month,voice_min,sms,data_mb\n2026-01,10,1,100\n2026-02,20,2,200\n", "utf-8")
+    r = run("analyze", str(thin), "--plan", str(ANALYZE / "seed002-plan.yaml"), "--today", "2026-03-05")
+    assert r.stderr.count("警告：") == 2 and "--plan-since" in r.stderr and "用量只有 2 个月" in r.stderr
+    leftover = english_words(r.stderr.replace(str(thin), " "))
+    assert not leftover, f"English left in analyze's warnings: {sorted(set(leftover))}"
+
+
+def test_a_notice_is_its_english_text_and_says_itself_in_chinese() -> None:
+    from tariffcli.texts import Notice, say
+
+    n = Notice("an_no_since", plan="p", start="2026-01")
+    assert n.startswith("no --plan-since") and isinstance(n, str)
+    assert say(n, "zh").startswith("未给出 --plan-since") and say("plain text", "zh") == "plain text"
