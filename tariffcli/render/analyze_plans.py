@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from tariffcli.model.money import format_fen
-from tariffcli.render.common import md_escape, rich_text, safe_cell, shown_text
+from tariffcli.render.common import md_escape, safe_cell, shown_text
 from tariffcli.texts import analyze_text, label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -66,34 +66,39 @@ MONTHLY_PLANS = 4
 
 
 def priced_tables(priced: Sequence[PricedLine], lang: str, currency: str) -> list[RenderableType]:
-    """Per line: rank, plan, total and average per month; then month by month for the cheapest plans."""
+    """Per line: rank, plan, total and average per month (laid out like ``compare``'s table: names and ids
+    wrapped at the terminal's width, never inside an id); then month by month for the cheapest plans, each
+    column named by the plan's rank."""
     from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
-    from rich.text import Text
 
     from tariffcli.model.money import round_div_half_up
+    from tariffcli.render.common import shown
+    from tariffcli.render.layout import Block, Paragraphs, PlanTable
+    from tariffcli.texts import operator_name
 
     out: list[RenderableType] = []
     for pl in priced:
-        table = Table(title=rich_text(_title(pl, lang, currency)), title_justify="left", box=box.SIMPLE_HEAD,
-                      pad_edge=False)
-        table.add_column(label("rank", lang), justify="right", no_wrap=True)
-        table.add_column(label("plan", lang), overflow="fold")
-        for key in ("total", "per_month"):
-            table.add_column(label(key, lang), justify="right", no_wrap=True)
-        for k, pp in enumerate(pl.plans, 1):
-            table.add_row(str(k), f"{rich_text(pp.plan.name)} [dim]{rich_text(pp.plan.id)}[/]", format_fen(pp.total),
-                          format_fen(round_div_half_up(pp.total, len(pl.months))))
-        monthly = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        blocks = tuple(Block(str(k), shown(pp.plan.name), (format_fen(pp.total),
+                                                            format_fen(round_div_half_up(pp.total, len(pl.months)))),
+                             (f"{shown(operator_name(pp.plan.operator, lang))} · {shown(pp.plan.id)}",),
+                             style="green" if k == 1 else None)
+                       for k, pp in enumerate(pl.plans, 1))
+        table = PlanTable(_title(pl, lang, currency), (label("rank", lang), label("plan", lang), label("total", lang),
+                                                       label("per_month", lang)), blocks)
+        title = label("h_per_month_ranks", lang, currency=currency)
+        monthly = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                        min_width=cell_len(title))
         monthly.add_column(label("h_month", lang), no_wrap=True)
         shown_plans = pl.plans[:MONTHLY_PLANS]
-        for pp in shown_plans:
-            monthly.add_column(rich_text(pp.plan.id), justify="right", overflow="fold")
+        for k in range(1, len(shown_plans) + 1):
+            monthly.add_column(f"#{k}", justify="right")
         for i, m in enumerate(pl.months):
             monthly.add_row(m, *(format_fen(pp.monthly[i]) for pp in shown_plans))
-        out += [table, monthly]
+        out += [Paragraphs(("",)), table, Paragraphs(("",)), monthly]
     if priced:
-        out.append(Text(label("ap_rule", lang)))
+        out.append(Paragraphs((label("ap_rule", lang),)))
     return out
 
 

@@ -26,6 +26,8 @@ CASES: dict[str, tuple[str, ...]] = {
     "analyze-seed002": (str(A / "seed002-records.csv"), "--bill", str(A / "seed002-bill.csv"), "--plan",
                         str(A / "seed002-plan.yaml"), "--plan-since", "2009-11", "--today", "2010-03-05"),
     "analyze-usage-only": (str(Path("sample_bills") / "heavy-data.csv"),),
+    "analyze-priced": (str(A / "household-records.csv"), "--plan", "cmcc-5g-128", "--plan",
+                       "cmcc-8yuan-shenzhen-voice", "--plan", "telecom-wuyouka-5"),
 }
 
 HEADS = {"en": ("Reminders:", "Bill items not recognised", "Checks not run:"),
@@ -47,10 +49,13 @@ def run(args: tuple[str, ...], width: int, lang: str) -> Any:
 
 
 def footer(text: str, lang: str) -> list[str]:
-    """The lines from the footer's first note on."""
+    """The lines from the footer's first note to the next blank line (the priced plans may follow)."""
     lines = text.splitlines()
     starts = [i for i, ln in enumerate(lines) if ln.startswith(HEADS[lang])]
-    return lines[starts[0]:] if starts else []
+    if not starts:
+        return []
+    rest = lines[starts[0]:]
+    return rest[:rest.index("")] if "" in rest else rest
 
 
 @pytest.mark.parametrize("width", [60, 80, 120])
@@ -64,6 +69,7 @@ def test_analyze_width_golden(case: str, lang: str, width: int) -> None:
     assert path.exists(), f"missing golden file {path}; run with TARIFFCLI_UPDATE_GOLDEN=1"
     assert r.stdout == path.read_text(encoding="utf-8")
     whole = set(re.findall(r"[\w-]+\.csv:\d+", r.stdout.replace("\n", " ")))  # bill references stay whole
+    whole |= {"cmcc-5g-128", "cmcc-8yuan-shenzhen-voice", "telecom-wuyouka-5"}  # and plan ids
     check_lines(r.stdout, width, whole)
     notes = footer(r.stdout, lang)
     assert notes, "the case has a footer"
