@@ -64,3 +64,20 @@ def test_a_problem_in_stdin_names_it() -> None:
     r = run(str(RECORDS), "--bill", "-", "--plan", str(PLAN), stdin=b"month,item\n2010-01,x\n")
     assert r.exit_code == 1
     assert "<stdin>:1" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_an_xlsx_workbook_from_stdin_is_read_as_a_file_would_be(tmp_path: Path) -> None:
+    import csv
+
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    with open(ROOT / "sample_bills" / "heavy-data.csv", encoding="utf-8") as f:
+        for row in csv.reader(f):
+            wb.active.append(row)
+    book = tmp_path / "u.xlsx"
+    wb.save(book)
+    r = CliRunner().invoke(app, ["analyze", "-", "-f", "json"], env=BASE, catch_exceptions=False,
+                           input=book.read_bytes())
+    assert r.exit_code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["inputs"]["usage"].startswith("<stdin>[") and doc["inputs"]["usage_kind"] == "monthly"
