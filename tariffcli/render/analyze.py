@@ -225,6 +225,9 @@ def _summary_lines(report: Report, lang: str) -> list[str]:
         months = months_text([m.month for m in lr.months])
         plan = analyze_text("an_summary_plan", lang, plan_id=lr.plan.id) if lr.plan is not None else ""
         name = _line_name(lr.line, lang)
+        if lr.charged is None and lr.expected is None and lr.plan is None:
+            lines.append(analyze_text("an_summary_usage", lang, line=name, months=months))
+            continue
         if lr.charged is None:
             expected = format_fen(lr.expected) if lr.expected is not None else "-"
             lines.append(analyze_text("an_summary_sim", lang, line=name, months=months, expected=expected, plan=plan))

@@ -35,6 +35,8 @@ LABELS: Table = {
                             "zh": "；有用量的月份：实收 {charged}，按套餐资费应为 {expected}"},
     "an_summary_sim": {"en": "{line}: {months}; the plan's terms give {expected}{plan}",
                        "zh": "{line}：{months}；按套餐资费共 {expected}{plan}"},
+    "an_summary_usage": {"en": "{line}: {months}; usage only (no bill, no plan of yours)",
+                         "zh": "{line}：{months}；只有用量（没有账单，也没有您的套餐）"},
     "an_single_line": {"en": "your line", "zh": "本机"},
     "an_household": {"en": "Household: {n} lines, charged {charged} in all", "zh": "全家：{n} 个号码，共收费 {charged}"},
     "an_reminders": {"en": "Reminders:", "zh": "提醒："},
