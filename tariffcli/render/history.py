@@ -164,7 +164,8 @@ def render_markdown(rb: Rebill, *, lang: str = "en", top: int | None = None) -> 
         lines.append(f"|  | {label('h_paid', lang)} | {_money(rb.paid_total)} | "
                      f"{_paid_average(rb)} |" + (" |" if saving else ""))
     for r in ([rb.current] if rb.current is not None else []) + list(_visible(rb, top)):
-        name = md_escape(f"{r.plan.name} ({r.plan.id})") + (f" ({label('current', lang)})" if r.is_current else "")
+        o, c = ("（", "）") if lang == "zh" else (" (", ")")
+        name = md_escape(f"{r.plan.name}{o}{r.plan.id}{c}") + (f"{o}{label('current', lang)}{c}" if r.is_current else "")
         cells = ["*" if r.rank is None else str(r.rank), name, format_fen(r.total), format_fen(_average(rb, r.total))]
         if saving:
             cells.append("" if r.saving is None else format_fen(r.saving))
