@@ -110,7 +110,8 @@ def priced_markdown(priced: Sequence[PricedLine], lang: str, currency: str) -> l
         lines += ["", f"**{md_escape(_title(pl, lang, currency))}**", "", "| " + " | ".join(heads) + " |",
                   "|---|---|" + "---:|" * (len(heads) - 2)]
         for k, pp in enumerate(pl.plans, 1):
-            cells = [str(k), md_escape(f"{pp.plan.name} ({pp.plan.id})"), format_fen(pp.total),
+            named = f"{pp.plan.name}（{pp.plan.id}）" if lang == "zh" else f"{pp.plan.name} ({pp.plan.id})"
+            cells = [str(k), md_escape(named), format_fen(pp.total),
                      *(format_fen(x) for x in pp.monthly)]
             lines.append("| " + " | ".join(cells) + " |")
     if priced:
