@@ -86,6 +86,7 @@ from tariffcli.inputs.usage import UsageHistory
 from tariffcli.model.errors import UsageError
 from tariffcli.model.months import parse_month
 from tariffcli.model.plan import Plan
+from tariffcli.texts import Notice
 
 __all__ = [
     "CHEAPER_HORIZON", "CHEAPER_MIN_YEARLY_SAVING_FEN", "CHECKS", "EXPIRED_LOOKBACK_MONTHS", "GROUP_OF_CATEGORY",
@@ -216,10 +217,8 @@ class _Inputs:
                 # itemized records: the line exists from its first month with a record (as --plan A --plan B bills)
                 start = hist.months[next(i for i, a in enumerate(activity) if a)]
             if plan.promotions:
-                who = f"line {name}: " if name else ""
-                analysis.warnings.append(
-                    f"{who}no --plan-since: the promotions of {plan.id} are counted from {start}, the first month "
-                    "analysed; give the month the plan started")
+                analysis.warnings.append(Notice("an_no_since_line", line=name, plan=plan.id, start=start) if name
+                                         else Notice("an_no_since", plan=plan.id, start=start))
         ln = Line(name, plan, start if plan is not None else None, hist, daily, activity, no_records, items)
         return ln, late
 
@@ -234,8 +233,10 @@ def _thin_history(line_reports: tuple[LineReport, ...], records: Records | None,
     months = sorted({m.month for r in line_reports for m in r.months
                      if m.voice_min is not None or m.data_kb is not None or m.sms is not None})
     source = records.source if records is not None else (usage.source if usage is not None else None)
-    thin = thin_history_warning(months, source)
-    return [thin] if thin else []
+    if thin_history_warning(months, source) is None:
+        return []
+    return [Notice("thin_history", where=f"{source}: " if source else "", n=len(months),  # said in the user's language
+                   n_months=f"{len(months)} month{'s' if len(months) != 1 else ''}", months=", ".join(months))]
 
 
 def _report(inputs: _Inputs, analysis: Analysis, line_reports: tuple[LineReport, ...]) -> Report:

@@ -34,6 +34,7 @@ from tariffcli.cli.options import (
     with_groups,
 )
 from tariffcli.cli.output import TableView, View, check_outputs, emit_result, guard, print_warnings, write_file
+from tariffcli.cli.stdin import file_or_stdin, is_stdin
 from tariffcli.model.errors import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -91,14 +92,33 @@ def _is_line_value(raw: str) -> bool:
     return bool(eq) and bool(_LINE_KEY.fullmatch(left.strip() or "x"))
 
 
+def files_or_stdin(values: list[Path] | None) -> list[Path] | None:
+    """The USAGE arguments' check: files or folders that exist, or ``-`` (standard input)."""
+    return [p for p in (file_or_stdin(v) for v in values) if p is not None] if values else values
+
+
+def read_table_or_stdin(path: Path, limit: int, sheet: str | None, what: str) -> tuple[bytes, str]:
+    """(CSV bytes, name) of a CSV or .xlsx file, or of standard input for ``-`` (named ``<stdin>``)."""
+    from tariffcli.inputs.files import read_table
+
+    if not is_stdin(path):
+        return read_table(path, str(path), limit, sheet)
+    from tariffcli.cli.stdin import read_input
+    from tariffcli.inputs.xlsx import is_xlsx, sheet_as_csv
+
+    data, name = read_input(path, limit, what)
+    return sheet_as_csv(data, name, sheet) if is_xlsx(data, name) else (data, name)
+
+
 def read_inputs(
     usage: list[Path] | None, bill: Path | None, columns: list[str] | None = None, sheet: str | None = None
 ) -> tuple["Records | None", "UsageHistory | None", "Bill | None"]:
     """Itemized records (one or several files, or a folder) or monthly usage (told apart by their columns),
-    and the bill: each None if not given. CSV or .xlsx (``sheet``); ``columns``: ``--columns`` mappings."""
+    and the bill: each None if not given. CSV or .xlsx (``sheet``); ``columns``: ``--columns`` mappings;
+    ``-`` (once in a run) reads standard input."""
     from tariffcli.inputs.bills import MAX_BYTES as BILL_BYTES
     from tariffcli.inputs.bills import parse_bill_csv
-    from tariffcli.inputs.files import check_sheet, read_table, table_files
+    from tariffcli.inputs.files import check_sheet, table_files
     from tariffcli.inputs.records import MAX_BYTES as RECORD_BYTES
     from tariffcli.inputs.records import MAX_TOTAL_BYTES, looks_like_records, parse_records_csv, read_record_files
     from tariffcli.inputs.usage import parse_usage_csv
@@ -108,15 +128,15 @@ def read_inputs(
     paths = table_files(usage or [], MAX_TOTAL_BYTES)
     check_sheet([*paths, bill], sheet)
     if len(paths) > 1 or columns:
-        tables = [read_table(p, str(p), RECORD_BYTES, sheet) for p in paths]
+        tables = [read_table_or_stdin(p, RECORD_BYTES, sheet, "USAGE") for p in paths]
         records = read_record_files([(name, data) for data, name in tables], columns=columns)
     elif paths:
-        data, name = read_table(paths[0], str(paths[0]), RECORD_BYTES, sheet)
+        data, name = read_table_or_stdin(paths[0], RECORD_BYTES, sheet, "USAGE")
         if looks_like_records(data, name):
             records = parse_records_csv(data, name)
         else:
             history = parse_usage_csv(data, name)
-    bill_doc = parse_bill_csv(*read_table(bill, str(bill), BILL_BYTES, sheet)) if bill else None
+    bill_doc = parse_bill_csv(*read_table_or_stdin(bill, BILL_BYTES, sheet, "--bill")) if bill else None
     return records, history, bill_doc
 
 
@@ -132,11 +152,12 @@ def write_ics(path: Path, report: "Report", today: date, language: str) -> None:
 @with_groups
 def analyze(
     usage: Annotated[list[Path] | None, typer.Argument(
-        exists=True, dir_okay=True,
+        dir_okay=True, callback=files_or_stdin,
         help="Itemized records (详单: calls, SMS, data sessions; several files or a folder) or a monthly usage "
-             "file; CSV or .xlsx.")] = None,
+             "file; CSV or .xlsx; - reads stdin.")] = None,
     bill: Annotated[Path | None, typer.Option(
-        "--bill", exists=True, dir_okay=False, help="Bill lines CSV: month, item, amount (and line).")] = None,
+        "--bill", dir_okay=False, callback=file_or_stdin,
+        help="Bill lines CSV: month, item, amount (and line); - reads stdin.")] = None,
     current: Annotated[list[str] | None, typer.Option(
         "--current", help="Your plan: catalogue id or plan file; LINE=PLAN for one line (repeatable).")] = None,
     current_since: Annotated[list[str] | None, typer.Option(
@@ -163,7 +184,8 @@ def analyze(
     def body() -> None:
         from tariffcli.analyze.pricing import price_lines
         from tariffcli.analyze.report import analyze as run
-        from tariffcli.inputs.files import resolve_plan, table_files
+        from tariffcli.cli.stdin import resolve_plan
+        from tariffcli.inputs.files import table_files
 
         now = timing.day()
         if not usage and bill is None:
@@ -174,6 +196,8 @@ def analyze(
             raise UsageError("--plan-since is --current-since: give one of them", field="plan-since")
         since_option = "current-since" if current_since else "plan-since"
         plan_refs = split_line_option(own, own_option)
+        if sum(map(is_stdin, [*(usage or []), bill, *plan_refs.values(), *priced_refs])) > 1:
+            raise UsageError("only one input can be - (standard input): save the others to files")
         since = {line: parse_month_option(month, since_option)
                  for line, month in split_line_option(current_since or plan_since, since_option).items()}
         if since and not plan_refs:
@@ -187,7 +211,7 @@ def analyze(
 
         for path, argument, what in (*[(p, "USAGE", "a usage or records CSV") for p in usage or []],
                                      (bill, "--bill", "a bill CSV")):
-            if path is not None:
+            if path is not None and not is_stdin(path):
                 check_usage_argument(path, argument, what, plan_options="--current or --plan")
         records, history, bill_doc = read_inputs(usage, bill, list(reading.columns), reading.sheet)
         if to_price and records is None and history is None:
@@ -197,7 +221,9 @@ def analyze(
                      catalogue=plans, today=now, horizon=timing.horizon, province=catalogue.province_name())
         priced = price_lines(records, history, to_price)
         language = out.language
-        print_warnings(report.warnings)
+        from tariffcli.texts import label, say
+
+        print_warnings((say(w, language) for w in report.warnings), prefix=label("warning_prefix", language))
         if ics is not None:
             write_ics(ics, report, now, language)
         emit_result(out, report_views(report, priced, language))
@@ -207,19 +233,21 @@ def analyze(
 
 def report_views(report: "Report", priced: "Sequence[PricedLine]", language: str) -> dict[str, View]:
     """The report in each format, with each line priced under the plans of ``--plan A --plan B`` (if any): a table
-    per line under the report's (table, Markdown), the ``priced`` key (JSON); the findings CSV is unchanged."""
+    per line under the report and its footer (table, Markdown), the ``priced`` key (JSON); CSV holds one table:
+    the priced plans when there are any (one row per line x plan x month; a note on stderr when findings are
+    left out of it), else the findings."""
     import json
 
     from tariffcli.render import analyze as ra
-    from tariffcli.render.analyze_plans import priced_dicts, priced_markdown, priced_tables
+    from tariffcli.render.analyze_plans import priced_csv, priced_dicts, priced_markdown, priced_tables
     from tariffcli.render.common import shown_text
 
     def table() -> TableView:
         from rich.console import Group
 
-        main = ra.build_table(report, lang=language)
-        return TableView(Group(main, *priced_tables(priced, language, report.currency)) if priced else main,
-                         ra.render_text_footer(report, lang=language))
+        footer = ra.footer_view(report, lang=language)
+        return TableView(Group(ra.build_table(report, lang=language), *([footer] if footer else []),
+                               *priced_tables(priced, language, report.currency)))
 
     def as_json() -> str:
         doc = ra.report_dict(report, lang=language)
@@ -232,8 +260,16 @@ def report_views(report: "Report", priced: "Sequence[PricedLine]", language: str
         more = priced_markdown(priced, language, report.currency)
         return text + shown_text("\n".join(more).lstrip("\n") + "\n") if more else text
 
-    return {"table": table, "json": as_json, "csv": lambda: ra.render_csv(report, lang=language),
-            "markdown": markdown}
+    def as_csv() -> str:
+        if not priced:
+            return ra.render_csv(report, lang=language)
+        if report.findings:
+            from tariffcli.texts import analyze_text
+
+            print(analyze_text("an_csv_priced", language), file=sys.stderr)
+        return priced_csv(priced, report.currency)
+
+    return {"table": table, "json": as_json, "csv": as_csv, "markdown": markdown}
 
 
 def register(app: typer.Typer) -> None:

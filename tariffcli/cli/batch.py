@@ -7,7 +7,6 @@ dask are imported inside the command, so ``tariffcli --help`` stays fast.
 
 # No "from __future__ import annotations": typer reads the command's annotations.
 import json
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from tariffcli.cli.batch_notes import say_done, say_prepared
 from tariffcli.cli.history_options import DEFAULT_BATCH_SHAPE, BatchShape, batch_shape_options
 from tariffcli.cli.options import (
     DEFAULT_CATALOGUE,
@@ -122,35 +122,22 @@ def summary_table(report: "SummaryReport", history: bool = False, lang: str = "e
 def prepare(source: str, catalogue: CatalogueChoice, timing: Timing, top: int,
             now: date, files: tuple[Path, ...] | None = None, record_columns: list[str] | None = None,
             sheet: str | None = None, *, history: bool = False, wide: bool = False) -> tuple["InputSpec", "Analyser"]:
-    """The input's files and columns, and the analyser of the chosen plans; warnings go to stderr.
+    """The input's files and columns, and the analyser of the chosen plans (:func:`say_prepared` says their
+    warnings on stderr).
 
     ``files``: the input's files when already found (:func:`tariffcli.batch.files.input_files`)."""
     from tariffcli.batch import files as batch_io
     from tariffcli.batch.analyser import Analyser
-    from tariffcli.cli.compare import MAX_IDS_SHOWN
-    from tariffcli.model.sanitise import one_line
-    from tariffcli.texts import label
 
     plans = catalogue.load()
     chosen = catalogue.select(plans)
     spec = batch_io.open_input(source, files, record_columns, sheet)
-    for warning in spec.warnings:
-        print(f"Warning: {one_line(warning)}", file=sys.stderr)
-    for name in spec.columns.ignored:
-        print(f"Warning: {spec.files[0]}: column '{one_line(name)}' is not used", file=sys.stderr)
     from tariffcli.cli.batch_history import input_span
 
     analyser = Analyser(chosen, known=plans, start=timing.first_month(now), horizon=timing.horizon, top=top,
                         data_unit=spec.columns.data_unit, app_data_unit=spec.columns.app_data_unit,
                         labels=spec.columns.names, province=catalogue.province_name(), history=history,
                         span=None if history else input_span(spec), wide=wide)
-    for reason in ("not_on_sale", "other_province", "suspended_line"):
-        left = [p.id for p, why in analyser.left_out if why == reason]
-        if not left:
-            continue
-        key = f"excluded_{reason}" + ("_many" if reason == "not_on_sale" and len(left) > MAX_IDS_SHOWN else "")
-        print(label(key, "en", n=len(left), start=analyser.start, ids=", ".join(left), province=analyser.province),
-              file=sys.stderr)
     return spec, analyser
 
 
@@ -272,6 +259,7 @@ def batch(
             raise UsageError("--wide shapes the --out file: give --out FILE", field="wide")
         spec, analyser = prepare(source, catalogue, timing, top, now, files, list(reading.columns), reading.sheet,
                                  history=history, wide=wide)
+        say_prepared(spec, analyser, labels.language)
         if spec.format == "records" and run.engine is Engine.dask:
             raise UsageError("record files are read in this process: use --engine local, or total them per "
                              "month first", field="engine")
@@ -279,9 +267,7 @@ def batch(
         summary = run_to_file(spec, analyser, out, run)
         elapsed = time.perf_counter() - t0
         report = summary.report(analyser)
-        where = f" to {out}" if out is not None else ""
-        print(f"{report.overall.subscribers:,} subscribers ({report.rows:,} rows) analysed{where} in "
-              f"{elapsed:.1f} s ({report.rows / max(elapsed, 1e-9):,.0f} rows/s)", file=sys.stderr)
+        say_done(report.overall.subscribers, report.rows, out, elapsed, labels.language)
         emit_result(Output(format=fmt), {"json": lambda: summary_json(report, out, history),
                                          "table": lambda: TableView(summary_table(report, history, labels.language))})
 

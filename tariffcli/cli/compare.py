@@ -81,7 +81,9 @@ def read_history(path: Path, lang: str = "en") -> "UsageHistory":
 
     history = read_usage(path)
     thin = thin_history_warning(history.months, history.source, lang)
-    print_warnings([*getattr(history, "warnings", ()), *([thin] if thin else [])])
+    from tariffcli.texts import label
+
+    print_warnings([*getattr(history, "warnings", ()), *([thin] if thin else [])], prefix=label("warning_prefix", lang))
     return history
 
 
@@ -283,16 +285,21 @@ def rebill_command(usage: Path, catalogue: CatalogueChoice, current: str | None,
         switch_day = first_day(next_month(timing.day()))  # the plans one could switch to (次月生效)
         result = rebill(catalogue.select(plans), usage_history, day=switch_day, current=cur, current_since=since,
                         bill=bill_doc, province=catalogue.province_name())
-        print_warnings(result.warnings)
+        from rich.console import Group
+
+        from tariffcli.texts import label
+
         language = out.language
+        print_warnings((label(key, language, **params) for key, params in result.warnings),
+                       prefix=label("warning_prefix", language))
         say_excluded(result.excluded, switch_day.isoformat()[:7], catalogue.province_name(), language)
         from tariffcli.compare.catalogue_filter import require_ranked
 
         require_ranked(len(result.rows), result.excluded,
                        [("--operator", catalogue.operators), ("--tag", catalogue.tags)])
         emit_result(out, {
-            "table": lambda: TableView(render.build_table(result, lang=language, top=top),
-                                       render.render_text_footer(result, lang=language)),
+            "table": lambda: TableView(Group(render.build_table(result, lang=language, top=top),
+                                             render.footer_view(result, lang=language))),
             "json": lambda: render.render_json(result, top=top),
             "csv": lambda: render.render_csv(result, top=top),
             "markdown": lambda: render.render_markdown(result, lang=language, top=top),

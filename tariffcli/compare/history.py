@@ -85,7 +85,8 @@ class Rebill:
     reference: str | None
     """What savings are measured against: 'paid', 'current' or None."""
     excluded: tuple[tuple[Plan, str], ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[tuple[str, dict[str, str]], ...] = ()
+    """Warnings as (text key, parameters): rendered in the user's language by :func:`tariffcli.texts.label`."""
 
     @property
     def paid_total(self) -> int | None:
@@ -116,8 +117,10 @@ def history_usage(history: UsageHistory) -> Usage:
                  np.array(history.data_kb, np.int64), np.array(history.app_data_kb, np.int64), days, given)
 
 
-def paid_by_month(bill: Bill, months: Sequence[str]) -> tuple[tuple[int | None, ...], tuple[str, ...]]:
-    """What the bill charged in each of ``months`` (None where it has no charge), and warnings.
+def paid_by_month(bill: Bill, months: Sequence[str]
+                  ) -> tuple[tuple[int | None, ...], tuple[tuple[str, dict[str, str]], ...]]:
+    """What the bill charged in each of ``months`` (None where it has no charge), and warnings (text keys
+    ``h_bill_outside``, ``h_bill_missing`` of :mod:`tariffcli.texts.history`, with their parameters).
 
     A bill that holds several lines (numbers) is refused: the usage file is one line's.
     """
@@ -129,14 +132,13 @@ def paid_by_month(bill: Bill, months: Sequence[str]) -> tuple[tuple[int | None, 
     totals: dict[str, int] = {}
     for item in bill.items:
         totals[item.month] = totals.get(item.month, 0) + item.amount
-    warnings: list[str] = []
+    warnings: list[tuple[str, dict[str, str]]] = []
     outside = sorted(set(totals) - set(months))
     if outside:
-        warnings.append(f"{bill.source}: bill month(s) {', '.join(outside)} are not in the usage file; left out")
+        warnings.append(("h_bill_outside", {"file": bill.source, "months": ", ".join(outside)}))
     missing = [m for m in months if m not in totals]
     if missing:
-        warnings.append(f"{bill.source}: the bill has no charge for {', '.join(missing)}; savings are not measured "
-                        "against it")
+        warnings.append(("h_bill_missing", {"file": bill.source, "months": ", ".join(missing)}))
     return tuple(totals.get(m) for m in months), tuple(warnings)
 
 
@@ -170,7 +172,7 @@ def rebill(plans: Sequence[Plan], history: UsageHistory, *, day: date, current: 
     first = [1] * len(on_sale) + ([_first_month(months[0], current_since)] if current is not None else [])
     res = simulate(everyone, usage, first) if everyone else None
     paid: tuple[int | None, ...] | None = None
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[tuple[str, dict[str, str]], ...] = ()
     if bill is not None:
         paid, warnings = paid_by_month(bill, months)
     reference = ("paid" if paid is not None and all(p is not None for p in paid)

@@ -80,7 +80,8 @@ def read_table(path: Path, display: str, limit: int, sheet: str | None = None) -
 
 def check_sheet(paths: Sequence[Path | None], sheet: str | None) -> None:
     """``--sheet`` picks a sheet of an .xlsx input: given with none, it would do nothing, so it is refused."""
-    if sheet is not None and not any(p is not None and p.suffix.lower() in (".xlsx", ".xlsm") for p in paths):
+    if sheet is not None and not any(p is not None and (p.suffix.lower() in (".xlsx", ".xlsm") or str(p) == "-")
+                                     for p in paths):  # stdin may be a workbook
         raise UsageError(f"--sheet {sheet}: no input is an .xlsx workbook (CSV files have no sheets)", field="sheet")
 
 

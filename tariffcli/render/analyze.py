@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tariffcli.model.money import format_fen
@@ -19,10 +20,12 @@ from tariffcli.render.common import md_escape, safe_cell, shown, shown_params, s
 from tariffcli.texts import ANALYZE_MONEY, analyze_text
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterator
+
     from rich.console import RenderableType
 
     from tariffcli.analyze.reminders import Reminder
-    from tariffcli.analyze.report import Finding, LineReport, Report, Skipped
+    from tariffcli.analyze.report import Finding, LineReport, Report
 
 JSON_VERSION = "1"
 """Version of the analysis JSON (docs/analyze.md); bumped only when a field is removed or changes meaning."""
@@ -222,6 +225,9 @@ def _summary_lines(report: Report, lang: str) -> list[str]:
         months = months_text([m.month for m in lr.months])
         plan = analyze_text("an_summary_plan", lang, plan_id=lr.plan.id) if lr.plan is not None else ""
         name = _line_name(lr.line, lang)
+        if lr.charged is None and lr.expected is None and lr.plan is None:
+            lines.append(analyze_text("an_summary_usage", lang, line=name, months=months))
+            continue
         if lr.charged is None:
             expected = format_fen(lr.expected) if lr.expected is not None else "-"
             lines.append(analyze_text("an_summary_sim", lang, line=name, months=months, expected=expected, plan=plan))
@@ -244,31 +250,61 @@ def _title(report: Report, lang: str) -> str:
 
 
 def _footer_lines(report: Report, lang: str) -> list[str]:
+    """Reminders (one a line under a heading), bill items not recognised, checks not run (those for the same
+    lines and reason in one item)."""
     out: list[str] = []
     if report.reminders:
         out.append(analyze_text("an_reminders", lang))
         out += [f"  {reminder_line(r, lang)}" for r in report.reminders]
     if report.unmapped:
-        items = "; ".join(f"{shown(str(report.bill_source))}:{b.row} {shown(b.item)} {format_fen(b.amount)}"
-                          for b in report.unmapped)
+        items = ("；" if lang == "zh" else "; ").join(
+            f"{shown(str(report.bill_source))}:{b.row} {shown(b.item)} {format_fen(b.amount)}" for b in report.unmapped)
         out.append(analyze_text("an_unmapped", lang, items=items))
     if report.skipped:
         every = len(report.lines)
-
-        def which(s: Skipped) -> str:
-            return "" if len(s.lines) == every else ", ".join(_line_name(x, lang) for x in s.lines) + ": "
-
-        items = "; ".join(f"{analyze_text(f'an_check_{s.check}', lang)} ({which(s)}{analyze_text(f'an_reason_{s.reason}', lang)})"
-                          for s in report.skipped)
+        zh = lang == "zh"
+        groups: dict[tuple[str, str], list[str]] = {}  # checks not run for the same lines and reason: one item
+        for s in report.skipped:
+            lines = "" if len(s.lines) == every else (
+                ("、" if zh else ", ").join(_line_name(x, lang) for x in s.lines) + ("：" if zh else ": "))
+            groups.setdefault((lines, s.reason), []).append(analyze_text(f"an_check_{s.check}", lang))
+        open_, close, sep = ("（", "）", "；") if zh else (" (", ")", "; ")
+        items = sep.join(f"{('、' if zh else ', ').join(checks)}{open_}{lines}{analyze_text(f'an_reason_{reason}', lang)}"
+                         f"{close}" for (lines, reason), checks in groups.items())
         out.append(analyze_text("an_skipped", lang, items=items))
     return out
 
 
 def render_text_footer(report: Report, *, lang: str = "en") -> str:
-    """Lines printed under the table: reminders, unmapped bill items, checks not run (rich markup escaped)."""
+    """The footer's lines as one text, rich markup escaped (the terminal view is :func:`footer_view`)."""
     from rich.markup import escape
 
     return escape(shown_text("\n".join(_footer_lines(report, lang))))
+
+
+@dataclass(frozen=True)
+class Footer:
+    """The lines under the findings, wrapped at the terminal's width by :func:`tariffcli.render.layout.wrap`'s
+    rules (never inside a number, an id or a URL), each with a hanging indent: a note's continuation lines
+    start two cells further in than its first line (a reminder under "Reminders:" at four)."""
+
+    texts: tuple[str, ...]
+
+    def __rich_console__(self, console: Any, options: Any) -> Iterator[Any]:
+        from rich.text import Text
+
+        from tariffcli.render.layout import wrap
+
+        for t in self.texts:
+            for line in wrap(t, options.max_width, indent="  "):
+                yield Text(line, no_wrap=True, overflow="ignore", end="\n")
+
+
+def footer_view(report: Report, *, lang: str = "en") -> Footer | None:
+    """The footer for the terminal (reminders, unmapped bill items, checks not run) after a blank line; None
+    when there is nothing to say."""
+    lines = _footer_lines(report, lang)
+    return Footer(("", *shown_text("\n".join(lines)).split("\n"))) if lines else None
 
 
 def none_text(report: Report, lang: str) -> str:
@@ -321,7 +357,8 @@ def build_table(report: Report, *, lang: str = "en") -> RenderableType:
         if report.household:
             where.append(shown(_line_name(f.line, lang)))
         if f.refs:
-            where.append(shown(", ".join(f.refs[:4]) + (" ..." if len(f.refs) > 4 else "")))
+            more = f" {t('an_refs_more', lang, n=len(f.refs) - 4)}" if len(f.refs) > 4 else ""
+            where.append(shown(", ".join(f.refs[:4])) + more)
         blocks.append(Block(format_fen(f.amount), text, (), (advice, " · ".join(where)), dim_first_detail=False))
     headers = (t("an_amount", lang), t("an_finding", lang))
     return Group(summary, Paragraphs(("",)), PlanTable("", headers, tuple(blocks)))

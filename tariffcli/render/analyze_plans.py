@@ -1,4 +1,4 @@
-"""``analyze --plan A --plan B``: each line priced under several plans, as JSON, a terminal table or Markdown.
+"""``analyze --plan A --plan B``: each line priced under several plans, as JSON, CSV, a terminal table or Markdown.
 
 Pure functions from :class:`tariffcli.analyze.pricing.PricedLine` to output; the
 JSON part is the ``priced`` key of the analyzer's document
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from tariffcli.model.money import format_fen
-from tariffcli.render.common import md_escape, rich_text
+from tariffcli.render.common import md_escape, safe_cell, shown_text
 from tariffcli.texts import analyze_text, label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from tariffcli.analyze.pricing import PricedLine
 
-__all__ = ["priced_dicts", "priced_markdown", "priced_tables"]
+__all__ = ["PRICED_CSV_COLUMNS", "priced_csv", "priced_dicts", "priced_markdown", "priced_tables"]
 
 
 def priced_dicts(priced: Sequence[PricedLine]) -> list[dict[str, Any]]:
@@ -33,6 +33,28 @@ def priced_dicts(priced: Sequence[PricedLine]) -> list[dict[str, Any]]:
     } for pl in priced]
 
 
+PRICED_CSV_COLUMNS = ("line", "rank", "plan_id", "plan_name", "operator", "month", "cost", "currency")
+"""The priced CSV's header: one row per line x plan x month (docs/analyze.md)."""
+
+
+def priced_csv(priced: Sequence[PricedLine], currency: str) -> str:
+    """The priced table in long form, for pandas and spreadsheets: one row per line, plan and month, lines in
+    file order, plans cheapest first (``rank``, as in JSON), months in order; ``cost`` an exact decimal string.
+    A plan's total is the sum of its rows."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(PRICED_CSV_COLUMNS)
+    for pl in priced:
+        for rank, pp in enumerate(pl.plans, 1):
+            for month, fen in zip(pl.months, pp.monthly, strict=True):
+                w.writerow([safe_cell(pl.line), rank, safe_cell(pp.plan.id), safe_cell(pp.plan.name),
+                            pp.plan.operator, month, format_fen(fen), currency])
+    return shown_text(out.getvalue())
+
+
 def _title(pl: PricedLine, lang: str, currency: str) -> str:
     line = pl.line or analyze_text("an_single_line", lang)
     return label("ap_title", lang, line=line, n=len(pl.plans), a=pl.months[0], b=pl.months[-1],
@@ -44,34 +66,39 @@ MONTHLY_PLANS = 4
 
 
 def priced_tables(priced: Sequence[PricedLine], lang: str, currency: str) -> list[RenderableType]:
-    """Per line: rank, plan, total and average per month; then month by month for the cheapest plans."""
+    """Per line: rank, plan, total and average per month (laid out like ``compare``'s table: names and ids
+    wrapped at the terminal's width, never inside an id); then month by month for the cheapest plans, each
+    column named by the plan's rank."""
     from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
-    from rich.text import Text
 
     from tariffcli.model.money import round_div_half_up
+    from tariffcli.render.common import shown
+    from tariffcli.render.layout import Block, Paragraphs, PlanTable
+    from tariffcli.texts import operator_name
 
     out: list[RenderableType] = []
     for pl in priced:
-        table = Table(title=rich_text(_title(pl, lang, currency)), title_justify="left", box=box.SIMPLE_HEAD,
-                      pad_edge=False)
-        table.add_column(label("rank", lang), justify="right", no_wrap=True)
-        table.add_column(label("plan", lang), overflow="fold")
-        for key in ("total", "per_month"):
-            table.add_column(label(key, lang), justify="right", no_wrap=True)
-        for k, pp in enumerate(pl.plans, 1):
-            table.add_row(str(k), f"{rich_text(pp.plan.name)} [dim]{rich_text(pp.plan.id)}[/]", format_fen(pp.total),
-                          format_fen(round_div_half_up(pp.total, len(pl.months))))
-        monthly = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        blocks = tuple(Block(str(k), shown(pp.plan.name), (format_fen(pp.total),
+                                                            format_fen(round_div_half_up(pp.total, len(pl.months)))),
+                             (f"{shown(operator_name(pp.plan.operator, lang))} · {shown(pp.plan.id)}",),
+                             style="green" if k == 1 else None)
+                       for k, pp in enumerate(pl.plans, 1))
+        table = PlanTable(_title(pl, lang, currency), (label("rank", lang), label("plan", lang), label("total", lang),
+                                                       label("per_month", lang)), blocks)
+        title = label("h_per_month_ranks", lang, currency=currency)
+        monthly = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                        min_width=cell_len(title))
         monthly.add_column(label("h_month", lang), no_wrap=True)
         shown_plans = pl.plans[:MONTHLY_PLANS]
-        for pp in shown_plans:
-            monthly.add_column(rich_text(pp.plan.id), justify="right", overflow="fold")
+        for k in range(1, len(shown_plans) + 1):
+            monthly.add_column(f"#{k}", justify="right")
         for i, m in enumerate(pl.months):
             monthly.add_row(m, *(format_fen(pp.monthly[i]) for pp in shown_plans))
-        out += [table, monthly]
+        out += [Paragraphs(("",)), table, Paragraphs(("",)), monthly]
     if priced:
-        out.append(Text(label("ap_rule", lang)))
+        out.append(Paragraphs((label("ap_rule", lang),)))
     return out
 
 
@@ -83,7 +110,8 @@ def priced_markdown(priced: Sequence[PricedLine], lang: str, currency: str) -> l
         lines += ["", f"**{md_escape(_title(pl, lang, currency))}**", "", "| " + " | ".join(heads) + " |",
                   "|---|---|" + "---:|" * (len(heads) - 2)]
         for k, pp in enumerate(pl.plans, 1):
-            cells = [str(k), md_escape(f"{pp.plan.name} ({pp.plan.id})"), format_fen(pp.total),
+            named = f"{pp.plan.name}（{pp.plan.id}）" if lang == "zh" else f"{pp.plan.name} ({pp.plan.id})"
+            cells = [str(k), md_escape(named), format_fen(pp.total),
                      *(format_fen(x) for x in pp.monthly)]
             lines.append("| " + " | ".join(cells) + " |")
     if priced:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from tariffcli.compare.history import HistoryRow, Rebill
 
-__all__ = ["build_table", "history_dict", "render_csv", "render_json", "render_markdown", "render_text_footer"]
+__all__ = ["build_table", "footer_view", "history_dict", "render_csv", "render_json", "render_markdown"]
 
 PER_MONTH_PLANS = 3
 """The month-by-month table of the terminal and Markdown views shows this many of the cheapest plans."""
@@ -33,6 +33,13 @@ def _visible(rb: Rebill, top: int | None) -> tuple[HistoryRow, ...]:
 
 def _average(rb: Rebill, total: int) -> int:
     return round_div_half_up(total, len(rb.months)) if rb.months else 0
+
+
+def _paid_average(rb: Rebill) -> str:
+    """What the bill charged per month it covers (not per month of the file: a bill of 2 of 12 months is not
+    spread over 12)."""
+    covered = [p for p in rb.paid or () if p is not None]
+    return format_fen(round_div_half_up(sum(covered), len(covered))) if covered else "-"
 
 
 def _money(fen: int | None) -> str | None:
@@ -110,7 +117,8 @@ def _summary_lines(rb: Rebill, lang: str) -> list[str]:
     lines = [label("h_rule", lang, a=rb.months[0] if rb.months else "")]
     if rb.rows:
         best = rb.rows[0]
-        name = f"{shown(best.plan.name)} ({shown(best.plan.id)})"
+        name = (f"{shown(best.plan.name)}（{shown(best.plan.id)}）" if lang == "zh"
+                else f"{shown(best.plan.name)} ({shown(best.plan.id)})")
         ref = rb.reference_total
         if rb.reference == "paid" and ref is not None and best.saving is not None:
             lines.append(label("h_best_paid", lang, plan=name, total=format_fen(best.total), paid=format_fen(ref),
@@ -127,15 +135,16 @@ def _summary_lines(rb: Rebill, lang: str) -> list[str]:
     return lines
 
 
-def _month_columns(rb: Rebill) -> list[tuple[str, list[str]]]:
-    """(header, cells per month) for the month-by-month view: paid, your plan, the cheapest other plans."""
+def _month_columns(rb: Rebill, top: int | None = None) -> list[tuple[str, list[str]]]:
+    """(header, cells per month) for the month-by-month view: paid, your plan, the cheapest other plans (at most
+    :data:`PER_MONTH_PLANS`, and only plans ``top`` shows)."""
     cols: list[tuple[str, list[str]]] = []
     if rb.paid is not None:
         cols.append(("paid", ["-" if x is None else format_fen(x) for x in rb.paid]))
     if rb.current is not None:
         cols.append(("current", [format_fen(x) for x in rb.current.monthly]))
     others = [r for r in rb.rows if not (rb.current is not None and r.is_current)]
-    for r in others[:PER_MONTH_PLANS]:
+    for r in others[:PER_MONTH_PLANS if top is None else min(PER_MONTH_PLANS, top)]:
         cols.append((r.plan.id, [format_fen(x) for x in r.monthly]))
     return cols
 
@@ -153,14 +162,15 @@ def render_markdown(rb: Rebill, *, lang: str = "en", top: int | None = None) -> 
              "|---|---|" + "---:|" * (len(heads) - 2)]
     if rb.paid is not None:
         lines.append(f"|  | {label('h_paid', lang)} | {_money(rb.paid_total)} | "
-                     f"{format_fen(_average(rb, rb.paid_total or 0))} |" + (" |" if saving else ""))
+                     f"{_paid_average(rb)} |" + (" |" if saving else ""))
     for r in ([rb.current] if rb.current is not None else []) + list(_visible(rb, top)):
-        name = md_escape(f"{r.plan.name} ({r.plan.id})") + (f" ({label('current', lang)})" if r.is_current else "")
+        o, c = ("（", "）") if lang == "zh" else (" (", ")")
+        name = md_escape(f"{r.plan.name}{o}{r.plan.id}{c}") + (f"{o}{label('current', lang)}{c}" if r.is_current else "")
         cells = ["*" if r.rank is None else str(r.rank), name, format_fen(r.total), format_fen(_average(rb, r.total))]
         if saving:
             cells.append("" if r.saving is None else format_fen(r.saving))
         lines.append("| " + " | ".join(cells) + " |")
-    cols = _month_columns(rb)
+    cols = _month_columns(rb, top)
     lines += ["", f"**{label('h_per_month_title', lang, currency=rb.currency)}**", "",
               "| " + " | ".join([label("h_month", lang)] + [md_escape(_column_name(k, lang)) for k, _ in cols]) + " |",
               "|---|" + "---:|" * len(cols)]
@@ -176,40 +186,43 @@ def build_table(rb: Rebill, *, lang: str = "en", top: int | None = None) -> Rend
     from rich.console import Group
     from rich.table import Table
 
+    from tariffcli.render.layout import Block, Paragraphs, PlanTable
+    from tariffcli.texts import operator_name
+
     saving = _saving_header(rb, lang)
-    totals = Table(title=_title(rb, lang), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    totals.add_column(label("rank", lang), justify="right", no_wrap=True)
-    totals.add_column(label("plan", lang), overflow="fold")
-    for key in ("total", "per_month"):
-        totals.add_column(label(key, lang), justify="right", no_wrap=True)
-    if saving:
-        totals.add_column(saving, justify="right", no_wrap=True)
+    keys = [label("total", lang), label("per_month", lang), *([saving] if saving else [])]
+    rows: list[Block] = []
     if rb.paid is not None:
-        totals.add_row("", label("h_paid", lang), _money(rb.paid_total),
-                       format_fen(_average(rb, rb.paid_total or 0)), *([""] if saving else []), style="bold")
+        rows.append(Block("", label("h_paid", lang), (_money(rb.paid_total) or "-", _paid_average(rb),
+                                                      *([""] if saving else []))))
     for r in ([rb.current] if rb.current is not None else []) + list(_visible(rb, top)):
-        name = f"{rich_text(r.plan.name)} [dim]{rich_text(r.plan.id)}[/]"
+        details = [f"{shown(operator_name(r.plan.operator, lang))} · {shown(r.plan.id)}"]
         if r.is_current:
-            name += f" ({label('current', lang)})"
+            details.append(label("current", lang))
         if not r.covers:
-            name += f"\n[dim]{label('h_not_covered', lang)}[/]"
-        cells = ["*" if r.rank is None else str(r.rank), name, format_fen(r.total), format_fen(_average(rb, r.total))]
-        if saving:
-            cells.append("" if r.saving is None else format_fen(r.saving))
-        totals.add_row(*cells, style="green" if r.rank == 1 else None)
-    cols = _month_columns(rb)
-    monthly = Table(title=label("h_per_month_title", lang, currency=rb.currency), title_justify="left",
-                    box=box.SIMPLE_HEAD, pad_edge=False)
+            details.append(label("h_not_covered", lang))
+        numbers = (format_fen(r.total), format_fen(_average(rb, r.total)),
+                   *([("" if r.saving is None else format_fen(r.saving))] if saving else []))
+        rows.append(Block("*" if r.rank is None else str(r.rank), shown(r.plan.name), numbers, tuple(details),
+                          style="green" if r.rank == 1 else None))
+    totals = PlanTable(_title(rb, lang), (label("rank", lang), label("plan", lang), *keys), tuple(rows))
+    cols = _month_columns(rb, top)
+    ranks = {r.plan.id: f"#{r.rank}" for r in rb.rows if not r.is_current}
+    from rich.cells import cell_len
+
+    title = label("h_per_month_ranks", lang, currency=rb.currency)
+    monthly = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, min_width=cell_len(title))
     monthly.add_column(label("h_month", lang), no_wrap=True)
-    for key, _ in cols:
-        monthly.add_column(rich_text(_column_name(key, lang)), justify="right", overflow="fold")
+    for key, _ in cols:  # a plan by its rank above: ids side by side would not fit 80 columns
+        monthly.add_column(rich_text(ranks.get(key) or _column_name(key, lang)), justify="right")
     for i, m in enumerate(rb.months):
         monthly.add_row(m, *(c[i] for _, c in cols))
-    return Group(totals, monthly)
+    return Group(totals, Paragraphs(("",)), monthly)
 
 
-def render_text_footer(rb: Rebill, *, lang: str = "en") -> str:
-    """The lines under the tables: the billing rule and the best plan's saving (rich markup escaped)."""
-    from rich.markup import escape
+def footer_view(rb: Rebill, *, lang: str = "en") -> RenderableType:
+    """The lines under the tables for the terminal (the month table ends with a blank line), wrapped by
+    :func:`tariffcli.render.layout.wrap`'s rules (never inside a number, an id or a URL)."""
+    from tariffcli.render.layout import Paragraphs
 
-    return escape(shown_text("\n".join(_summary_lines(rb, lang))))
+    return Paragraphs(tuple(shown_text("\n".join(_summary_lines(rb, lang))).split("\n")))

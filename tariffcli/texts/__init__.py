@@ -18,8 +18,8 @@ from tariffcli.texts.common import LANGS, SignedFen, Table, default_lang, operat
 from tariffcli.texts.compare import WHO_EN, WHO_ZH
 
 __all__ = [
-    "ANALYZE_MONEY", "LABELS", "LANGS", "NOTES", "WHO_EN", "WHO_ZH",
-    "analyze_text", "default_lang", "label", "note_text", "operator_name", "province_name",
+    "ANALYZE_MONEY", "LABELS", "LANGS", "NOTES", "WHO_EN", "WHO_ZH", "Notice",
+    "analyze_text", "default_lang", "label", "note_text", "operator_name", "province_name", "say",
 ]
 
 
@@ -61,3 +61,26 @@ def note_text(code: str, params: dict[str, Any], lang: str) -> str:
             code = "condition"
         p["who"] = WHO_ZH.get(who, who) if lang == "zh" else WHO_EN.get(who, who)
     return NOTES[code][lang].format(**p)
+
+
+class Notice(str):
+    """A warning the core returns for the user: a string (its English text, so code that reads warnings as
+    text keeps working) that remembers its label ``key`` and ``params``, so the command line can say it in the
+    user's language (:meth:`text`)."""
+
+    key: str
+    params: dict[str, Any]
+
+    def __new__(cls, key: str, **params: Any) -> Notice:
+        obj = super().__new__(cls, label(key, "en", **params))
+        obj.key, obj.params = key, params
+        return obj
+
+    def text(self, lang: str) -> str:
+        """The notice in ``lang``."""
+        return label(self.key, lang, **self.params)
+
+
+def say(warning: object, lang: str) -> str:
+    """A warning in ``lang`` when it is a :class:`Notice`, else as it is (a text from a file's reader)."""
+    return warning.text(lang) if isinstance(warning, Notice) else str(warning)

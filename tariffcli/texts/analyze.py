@@ -26,8 +26,8 @@ LABELS: Table = {
                               "(see 'Checks not run' below).",
                         "zh": "已执行的检查没有发现问题；{all_checks} 项检查中有 {n} 项未能执行（见下方“未执行的检查”）。"},
     "an_none_nothing": {"en": "Nothing could be checked: none of the {all_checks} checks could run (see 'Checks not run' "
-                              "below); give --bill FILE and --plan PLAN.",
-                        "zh": "无法检查：{all_checks} 项检查都未能执行（见下方“未执行的检查”）；请提供 --bill 账单文件和 --plan 套餐。"},
+                              "below); give --bill FILE and your plan, --current PLAN.",
+                        "zh": "无法检查：{all_checks} 项检查都未能执行（见下方“未执行的检查”）；请提供 --bill 账单文件和您的套餐 --current 套餐。"},
     "an_summary": {"en": "{line}: {months}; charged {charged}{plan}",
                    "zh": "{line}：{months}；共收费 {charged}{plan}"},
     "an_summary_plan": {"en": "; plan {plan_id}", "zh": "；套餐 {plan_id}"},
@@ -35,17 +35,31 @@ LABELS: Table = {
                             "zh": "；有用量的月份：实收 {charged}，按套餐资费应为 {expected}"},
     "an_summary_sim": {"en": "{line}: {months}; the plan's terms give {expected}{plan}",
                        "zh": "{line}：{months}；按套餐资费共 {expected}{plan}"},
+    "an_summary_usage": {"en": "{line}: {months}; usage only (no bill, no plan of yours)",
+                         "zh": "{line}：{months}；只有用量（没有账单，也没有您的套餐）"},
     "an_single_line": {"en": "your line", "zh": "本机"},
     "an_household": {"en": "Household: {n} lines, charged {charged} in all", "zh": "全家：{n} 个号码，共收费 {charged}"},
     "an_reminders": {"en": "Reminders:", "zh": "提醒："},
     "an_reminder_line": {"en": "{day} ({kind}){who}: {summary}", "zh": "{day}（{kind}）{who}：{summary}"},
     "an_unmapped": {"en": "Bill items not recognised (counted as 'other'): {items}",
                     "zh": "未识别的账单项目（计为“其他”）：{items}"},
+    "an_csv_priced": {"en": "Note: with plans to price (--plan A --plan B), -f csv writes the priced table (one row per "
+                             "line, plan and month); the findings are in the table, json and markdown formats",
+                      "zh": "注意：指定了多个待计价套餐（--plan A --plan B）时，-f csv 输出计价表（每个号码、套餐、"
+                            "月份一行）；发现项请用 table、json 或 markdown 格式查看"},
+    "an_no_since": {"en": "no --plan-since: the promotions of {plan} are counted from {start}, the first month "
+                          "analysed; give the month the plan started",
+                    "zh": "未给出 --plan-since：{plan} 的优惠期从分析的第一个月 {start} 起算；请给出开始使用该套餐的月份"},
+    "an_no_since_line": {"en": "line {line}: no --plan-since: the promotions of {plan} are counted from {start}, the "
+                               "first month analysed; give the month the plan started",
+                         "zh": "号码 {line}：未给出 --plan-since：{plan} 的优惠期从分析的第一个月 {start} 起算；"
+                               "请给出开始使用该套餐的月份"},
+    "an_refs_more": {"en": "(+{n} more)", "zh": "（另 {n} 处）"},
     "an_skipped": {"en": "Checks not run: {items}", "zh": "未执行的检查：{items}"},
     "an_saved_ics": {"en": "{n} reminder(s) written to {file}", "zh": "{n} 条提醒已写入 {file}"},
     "an_reason_no_bill": {"en": "no bill (--bill)", "zh": "未提供账单（--bill）"},
     "an_reason_no_usage": {"en": "no usage or records file", "zh": "未提供用量或详单文件"},
-    "an_reason_no_plan": {"en": "no plan (--plan)", "zh": "未提供套餐（--plan）"},
+    "an_reason_no_plan": {"en": "your plan not given (--current)", "zh": "未提供您的套餐（--current）"},
     "an_reason_no_charges": {"en": "no bill, and no plan to compute charges from",
                              "zh": "未提供账单，也没有可用于计算费用的套餐"},
     "an_reason_no_overlap": {"en": "the bill and the usage share no month", "zh": "账单与用量没有重叠的月份"},

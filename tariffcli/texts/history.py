@@ -13,6 +13,8 @@ LABELS: Table = {
     "h_saving_paid": {"en": "Saving vs paid", "zh": "比实付节省"},
     "h_saving_current": {"en": "Saving vs your plan", "zh": "比当前套餐节省"},
     "h_per_month_title": {"en": "Month by month ({currency})", "zh": "逐月费用（{currency}）"},
+    "h_per_month_ranks": {"en": "Month by month ({currency}, plans by rank #)",
+                          "zh": "逐月费用（{currency}，套餐按上表排名 #）"},
     "h_not_covered": {"en": "data would have been stopped at its cap", "zh": "流量会因封顶而停用"},
     "h_no_plans": {"en": "No plan matches.", "zh": "没有符合条件的套餐。"},
     "h_best_paid": {"en": "Cheapest: {plan} at {total}; you paid {paid}, so it would have saved {saving}.",
@@ -28,4 +30,8 @@ LABELS: Table = {
                  "zh": "{line}：{n} 个套餐，{a}..{b}（{months} 个月，{currency}）"},
     "ap_rule": {"en": "Each plan billed at the recorded usage, starting in the line's first month.",
                 "zh": "按记录的实际用量计费，各套餐自该号码的第一个月起算。"},
+    "h_bill_outside": {"en": "{file}: bill month(s) {months} are not in the usage file; left out",
+                       "zh": "{file}：账单月份 {months} 不在用量文件中，已略去"},
+    "h_bill_missing": {"en": "{file}: the bill has no charge for {months}; savings are not measured against it",
+                       "zh": "{file}：账单中没有 {months} 的费用，节省额不以实付计算"},
 }

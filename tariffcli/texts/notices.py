@@ -18,4 +18,9 @@ LABELS: Table = {
     "explain_in_csv": {
         "en": "Note: --explain has no effect with --format csv (one row per plan); use table, markdown or json",
         "zh": "注意：--explain 对 --format csv 不起作用（每个套餐一行）；请用 table、markdown 或 json"},
+    "warning_prefix": {"en": "Warning: ", "zh": "警告："},
+    "batch_column_unused": {"en": "{file}: column '{column}' is not used", "zh": "{file}：未使用列“{column}”"},
+    "batch_done": {"en": "{n} subscribers ({rows} rows) analysed{where} in {seconds} s ({rate} rows/s)",
+                   "zh": "已分析 {n} 个用户（{rows} 行）{where}，用时 {seconds} 秒（每秒 {rate} 行）"},
+    "batch_done_where": {"en": " to {file}", "zh": "，结果写入 {file}"},
 }

@@ -572,4 +572,4 @@ def test_checks_not_run_name_their_lines() -> None:
     assert skipped[("cheaper_plan", "no_plan")] == ("13800000002",)
     from tariffcli.render.analyze import render_text_footer
 
-    assert "cheaper_plan (13800000002: no plan (--plan))" in render_text_footer(r)
+    assert "cheaper_plan (13800000002: your plan not given (--current))" in render_text_footer(r)

@@ -111,3 +111,33 @@ def test_a_records_line_is_priced_from_its_first_to_its_last_month_with_records(
     line2 = next(p for p in json.loads(r.stdout)["priced"] if p["line"] == "2")
     cheap = next(p for p in line2["plans"] if p["id"] == "cheap")
     assert [Decimal(m["total"]) for m in cheap["months"]] == [Decimal("9.00"), Decimal("10.00")]
+
+
+def test_priced_plans_as_csv_one_row_per_line_plan_and_month(tmp_path):
+    """CSV holds one table: with plans to price, the priced table in long form (pandas pivots it); every plan's
+    rows sum to its JSON total; the findings CSV stays what it was without priced plans."""
+    import csv
+    import io
+
+    plans, usage = setup(tmp_path)
+    args = ("analyze", str(usage), "--plan", "cheap", "--plan", "big", "--plans", str(plans), "--today", "2026-03-01")
+    r = run(*args, "-f", "csv")
+    assert r.exit_code == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert list(rows[0]) == ["line", "rank", "plan_id", "plan_name", "operator", "month", "cost", "currency"]
+    assert [(x["rank"], x["plan_id"], x["month"], x["cost"]) for x in rows] == [
+        ("1", "big", "2026-01", "58.00"), ("1", "big", "2026-02", "79.30"),
+        ("2", "cheap", "2026-01", "110.00"), ("2", "cheap", "2026-02", "22650.30")]
+    totals = {p["id"]: Decimal(p["total"]) for p in json.loads(run(*args, "-f", "json").stdout)["priced"][0]["plans"]}
+    assert {pid: sum(Decimal(x["cost"]) for x in rows if x["plan_id"] == pid) for pid in totals} == totals
+    plain = run("analyze", str(usage), "--plan", "cheap", "--plans", str(plans), "-f", "csv", "--today", "2026-03-01")
+    assert plain.stdout.startswith("code,line,months,amount,")  # one plan: yours, the findings CSV
+
+
+def test_findings_left_out_of_the_priced_csv_are_said_on_stderr():
+    a = ROOT / "sample_bills" / "analyze"
+    r = run("analyze", str(a / "household-records.csv"), "--bill", str(a / "household-bill.csv"), "--current",
+            "13800000001=cmcc-5g-128", "--plan", "cmcc-8yuan-shenzhen-voice", "--today", "2026-05-10", "-f", "csv")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.startswith("line,rank,plan_id,")
+    assert "-f csv writes the priced table" in r.stderr

@@ -144,6 +144,11 @@ TEXT_COMMANDS = {
                            str(ANALYZE / "elderly-datapack-bill.csv"), "--plan",
                            str(ANALYZE / "elderly-datapack-plan.yaml"), "--plan-since", "2025-09", "--today",
                            "2026-01-20", "-f", "markdown"),
+    "compare-history": ("compare", HEAVY, "--history", "--current", "cmcc-8yuan-shenzhen-voice", "--top", "3",
+                        *FROZEN),
+    "compare-history-markdown": ("compare", HEAVY, "--history", "--top", "3", "-f", "markdown", *FROZEN),
+    "analyze-priced": ("analyze", str(ANALYZE / "household-records.csv"), "--plan", "cmcc-5g-128", "--plan",
+                       "cmcc-8yuan-shenzhen-voice", "--today", "2026-05-10"),
     "offer": ("offer", str(ANALYZE / "seed002-plan.yaml"), ABROAD, "--start", "2027-01"),
     "offer-by-flags": ("offer", HEAVY, "--fee", "128", "--discount", "50%", "--for", "12", "--data", "30 GB",
                        "--current", "cmcc-25jt215455", "--start", "2027-01"),
@@ -187,13 +192,24 @@ def test_chinese_json_sentences_have_no_english_label(args: tuple[str, ...]) -> 
 
 def test_batch_summary_in_chinese(tmp_path: Path) -> None:
     src = tmp_path / "subs.csv"
-    src.write_text("subscriber,month,voice_min,sms,data_mb,current_plan\n"
-                   "a,2026-01,10,1,100,cmcc-8yuan-shenzhen-voice\n"
-                   "b,2026-01,300,3,3000,\n", "utf-8")
+    src.write_text("subscriber,month,voice_min,sms,data_mb,current_plan,remark\n"
+                   "a,2026-01,10,1,100,cmcc-8yuan-shenzhen-voice,x\n"
+                   "b,2026-01,300,3,3000,,y\n", "utf-8")
     r = run("batch", str(src), "--start", "2027-01", "-q", *FROZEN)
     assert "用户数" in r.stdout and "全部" in r.stdout
-    leftover = english_words(r.stdout)
-    assert not leftover, f"English left in the batch summary: {sorted(set(leftover))}"
+    assert "remark" in r.stderr and "已分析 2 个用户" in r.stderr  # the unused column, the closing line
+    leftover = english_words(r.stdout + "\n" + r.stderr.replace(str(src), " "), frozenset({"remark"}))
+    assert not leftover, f"English left in the batch summary or its stderr: {sorted(set(leftover))}"
+
+
+def test_compare_history_bill_warnings_in_chinese(tmp_path: Path) -> None:
+    """A bill with a month outside the usage file and months it does not cover: both warnings in Chinese."""
+    bill = tmp_path / "bill.csv"
+    bill.write_text("month,item,amount\n2020-01,套餐费,10\n2025-11,套餐费,58\n", "utf-8")
+    r = run("compare", HEAVY, "--history", "--bill", str(bill), "--top", "3", *FROZEN)
+    assert "2020-01" in r.stderr and "2025-12" in r.stderr  # the month left out, a month not covered
+    leftover = english_words(r.stdout + "\n" + r.stderr.replace(str(bill), " "))
+    assert not leftover, f"English left in compare --history --lang zh: {sorted(set(leftover))}"
 
 
 def test_the_checker_finds_an_english_label() -> None:
@@ -201,3 +217,21 @@ def test_the_checker_finds_an_english_label() -> None:
     assert english_words("可通过China Telecom的App办理") == ["China", "Telecom"]
     assert english_words("发现：cheaper_plan") == ["cheaper_plan"]
     assert english_words("来源 https://example.com/x --province 5 GB cmcc-25jt215455") == []
+
+
+def test_analyze_warnings_in_chinese(tmp_path: Path) -> None:
+    """The analyzer's own warnings (no --plan-since, a short history) follow --lang; the prefix too."""
+    thin = tmp_path / "thin.csv"
+    thin.write_text("month,voice_min,sms,data_mb\n2026-01,10,1,100\n2026-02,20,2,200\n", "utf-8")
+    r = run("analyze", str(thin), "--plan", str(ANALYZE / "seed002-plan.yaml"), "--today", "2026-03-05")
+    assert r.stderr.count("警告：") == 2 and "--plan-since" in r.stderr and "用量只有 2 个月" in r.stderr
+    leftover = english_words(r.stderr.replace(str(thin), " "))
+    assert not leftover, f"English left in analyze's warnings: {sorted(set(leftover))}"
+
+
+def test_a_notice_is_its_english_text_and_says_itself_in_chinese() -> None:
+    from tariffcli.texts import Notice, say
+
+    n = Notice("an_no_since", plan="p", start="2026-01")
+    assert n.startswith("no --plan-since") and isinstance(n, str)
+    assert say(n, "zh").startswith("未给出 --plan-since") and say("plain text", "zh") == "plain text"
