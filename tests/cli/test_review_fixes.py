@@ -77,3 +77,38 @@ def test_warnings_quoting_file_text_carry_no_terminal_controls(tmp_path: Path) -
         print_warnings(["line '\x1b]0;pwned\x07': no --plan-since"])
     assert "\x1b" not in err.getvalue() and "\x07" not in err.getvalue()
     assert "no --plan-since" in err.getvalue()
+
+
+PROMO = """id: t-promo
+name: Promo
+operator: China Mobile
+province: national
+monthly_fee: 10.00
+first_month: full
+allowances: {voice: 100 min, sms: 0, data: 10 GB}
+overage:
+  voice: {rate: 0.10}
+  sms: {rate: 0.10}
+  data: {rate: 3.00, per: GB, increment: GB}
+promotions:
+  - {from_month: 1, to_month: 3, fee: 5.00}
+confidence: example
+status: on-sale
+sources:
+- {url: https://example.com/x, retrieved: 2026-09-09, tag: C}
+"""
+LATE_LINE = ("user_id,call_date,duration_sec\nu1,2025-01-03,60\nu1,2025-06-20,60\n"
+             "u2,2025-05-02,60\nu2,2025-06-20,60\n")
+
+
+def test_a_line_of_records_is_billed_from_its_first_record_under_one_plan_as_under_several(tmp_path: Path) -> None:
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans/promo.yaml").write_text(PROMO, "utf-8")
+    (tmp_path / "recs.csv").write_text(LATE_LINE, "utf-8")
+    result = run("analyze", str(tmp_path / "recs.csv"), "--plans", str(tmp_path / "plans"), "--current", "t-promo",
+                 "-f", "json")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    lines = {ln["line"]: ln for ln in json.loads(result.stdout)["lines"]}  # type: ignore[attr-defined]
+    # u1 from 2025-01: three promotion months at 5.00, then three at 10.00; u2 from 2025-05: two months at 5.00
+    assert (lines["u1"]["plan_since"], lines["u1"]["expected"]) == ("2025-01", "45.00")
+    assert (lines["u2"]["plan_since"], lines["u2"]["expected"]) == ("2025-05", "10.00")
