@@ -9,6 +9,7 @@ the cache is compiled without a single Decimal conversion.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -66,26 +67,25 @@ _KNOWN_MAX = 1 << 16
 _EXACT: dict[tuple[Decimal, int], int] = {}
 
 
-def _fen(amount: Decimal) -> int:
-    """:func:`~tariffcli.model.money.to_fen`, remembered per value (catalogues repeat the same few amounts)."""
-    key = (amount, 2)
+def _remembered(value: Decimal, places: int, convert: Callable[[Decimal], int]) -> int:
+    """``convert(value)``, remembered per value (catalogues repeat the same few amounts and rates)."""
+    key = (value, places)
     hit = _EXACT.get(key)
     if hit is None:
         if len(_EXACT) >= _KNOWN_MAX:
             _EXACT.clear()
-        hit = _EXACT[key] = to_fen(amount)
+        hit = _EXACT[key] = convert(value)
     return hit
+
+
+def _fen(amount: Decimal) -> int:
+    """:func:`~tariffcli.model.money.to_fen`, remembered per value."""
+    return _remembered(amount, 2, to_fen)
 
 
 def _micro(rate: Decimal) -> int:
     """:func:`~tariffcli.model.money.to_micro`, remembered per value."""
-    key = (rate, 6)
-    hit = _EXACT.get(key)
-    if hit is None:
-        if len(_EXACT) >= _KNOWN_MAX:
-            _EXACT.clear()
-        hit = _EXACT[key] = to_micro(rate)
-    return hit
+    return _remembered(rate, 6, to_micro)
 
 
 def _allow_values(a: Allowances) -> list[tuple[int, bool, bool]]:
