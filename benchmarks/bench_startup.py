@@ -53,7 +53,12 @@ def make_catalogue(folder: Path, n: int) -> Path:
 
 
 def _env(cache: Path) -> dict[str, str]:
+    """The children's environment: this checkout first on the path, the cache in ``cache``, and byte code
+    kept (in a folder beside the cache), as an installed package has it: with ``PYTHONDONTWRITEBYTECODE``
+    every run would compile the project's modules again while the reference imports read theirs."""
     env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(cache.parent / "pycache")
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     env["TARIFFCLI_CACHE_DIR"] = str(cache)
     env.pop("TARIFFCLI_NO_CACHE", None)
