@@ -25,9 +25,11 @@ class TariffGroup(TyperGroup):
 
         helptext.polish(self)
         if parent is None:
+            from tariffcli.cli import coercion
             from tariffcli.cli.stdin import new_run
 
             new_run()
+            coercion.install(self)  # option values without pydantic where they are plain (start-up time)
         wants_help = "--help" in args or extra.get("resilient_parsing")  # help and completion read no settings
         if parent is None and extra.get("default_map") is None and not wants_help:
             extra["default_map"] = config.GroupDefaults(self, config.loader())
