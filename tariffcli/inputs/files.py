@@ -17,14 +17,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tariffcli.inputs.catalogue import load_catalogue, parse_plan
 from tariffcli.model.errors import DataError, Problem, UsageError
-from tariffcli.model.plan import Plan
 
 if TYPE_CHECKING:
     from tariffcli.inputs.cards import Card
     from tariffcli.inputs.standard_rates import StandardRates  # pragma: no cover
     from tariffcli.inputs.usage import UsageHistory
+    from tariffcli.model.plan import Plan
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 MAX_PLAN_FILE_BYTES = 2_000_000
@@ -228,6 +227,7 @@ def load_plans(paths: Sequence[Path] | None = None) -> tuple[Plan, ...]:
     except OSError as exc:  # a name too long, a folder that cannot be listed
         raise UsageError(f"--plans {exc.filename or ''}: cannot read ({exc.strerror or exc})".replace(" :", ":"),
                          field="plans") from None
+    from tariffcli.inputs.catalogue import load_catalogue
     from tariffcli.inputs.catalogue_cache import CatalogueCache
 
     cache = CatalogueCache.open(inputs)
@@ -252,6 +252,8 @@ def resolve_plan(ref: str, plans: Sequence[Plan], option: str = "current") -> Pl
     if path.suffix in PLAN_SUFFIXES or os.path.lexists(path):
         if not os.path.isfile(path):
             raise UsageError(f"--{option}: no such plan file: {ref}", field=option)
+        from tariffcli.inputs.catalogue import parse_plan
+
         return parse_plan(read_text(path, _display(path)), _display(path))
     close = difflib.get_close_matches(ref, [p.id for p in plans], n=3, cutoff=0.5)
     hint = f" (did you mean {', '.join(close)}?)" if close else "; see 'tariffcli plans list'"
@@ -568,3 +570,13 @@ def read_cards(path: Path, **defaults: str) -> tuple[Card, ...]:
         except UnicodeDecodeError:
             raise DataError(Problem("neither UTF-8 nor GB18030 text", file=display, code="encoding")) from None
     return parse_cards_text(text, display, **defaults)
+
+
+def __getattr__(name: str) -> Any:
+    """``parse_plan`` and ``load_catalogue``, once imported here at the top, are still found here; imported only on
+    use, so that :func:`load_plan_facts` reads the catalogue without the YAML reader or the plan model."""
+    if name in ("parse_plan", "load_catalogue"):
+        from tariffcli.inputs import catalogue
+
+        return getattr(catalogue, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
