@@ -96,26 +96,27 @@ def _integer(value: Any, info: Any) -> Any:
     return n
 
 
-def parameters(command: Any, ctx: Any) -> Iterator[Any]:
-    """Every parameter of ``command`` and of its sub-commands, with each one's ``--help`` (typer makes it once per
-    command, from the context's help option names, and coerces its value like any other)."""
+def parameters(command: Any, ctx: Any, deep: bool = True) -> Iterator[Any]:
+    """Every parameter of ``command`` and (``deep``) of its sub-commands, with each one's ``--help`` (typer
+    makes it once per command, from the context's help option names, and coerces its value like any other)."""
     from typer._click import Context
 
     yield from getattr(command, "params", ())
     help_option = command.get_help_option(ctx)
     if help_option is not None:
         yield help_option
-    for name, sub in (getattr(command, "commands", None) or {}).items():
+    for name, sub in (getattr(command, "commands", None) or {}).items() if deep else ():
         yield from parameters(sub, Context(sub, info_name=name, parent=ctx, **(sub.context_settings or {})))
 
 
-def install(command: Any) -> int:
-    """Give every parameter of ``command`` (and its sub-commands) that typer has not coerced yet a
-    :class:`QuickParam`; the number installed."""
+def install(command: Any, *, name: str | None = None, deep: bool = True) -> int:
+    """Give every parameter of ``command`` (and, ``deep``, of its sub-commands; ``name``: the command's name
+    under the root) that typer has not coerced yet a :class:`QuickParam`; the number installed."""
     from typer._click import Context
 
+    ctx = Context(command, info_name=name, **(command.context_settings or {}))
     n = 0
-    for param in parameters(command, Context(command, **(command.context_settings or {}))):
+    for param in parameters(command, ctx, deep):
         descriptor = getattr(param, "type_descriptor", None)
         if descriptor is None or descriptor.file_annotation is not None or getattr(param, HOOK, 0) is not None:
             continue
