@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tariffcli.cli.compare import MAX_IDS_SHOWN
 from tariffcli.cli.options import (
     DEFAULT_CATALOGUE,
     DEFAULT_OUTPUT,
@@ -36,6 +35,10 @@ from tariffcli.model.errors import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
     from tariffcli.compare.catalogue_filter import CatalogueDiff
+
+MAX_IDS_SHOWN = 5
+"""Ids of plans left out named on stderr, as ``compare`` names them (its MAX_IDS_SHOWN, checked equal by a test;
+not imported from it, which would load ``compare``'s options into every ``plans list``)."""
 
 @with_groups
 def plans_list(

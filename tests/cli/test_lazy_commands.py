@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from tariffcli.cli.app import COMMANDS, app
 
-OTHERS = ("tariffcli.cli.analyze", "tariffcli.cli.batch", "tariffcli.cli.offer", "tariffcli.cli.baskets")
-"""Commands plans list has no use for (config gives every run its defaults; compare a constant to plans list)."""
+OTHERS = ("tariffcli.cli.compare", "tariffcli.cli.analyze", "tariffcli.cli.batch", "tariffcli.cli.offer", "tariffcli.cli.baskets")
+"""Commands plans list has no use for (config gives every run its defaults)."""
 
 
 def test_plans_list_imports_no_other_command() -> None:
@@ -33,3 +33,9 @@ def test_every_command_is_known_before_it_is_built() -> None:
 def test_a_typo_still_gets_a_suggestion() -> None:
     r = CliRunner().invoke(app, ["compar"], env={"NO_COLOR": "1", "COLUMNS": "80", "TERM": "dumb"})
     assert r.exit_code == 2 and "Did you mean 'compare'" in r.stderr
+
+
+def test_plans_names_as_many_left_out_plans_as_compare() -> None:
+    from tariffcli.cli import compare, plans
+
+    assert plans.MAX_IDS_SHOWN == compare.MAX_IDS_SHOWN
