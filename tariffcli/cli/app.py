@@ -16,6 +16,8 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from tariffcli.cli.streams import degrade_streams
+
 COMMANDS = (("compare", "compare"), ("analyze", "analyze"), ("batch", "batch"), ("offer", "offer"),
             ("baskets", "baskets"), ("plans", "plans"), ("config", "config"))
 """(command, module of :mod:`tariffcli.cli`) in the order help lists them: each module is imported, and its
@@ -157,25 +159,6 @@ def _wants_json(argv: list[str]) -> bool:
     return False
 
 
-def degrade_streams() -> None:
-    """On a console that is not UTF-8 (Chinese Windows is GBK, ``> out.txt`` there too), characters the
-    encoding lacks are written as ``?`` instead of ending the run with UnicodeEncodeError.
-
-    Files written with ``--output`` are always UTF-8; only the console streams degrade.
-    """
-    import codecs
-
-    for stream in (sys.stdout, sys.stderr):
-        encoding = getattr(stream, "encoding", None) or "utf-8"
-        try:
-            utf8 = codecs.lookup(encoding).name == "utf-8"
-        except LookupError:
-            utf8 = False
-        reconfigure = getattr(stream, "reconfigure", None)
-        if not utf8 and reconfigure is not None:
-            reconfigure(errors="replace")
-
-
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point.
 
@@ -186,7 +169,12 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     degrade_streams()
     try:
-        rv = app(args=args, standalone_mode=False, prog_name="tariffcli")
+        if args == ["--help"]:  # saved for the next --help (tariffcli.cli.help_cache)
+            from tariffcli.cli import help_cache
+
+            rv = help_cache.record(args, lambda: app(args=args, standalone_mode=False, prog_name="tariffcli"))
+        else:
+            rv = app(args=args, standalone_mode=False, prog_name="tariffcli")
     except KeyboardInterrupt:
         print("Aborted.", file=sys.stderr)
         sys.exit(130)
@@ -208,10 +196,10 @@ def main(argv: list[str] | None = None) -> None:
             doc = {"version": "1", "error": {"exit_code": code, "problems": [problem]}}
             print(json.dumps(doc, ensure_ascii=False), file=sys.stderr)
         sys.exit(code)
-    sys.exit(_flushed(rv if isinstance(rv, int) else 0))
+    sys.exit(flushed_exit_code(rv if isinstance(rv, int) else 0))
 
 
-def _flushed(code: int) -> int:
+def flushed_exit_code(code: int) -> int:
     """``code``, after a last flush of stdout: a closed pipe is quiet, another write error (/dev/full) exits 2."""
     try:
         sys.stdout.flush()
