@@ -42,6 +42,10 @@ class Status(StrEnum):
     """An older plan whose sale status is unknown today; ``last_seen`` says when it was last seen on sale."""
 
 
+_STATUSES = {s.value: s for s in Status}
+_CONFIDENCES = {c.value: c for c in Confidence}
+
+
 def on_sale(status: Status, valid_from: date | None, valid_to: date | None, day: date) -> bool:
     """Whether a plan can be ordered on ``day``: status on-sale and ``day`` in ``[valid_from, valid_to)``."""
     if status is not Status.ON_SALE:
@@ -107,7 +111,7 @@ class PlanFacts:
                 not all(isinstance(v, (int, str)) and not isinstance(v, bool) for v in (voice, sms, data)):
             raise TypeError("not a plan's facts")
         return cls(id_, operator, name, province, Decimal(fee), AllowanceFacts(voice, sms, data), tuple(tags),
-                   Status(status), _text(filing), Confidence(confidence), date.fromisoformat(checked),
+                   _STATUSES[status], _text(filing), _CONFIDENCES[confidence], date.fromisoformat(checked),
                    _day(valid_from), _day(valid_to), _text(origin))
 
 

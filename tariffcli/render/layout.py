@@ -41,6 +41,8 @@ _MARKER = re.compile(r"(• |- |\* |\d+\. )")
 
 def cells(text: str) -> int:
     """Terminal cells ``text`` takes (rich's measure: two for a wide character)."""
+    if text.isascii() and text.isprintable():  # one cell a character, as rich counts them
+        return len(text)
     from rich.cells import cell_len
 
     return cell_len(text)
