@@ -82,7 +82,9 @@ def timed(args: list[str], env: dict[str, str], repeat: int) -> tuple[float, flo
     for i in range(repeat + 1):
         before = resource.getrusage(resource.RUSAGE_CHILDREN) if resource else None
         t0 = time.perf_counter()
-        subprocess.run(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        done = subprocess.run(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+        if done.returncode:  # a run that fails early would give a meaningless, flattering figure
+            raise RuntimeError(f"{' '.join(args[1:])}: exit {done.returncode}: {done.stderr.decode(errors='replace')[-300:]}")
         if i:
             walls.append(time.perf_counter() - t0)
             if resource and before:

@@ -121,19 +121,28 @@ def facts_stamp() -> dict[str, Any]:
 def read_facts(base: Path) -> dict[str, Any] | None:
     """The rows of the facts file of cache file ``base`` (key -> facts as JSON values); None when there is
     none, or it is foreign, damaged or stamped by another loader."""
+    doc = read_facts_file(base)
+    return None if doc is None else doc["plans"]
+
+
+def read_facts_file(base: Path) -> dict[str, Any] | None:
+    """The whole facts file of cache file ``base``: ``plans`` (see :func:`read_facts`) and ``files`` (display
+    name -> signature and key, see :mod:`tariffcli.inputs.plan_listing`); None as for :func:`read_facts`."""
     try:
         doc = json.loads(read_own(base.with_name(base.name + ".facts.json")))
     except (OSError, CacheMiss, ValueError):
         return None
     if not isinstance(doc, dict) or doc.get("stamp") != facts_stamp() or not isinstance(doc.get("plans"), dict):
         return None
-    return doc["plans"]
+    if not isinstance(doc.get("files"), dict):
+        doc["files"] = {}
+    return doc
 
 
-def write_facts(base: Path, rows: dict[str, Any]) -> None:
+def write_facts(base: Path, rows: dict[str, Any], files: dict[str, Any] | None = None) -> None:
     """Write the facts file of cache file ``base`` (atomically; any failure is silent)."""
-    data = json.dumps({"stamp": facts_stamp(), "plans": rows}, ensure_ascii=False).encode("utf-8")
-    write_atomically(base.with_name(base.name + ".facts.json"), [data])
+    doc = {"stamp": facts_stamp(), "plans": rows, "files": files or {}}
+    write_atomically(base.with_name(base.name + ".facts.json"), [json.dumps(doc, ensure_ascii=False).encode("utf-8")])
 
 
 def write_atomically(path: Path, chunks: Iterable[bytes]) -> None:

@@ -13,7 +13,7 @@ import signal
 import stat
 import tempfile
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -112,14 +112,17 @@ def read_text(path: Path, display: str) -> str:
         )) from None
 
 
-def plan_files(paths: Iterable[Path]) -> tuple[list[tuple[str, str]], list[Problem]]:
+def plan_files(paths: Iterable[Path], read: Callable[[Path, str], str] | None = None,
+               ) -> tuple[list[tuple[str, str]], list[Problem]]:
     """(display name, text) of every plan file in ``paths`` (files or directories), in a stable order.
 
     A file given twice (a directory and a file in it, or through a link) is read once; linked folders
     are followed, each real folder once. Files that cannot be read are returned as problems, so the
     others can still be checked. More than :data:`~tariffcli.model.limits.MAX_PLAN_FILES` files in
-    all is an error, raised while listing, before any file is read.
+    all is an error, raised while listing, before any file is read. ``read(path, display)`` gives a file's
+    text (default :func:`read_text`).
     """
+    read = read or read_text
     out: list[tuple[str, str]] = []
     problems: list[Problem] = []
     seen: set[tuple[int, int] | Path] = set()
@@ -134,7 +137,7 @@ def plan_files(paths: Iterable[Path]) -> tuple[list[tuple[str, str]], list[Probl
             return
         seen.add(real)
         try:
-            out.append((display, read_text(f, display)))
+            out.append((display, read(f, display)))
         except DataError as exc:
             problems.extend(exc.problems)
             return

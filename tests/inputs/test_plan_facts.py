@@ -104,3 +104,42 @@ def test_plans_list_on_a_warm_cache_imports_no_plan_model(cache: Path) -> None:
     for _ in range(2):
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_a_settled_file_is_known_by_its_signature(cache: Path, catalogue: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from tariffcli.inputs import files, plan_listing
+
+    monkeypatch.setattr(plan_listing, "SETTLED_NS", -1)
+    listing("--plans", str(catalogue))
+    first = load_plan_facts([catalogue])  # reads every file, keeps the signatures
+    reads: list[str] = []
+    real = files.read_text
+
+    def counting(path: Path, display: str) -> str:
+        reads.append(display)
+        return real(path, display)
+
+    monkeypatch.setattr(plan_listing, "read_text", counting)
+    assert load_plan_facts([catalogue]) == first and reads == []
+    # the same size and modification time, other text: the change time gives it away
+    plan = sorted(catalogue.rglob("*.yaml"))[0]
+    st = plan.stat()
+    text = plan.read_text("utf-8")
+    assert text.endswith("\n")
+    plan.write_text(text.replace("name: ", "name:  ", 1)[:-1], "utf-8")
+    assert plan.stat().st_size == st.st_size
+    os.utime(plan, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert load_plan_facts([catalogue]) is None and reads
+    code, out, _ = listing("--plans", str(catalogue), "--all")
+    assert code == 0 and load_plan_facts([catalogue]) is not None
+
+
+def test_a_fresh_file_is_read_every_time(cache: Path, catalogue: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tariffcli.inputs import plan_listing
+
+    monkeypatch.setattr(plan_listing, "SETTLED_NS", 10**18)  # every file changed just now
+    listing("--plans", str(catalogue))
+    assert load_plan_facts([catalogue]) is not None
+    (facts,) = cache.glob("*.facts.json")
+    assert json.loads(facts.read_text("utf-8"))["files"] == {}
