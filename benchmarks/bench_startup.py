@@ -128,6 +128,7 @@ def figures(quick: bool = False, plans: int = 500) -> list[str]:
         t = wall(runs[0][1], cold_env, max(1, repeat // 3))
         lines.append(f"plans list without the cache / import typer+rich: {t / ref_ui:.2f} ({t * 1000:.0f} ms)")
         code = ("import sys, time; from pathlib import Path; from tariffcli.inputs.files import load_plans; "
+                "import tariffcli.inputs.catalogue, tariffcli.inputs.catalogue_cache; "  # files.py imports them on first use
                 "t = time.perf_counter(); load_plans([Path(sys.argv[1])]); print(time.perf_counter() - t)")
         warm, cold = ([float(subprocess.run([py, "-c", code, str(catalogue)], env=e, capture_output=True, text=True,
                                             check=True).stdout) for _ in range(max(1, repeat // 3))]

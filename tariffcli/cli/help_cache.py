@@ -16,7 +16,6 @@ written; it is replaced, atomically, whenever the key differs, and ignored when 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sys
@@ -24,7 +23,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tariffcli.inputs.catalogue_facts import CacheMiss, cache_dir, package_version, read_own, write_atomically
+from tariffcli.inputs.catalogue_facts import (
+    CacheMiss,
+    blake2b,
+    cache_dir,
+    package_version,
+    read_own,
+    write_atomically,
+)
 
 ENV_PREFIXES = ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "TERM", "COLORTERM", "TTY_", "TERMINAL_WIDTH",
                 "GITHUB_ACTIONS", "PY_COLORS", "JUPYTER", "VSCODE", "CI", "LANG", "LC_", "LANGUAGE", "TYPER",
@@ -67,7 +73,7 @@ def key(args: list[str]) -> str:
         spec = find_spec(name)
         libraries.append(_stamps(Path(spec.origin).parent) if spec is not None and spec.origin else None)
     doc = [args, sys.version, sys.platform, package_version(), streams, env, _stamps(here), libraries]
-    return hashlib.blake2b(json.dumps(doc).encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+    return blake2b(json.dumps(doc).encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
 
 def cache_path() -> Path | None:

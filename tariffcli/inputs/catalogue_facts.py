@@ -13,14 +13,17 @@ inputs has an entry, so a changed, added or broken file always goes through the 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
+
+try:  # BLAKE2 without hashlib's OpenSSL bindings, which take longer to load than a warm plans list reads its facts
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - not CPython
+    from hashlib import blake2b
 
 FACTS_SCHEMA = 1
 """Bumped whenever the facts of a plan change shape."""
@@ -44,7 +47,7 @@ class CacheMiss(Exception):
 
 def entry_key(source: str, text: str) -> str:
     """The key of a plan file's entry: its name as shown in messages, and its text."""
-    h = hashlib.blake2b(digest_size=20)
+    h = blake2b(digest_size=20)
     h.update(source.encode("utf-8", "surrogatepass"))
     h.update(b"\0")
     h.update(text.encode("utf-8", "surrogatepass"))
@@ -80,7 +83,7 @@ def cache_file(inputs: Sequence[Path]) -> Path | None:
     if folder is None:
         return None
     where = "\0".join(os.path.realpath(p) for p in inputs)
-    return folder / f"catalogue-{hashlib.blake2b(where.encode('utf-8', 'surrogatepass'), digest_size=12).hexdigest()}"
+    return folder / f"catalogue-{blake2b(where.encode('utf-8', 'surrogatepass'), digest_size=12).hexdigest()}"
 
 
 def package_version() -> str:
@@ -148,6 +151,8 @@ def write_facts(base: Path, rows: dict[str, Any], files: dict[str, Any] | None =
 def write_atomically(path: Path, chunks: Iterable[bytes]) -> None:
     """Write ``path`` through a temporary file renamed over it (a concurrent reader sees the old file or the
     new one, never a torn one); any failure is silent: the cache only saves time."""
+    import tempfile
+
     tmp = None
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

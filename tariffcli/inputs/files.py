@@ -7,11 +7,9 @@ those. Nothing read from an input file is ever used as a path.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import os
 import signal
 import stat
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -258,6 +256,8 @@ def resolve_plan(ref: str, plans: Sequence[Plan], option: str = "current") -> Pl
         from tariffcli.inputs.catalogue import parse_plan
 
         return parse_plan(read_text(path, _display(path)), _display(path))
+    import difflib
+
     close = difflib.get_close_matches(ref, [p.id for p in plans], n=3, cutoff=0.5)
     hint = f" (did you mean {', '.join(close)}?)" if close else "; see 'tariffcli plans list'"
     raise UsageError(f"--{option}: no plan with id '{ref}' and no such file{hint}", field=option)
@@ -460,6 +460,8 @@ def new_temp(path: Path) -> tuple[int, Path]:
 
     Finish with :func:`commit_temp` or :func:`discard_temp`.
     """
+    import tempfile
+
     target = write_target(path)
     watched = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
     blocking = hasattr(signal, "pthread_sigmask")
