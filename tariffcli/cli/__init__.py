@@ -17,14 +17,18 @@ def main(argv: list[str] | None = None) -> None:
         from tariffcli.cli.streams import degrade_streams
 
         degrade_streams()
-        if help_cache.replay(["--help"]):
-            try:
+        try:
+            if help_cache.replay(["--help"]):
                 sys.stdout.flush()
-            except OSError:
-                from tariffcli.cli.app import flushed_exit_code
+                sys.exit(0)
+        except OSError as exc:  # as typer's own help ends: a closed pipe quietly (exit 1), another error said
+            from tariffcli.cli.output import quiet_stdout
 
-                sys.exit(flushed_exit_code(0))
-            sys.exit(0)
+            quiet_stdout()
+            if isinstance(exc, BrokenPipeError):
+                sys.exit(1)
+            print(f"Error: cannot write to standard output: {exc.strerror or exc}", file=sys.stderr)
+            sys.exit(2)
     from tariffcli.cli.app import main as run
 
     run(argv)

@@ -90,3 +90,23 @@ def test_on_a_terminal_too(tmp_path: Path) -> None:
     assert b"\x1b[" in want  # in colour
     assert on_tty(tmp_path) == want
     assert on_tty(tmp_path) == want
+
+
+def test_a_closed_pipe_or_a_full_disk_is_no_traceback(tmp_path: Path) -> None:
+    helped(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TARIFFCLI_CACHE_DIR": str(tmp_path)}
+    env.pop("TARIFFCLI_NO_CACHE", None)
+    for k in ("COLUMNS", "NO_COLOR", "FORCE_COLOR", "TERM"):
+        env.pop(k, None)
+    p = subprocess.Popen([sys.executable, "-c", "from tariffcli.cli import main; main(['--help'])"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert p.stdout is not None and p.stderr is not None
+    p.stdout.close()
+    err = p.stderr.read()
+    p.stderr.close()
+    assert p.wait() == 1 and b"Traceback" not in err
+    if os.path.exists("/dev/full"):
+        with open("/dev/full", "w") as full:
+            done = subprocess.run([sys.executable, "-c", "from tariffcli.cli import main; main(['--help'])"],
+                                  stdout=full, stderr=subprocess.PIPE, env=env, text=True)
+        assert done.returncode == 2 and "cannot write to standard output" in done.stderr
