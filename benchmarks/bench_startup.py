@@ -53,7 +53,12 @@ def make_catalogue(folder: Path, n: int) -> Path:
 
 
 def _env(cache: Path) -> dict[str, str]:
+    """The children's environment: this checkout first on the path, the cache in ``cache``, and byte code
+    kept (in a folder beside the cache), as an installed package has it: with ``PYTHONDONTWRITEBYTECODE``
+    every run would compile the project's modules again while the reference imports read theirs."""
     env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(cache.parent / "pycache")
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     env["TARIFFCLI_CACHE_DIR"] = str(cache)
     env.pop("TARIFFCLI_NO_CACHE", None)
@@ -77,7 +82,9 @@ def timed(args: list[str], env: dict[str, str], repeat: int) -> tuple[float, flo
     for i in range(repeat + 1):
         before = resource.getrusage(resource.RUSAGE_CHILDREN) if resource else None
         t0 = time.perf_counter()
-        subprocess.run(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        done = subprocess.run(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+        if done.returncode:  # a run that fails early would give a meaningless, flattering figure
+            raise RuntimeError(f"{' '.join(args[1:])}: exit {done.returncode}: {done.stderr.decode(errors='replace')[-300:]}")
         if i:
             walls.append(time.perf_counter() - t0)
             if resource and before:
@@ -121,6 +128,7 @@ def figures(quick: bool = False, plans: int = 500) -> list[str]:
         t = wall(runs[0][1], cold_env, max(1, repeat // 3))
         lines.append(f"plans list without the cache / import typer+rich: {t / ref_ui:.2f} ({t * 1000:.0f} ms)")
         code = ("import sys, time; from pathlib import Path; from tariffcli.inputs.files import load_plans; "
+                "import tariffcli.inputs.catalogue, tariffcli.inputs.catalogue_cache; "  # files.py imports them on first use
                 "t = time.perf_counter(); load_plans([Path(sys.argv[1])]); print(time.perf_counter() - t)")
         warm, cold = ([float(subprocess.run([py, "-c", code, str(catalogue)], env=e, capture_output=True, text=True,
                                             check=True).stdout) for _ in range(max(1, repeat // 3))]

@@ -10,24 +10,91 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable, Iterator, MutableMapping
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
+from tariffcli.cli.streams import degrade_streams
+
+COMMANDS = (("compare", "compare"), ("analyze", "analyze"), ("batch", "batch"), ("offer", "offer"),
+            ("baskets", "baskets"), ("plans", "plans"), ("config", "config"))
+"""(command, module of :mod:`tariffcli.cli`) in the order help lists them: each module is imported, and its
+commands built, only when the command is run or listed (start-up time)."""
+
+
+class LazyCommands(MutableMapping[str, Any]):
+    """The root group's commands: every name known from the start (help, suggestions, settings), each command
+    built by its module on first use (:meth:`TariffGroup.load_command`)."""
+
+    def __init__(self, group: TariffGroup, modules: Iterable[tuple[str, str]]) -> None:
+        self.group = group
+        self.modules = dict(modules)
+        self.loaded: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.loaded:
+            if name not in self.modules:
+                raise KeyError(name)
+            self.loaded[name] = self.group.load_command(name, self.modules[name])
+        return self.loaded[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self.modules.setdefault(name, "")
+        self.loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self.modules[name]
+        self.loaded.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self.modules))
+
+    def __len__(self) -> int:
+        return len(self.modules)
+
 
 class TariffGroup(TyperGroup):
     """The root group: before a run, help placeholders and examples (:func:`tariffcli.cli.helptext.polish`)
-    and the defaults a person sets once (:mod:`tariffcli.cli.config`), read only when a command asks."""
+    and the defaults a person sets once (:mod:`tariffcli.cli.config`), read only when a command asks.
+    Its commands are built when first used (:class:`LazyCommands`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = LazyCommands(self, COMMANDS)
+
+    def load_command(self, name: str, module: str) -> Any:
+        """The command ``name``, built by its module's ``register`` (as typer builds it), with its help
+        polished and its options coerced without pydantic where plain (:mod:`tariffcli.cli.coercion`)."""
+        import importlib
+
+        from typer.main import get_group
+
+        from tariffcli.cli import coercion, helptext
+
+        commands = typer.Typer()
+        importlib.import_module(f"tariffcli.cli.{module}").register(commands)
+        command = get_group(commands).commands[name]
+        if hasattr(command, "commands"):
+            helptext.polish(command, name)
+        else:
+            helptext.polish_command(command, name)
+        coercion.install(command, name=name)
+        return command
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
         from tariffcli.cli import config, helptext
 
-        helptext.polish(self)
+        if not getattr(self, "tariffcli_polished", False):  # the commands are polished as they are built
+            self.tariffcli_polished = True
+            helptext.polish_command(self, "")
         if parent is None:
+            from tariffcli.cli import coercion
             from tariffcli.cli.stdin import new_run
 
             new_run()
+            coercion.install(self, deep=False)  # option values without pydantic where they are plain (start-up time)
         wants_help = "--help" in args or extra.get("resilient_parsing")  # help and completion read no settings
         if parent is None and extra.get("default_map") is None and not wants_help:
             extra["default_map"] = config.GroupDefaults(self, config.loader())
@@ -82,17 +149,6 @@ def _root(
     """Compare mobile tariffs and analyse phone bills, exactly to the fen."""
 
 
-def register_commands() -> None:
-    """Every command module adds its commands (each keeps its imports lazy; none imports this module)."""
-    from tariffcli.cli import analyze, baskets, batch, compare, config, offer, plans
-
-    for module in (compare, analyze, batch, offer, baskets, plans, config):
-        module.register(app)
-
-
-register_commands()
-
-
 def _wants_json(argv: list[str]) -> bool:
     """Whether the command line asks for JSON output (so errors are also written as JSON)."""
     for i, arg in enumerate(argv):
@@ -101,25 +157,6 @@ def _wants_json(argv: list[str]) -> bool:
         if arg in ("--format=json", "-fjson"):
             return True
     return False
-
-
-def degrade_streams() -> None:
-    """On a console that is not UTF-8 (Chinese Windows is GBK, ``> out.txt`` there too), characters the
-    encoding lacks are written as ``?`` instead of ending the run with UnicodeEncodeError.
-
-    Files written with ``--output`` are always UTF-8; only the console streams degrade.
-    """
-    import codecs
-
-    for stream in (sys.stdout, sys.stderr):
-        encoding = getattr(stream, "encoding", None) or "utf-8"
-        try:
-            utf8 = codecs.lookup(encoding).name == "utf-8"
-        except LookupError:
-            utf8 = False
-        reconfigure = getattr(stream, "reconfigure", None)
-        if not utf8 and reconfigure is not None:
-            reconfigure(errors="replace")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -132,7 +169,12 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     degrade_streams()
     try:
-        rv = app(args=args, standalone_mode=False, prog_name="tariffcli")
+        if args == ["--help"]:  # saved for the next --help (tariffcli.cli.help_cache)
+            from tariffcli.cli import help_cache
+
+            rv = help_cache.record(args, lambda: app(args=args, standalone_mode=False, prog_name="tariffcli"))
+        else:
+            rv = app(args=args, standalone_mode=False, prog_name="tariffcli")
     except KeyboardInterrupt:
         print("Aborted.", file=sys.stderr)
         sys.exit(130)
@@ -154,10 +196,10 @@ def main(argv: list[str] | None = None) -> None:
             doc = {"version": "1", "error": {"exit_code": code, "problems": [problem]}}
             print(json.dumps(doc, ensure_ascii=False), file=sys.stderr)
         sys.exit(code)
-    sys.exit(_flushed(rv if isinstance(rv, int) else 0))
+    sys.exit(flushed_exit_code(rv if isinstance(rv, int) else 0))
 
 
-def _flushed(code: int) -> int:
+def flushed_exit_code(code: int) -> int:
     """``code``, after a last flush of stdout: a closed pipe is quiet, another write error (/dev/full) exits 2."""
     try:
         sys.stdout.flush()

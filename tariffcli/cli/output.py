@@ -143,6 +143,12 @@ def emit_table(renderable: Any, footer: str, output: Path | None) -> None:
     # piped or to a file: plain text at the terminal's width (COLUMNS, else 80; 120 for a file),
     # without the padding rich adds to the end of every line
     width = Console().width if output is None else 120
+    from tariffcli.render.plain import plain_text
+
+    text = None if footer else plain_text(renderable, width)  # the same bytes, without rich's renderer
+    if text is not None:
+        emit(text, output)
+        return
     buf = _io.StringIO()
     console = Console(file=buf, width=width, no_color=True, highlight=False, force_terminal=False)
     console.print(renderable)

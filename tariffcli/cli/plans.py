@@ -9,11 +9,10 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tariffcli.cli.compare import MAX_IDS_SHOWN
 from tariffcli.cli.options import (
     DEFAULT_CATALOGUE,
     DEFAULT_OUTPUT,
@@ -37,6 +36,10 @@ from tariffcli.model.errors import UsageError
 if TYPE_CHECKING:  # pragma: no cover
     from tariffcli.compare.catalogue_filter import CatalogueDiff
 
+MAX_IDS_SHOWN = 5
+"""Ids of plans left out named on stderr, as ``compare`` names them (its MAX_IDS_SHOWN, checked equal by a test;
+not imported from it, which would load ``compare``'s options into every ``plans list``)."""
+
 @with_groups
 def plans_list(
     catalogue: Annotated[CatalogueChoice, catalogue_options(
@@ -57,7 +60,7 @@ def plans_list(
         out.check_excel()
         day = None if all_ else timing.day()
         check_outputs(out, list(catalogue.plans or ()))
-        plans = catalogue.load()
+        plans = listed_plans(catalogue, out)
         selection = filter_checked(plans, operators=catalogue.operators, tags=catalogue.tags,
                                  provinces=tuple(p for p in [catalogue.province_name()] if p), max_fee=parse_amount(max_fee, "max-fee"), on=day)
         chosen = selection.plans
@@ -75,6 +78,21 @@ def plans_list(
                     every=lambda name: render.plans_text(chosen, name, out.language))
 
     guard(body, json_errors=out.json_errors)
+
+
+def listed_plans(catalogue: CatalogueChoice, out: Output) -> "tuple[Any, ...]":
+    """The plans ``plans list`` shows: their facts from the catalogue cache (no plan model, no pydantic: start-up
+    at import speed) when the cache holds every plan file and the format needs no more (JSON lists the sources);
+    else the plans, loaded and checked as every command loads them."""
+    from tariffcli.cli.stdin import is_stdin
+
+    if out.format.value != "json" and not any(is_stdin(p) for p in catalogue.plans or ()):
+        from tariffcli.inputs.plan_listing import load_plan_facts
+
+        facts = load_plan_facts(catalogue.plans)
+        if facts is not None:
+            return facts
+    return catalogue.load()
 
 
 @with_groups

@@ -12,12 +12,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tariffcli.model.errors import UsageError
-from tariffcli.model.plan import Plan
 from tariffcli.model.provinces import applies_in, canonical_province, is_nationwide
 from tariffcli.model.units import format_kb
+
+if TYPE_CHECKING:  # the filters also take plans' facts (model.plan_facts), so plans list never imports the model
+    from tariffcli.model.plan import Plan
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,8 @@ def diff_plans(old: Plan, new: Plan) -> tuple[FieldChange, ...]:
     Values are compared, not their spelling: ``8`` and ``8.00`` are the same fee.
     """
     a, b = _leaves(old), _leaves(new)
+    from tariffcli.model.plan import Plan
+
     top = list(Plan.model_fields)
     where = {path: i for i, path in enumerate(a)} | {path: i for i, path in enumerate(b)}
 

@@ -22,17 +22,31 @@ parsing it again and read exactly as without a cache.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from tariffcli.inputs.catalogue import parse_plan
+from tariffcli.inputs.catalogue_facts import CACHE_DIR_ENV as CACHE_DIR_ENV  # the names this module always had
+from tariffcli.inputs.catalogue_facts import (
+    LOADER_MODULES,
+    CacheMiss,
+    cache_file,
+    entry_key,
+    package_version,
+    read_facts,
+    read_own,
+    write_atomically,
+    write_facts,
+)
+from tariffcli.inputs.catalogue_facts import MAX_CACHE_BYTES as MAX_CACHE_BYTES
+from tariffcli.inputs.catalogue_facts import NO_CACHE_ENV as NO_CACHE_ENV
+from tariffcli.inputs.catalogue_facts import cache_dir as cache_dir
 from tariffcli.model.plan import Plan
+from tariffcli.model.plan_facts import PlanFacts
 from tariffcli.model.terms import PhaseTerms, PlanTerms, plan_terms, remember
 
 Entry = tuple[Plan, PlanTerms | None]
@@ -42,30 +56,6 @@ SCHEMA_VERSION = 2
 """Bumped whenever what the loader makes of a plan file changes in a way the code fingerprint would miss."""
 MAGIC = b"tariffcli-catalogue-cache\n"
 """The first bytes of every cache file."""
-CACHE_DIR_ENV = "TARIFFCLI_CACHE_DIR"
-"""The environment variable naming the cache folder (default: the user's cache folder)."""
-NO_CACHE_ENV = "TARIFFCLI_NO_CACHE"
-"""The environment variable that, set to anything but 0 or nothing, turns the catalogue cache off."""
-MAX_CACHE_BYTES = 256_000_000
-"""A cache file larger than this is not read (the plans are parsed instead)."""
-_LOADER = ("model/plan.py", "model/units.py", "model/money.py", "model/limits.py", "model/errors.py",
-           "model/terms.py", "inputs/catalogue.py", "inputs/validation.py", "inputs/yaml_located.py", "inputs/catalogue_cache.py")
-"""The modules whose code decides what a plan file becomes: a change to any of them empties the cache."""
-
-
-class CacheMiss(Exception):
-    """Cache bytes that cannot be used: another version, another loader, or damaged. Never shown to the user."""
-
-
-def entry_key(source: str, text: str) -> str:
-    """The key of a plan file's entry: its name as shown in messages, and its text."""
-    h = hashlib.blake2b(digest_size=20)
-    h.update(source.encode("utf-8", "surrogatepass"))
-    h.update(b"\0")
-    h.update(text.encode("utf-8", "surrogatepass"))
-    return h.hexdigest()
-
-
 def stamp(version: str, code: str) -> dict[str, object]:
     """What a cache must have been written by to be used: schema version, package version, loader code."""
     return {"schema": SCHEMA_VERSION, "version": version, "code": code}
@@ -116,51 +106,17 @@ def terms_of(plan: Plan) -> PlanTerms | None:
         return None
 
 
-def cache_dir() -> Path | None:
-    """The folder of the catalogue cache: ``$TARIFFCLI_CACHE_DIR``, else the user's cache folder
-    (``$XDG_CACHE_HOME/tariffcli`` or ``~/.cache/tariffcli``; ``~/Library/Caches/tariffcli`` on macOS,
-    ``%LOCALAPPDATA%\\tariffcli\\Cache`` on Windows); None when ``$TARIFFCLI_NO_CACHE`` is set or no folder is known.
-    """
-    if os.environ.get(NO_CACHE_ENV, "").strip() not in ("", "0"):
-        return None
-    given = os.environ.get(CACHE_DIR_ENV, "").strip()
-    if given:
-        return Path(given)
-    try:
-        if sys.platform == "win32":
-            base = os.environ.get("LOCALAPPDATA", "")
-            return Path(base, "tariffcli", "Cache") if base else None
-        if sys.platform == "darwin":
-            return Path.home() / "Library" / "Caches" / "tariffcli"
-        xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-        return Path(xdg if os.path.isabs(xdg) else Path.home() / ".cache", "tariffcli")
-    except RuntimeError:  # no home folder
-        return None
-
-
 def loader_code() -> str:
     """A fingerprint of the loader's code (size and time of each module), of Python and of pydantic."""
     import pydantic
 
     here = Path(__file__).resolve().parent.parent
     parts = [sys.version, pydantic.VERSION]
-    for name in _LOADER:
+    for name in LOADER_MODULES:
         with contextlib.suppress(OSError):
             st = os.stat(here / name)
             parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
     return ";".join(parts)
-
-
-def package_version() -> str:
-    """The installed version of tariffcli, from the name of its ``.dist-info`` folder beside the package
-    ('source' for a checkout run in place, whose code the fingerprint covers); read without parsing the
-    package metadata, which costs more than the rest of a warm start-up."""
-    site = Path(__file__).resolve().parent.parent.parent
-    try:
-        names = [n for n in os.listdir(site) if n.startswith("tariffcli-") and n.endswith(".dist-info")]
-    except OSError:
-        names = []
-    return ",".join(sorted(n[len("tariffcli-"):-len(".dist-info")] for n in names)) or "source"
 
 
 class CatalogueCache:
@@ -176,14 +132,12 @@ class CatalogueCache:
     @classmethod
     def open(cls, inputs: Sequence[Path]) -> CatalogueCache | None:
         """The cache of ``inputs`` (its entries read when the file is there and usable); None when turned off."""
-        folder = cache_dir()
-        if folder is None:
+        base = cache_file(inputs)
+        if base is None:
             return None
-        where = "\0".join(os.path.realpath(p) for p in inputs)
-        name = hashlib.blake2b(where.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
-        cache = cls(folder / f"catalogue-{name}.bin", package_version(), loader_code(), {})
+        cache = cls(base.with_name(base.name + ".bin"), package_version(), loader_code(), {})
         with contextlib.suppress(OSError, CacheMiss):
-            cache.entries = decode(_read_own(cache.path), cache.version, cache.code)
+            cache.entries = decode(read_own(cache.path), cache.version, cache.code)
         return cache
 
     def parse(self, text: str, source: str) -> Plan:
@@ -199,32 +153,14 @@ class CatalogueCache:
         return plan
 
     def save(self) -> None:
-        """Write the entries used in this run, when they differ from the file's; any failure is silent."""
-        if self.used.keys() == self.entries.keys():
-            return
-        tmp = None
-        try:
-            data = encode({k: (p, t or terms_of(p)) for k, (p, t) in self.used.items()}, self.version, self.code)
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".catalogue-", suffix=".tmp", dir=self.path.parent)  # mode 0600
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, self.path)  # atomic: a concurrent reader sees the old file or the new one
-            tmp = None
-        except Exception:  # the cache only saves time: a failure to write it (any failure) must not fail the run
-            pass
-        finally:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-
-
-def _read_own(path: Path) -> bytes:
-    """The bytes of a cache file that only this user could have written; :class:`CacheMiss` for any other."""
-    with open(path, "rb") as fh:
-        st = os.fstat(fh.fileno())
-        if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
-            raise CacheMiss("written by someone else")  # a pickle from another user could run their code
-        if st.st_size > MAX_CACHE_BYTES:
-            raise CacheMiss("too large")
-        return fh.read(MAX_CACHE_BYTES + 1)
+        """Write the entries used in this run, when they differ from the file's, and their facts
+        (:mod:`tariffcli.inputs.catalogue_facts`) when the facts file's keys differ; any failure is silent."""
+        if self.used.keys() != self.entries.keys():
+            try:
+                data = encode({k: (p, t or terms_of(p)) for k, (p, t) in self.used.items()}, self.version, self.code)
+            except Exception:  # the cache only saves time: a failure to write it (any failure) must not fail the run
+                return
+            write_atomically(self.path, [data])
+        base = self.path.with_suffix("")
+        if (read_facts(base) or {}).keys() != self.used.keys():
+            write_facts(base, {k: PlanFacts.of(p).to_row() for k, (p, _) in self.used.items()})

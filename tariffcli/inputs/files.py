@@ -7,24 +7,21 @@ those. Nothing read from an input file is ever used as a path.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import os
 import signal
 import stat
-import tempfile
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tariffcli.inputs.catalogue import load_catalogue, parse_plan
 from tariffcli.model.errors import DataError, Problem, UsageError
-from tariffcli.model.plan import Plan
 
 if TYPE_CHECKING:
     from tariffcli.inputs.cards import Card
     from tariffcli.inputs.standard_rates import StandardRates  # pragma: no cover
     from tariffcli.inputs.usage import UsageHistory
+    from tariffcli.model.plan import Plan
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 MAX_PLAN_FILE_BYTES = 2_000_000
@@ -124,14 +121,17 @@ def read_text(path: Path, display: str) -> str:
         )) from None
 
 
-def plan_files(paths: Iterable[Path]) -> tuple[list[tuple[str, str]], list[Problem]]:
+def plan_files(paths: Iterable[Path], read: Callable[[Path, str], str] | None = None,
+               ) -> tuple[list[tuple[str, str]], list[Problem]]:
     """(display name, text) of every plan file in ``paths`` (files or directories), in a stable order.
 
     A file given twice (a directory and a file in it, or through a link) is read once; linked folders
     are followed, each real folder once. Files that cannot be read are returned as problems, so the
     others can still be checked. More than :data:`~tariffcli.model.limits.MAX_PLAN_FILES` files in
-    all is an error, raised while listing, before any file is read.
+    all is an error, raised while listing, before any file is read. ``read(path, display)`` gives a file's
+    text (default :func:`read_text`).
     """
+    read = read or read_text
     out: list[tuple[str, str]] = []
     problems: list[Problem] = []
     seen: set[tuple[int, int] | Path] = set()
@@ -146,7 +146,7 @@ def plan_files(paths: Iterable[Path]) -> tuple[list[tuple[str, str]], list[Probl
             return
         seen.add(real)
         try:
-            out.append((display, read_text(f, display)))
+            out.append((display, read(f, display)))
         except DataError as exc:
             problems.extend(exc.problems)
             return
@@ -239,6 +239,7 @@ def load_plans(paths: Sequence[Path] | None = None) -> tuple[Plan, ...]:
     except OSError as exc:  # a name too long, a folder that cannot be listed
         raise UsageError(f"--plans {exc.filename or ''}: cannot read ({exc.strerror or exc})".replace(" :", ":"),
                          field="plans") from None
+    from tariffcli.inputs.catalogue import load_catalogue
     from tariffcli.inputs.catalogue_cache import CatalogueCache
 
     cache = CatalogueCache.open(inputs)
@@ -263,7 +264,11 @@ def resolve_plan(ref: str, plans: Sequence[Plan], option: str = "current") -> Pl
     if path.suffix in PLAN_SUFFIXES or os.path.lexists(path):
         if not os.path.isfile(path):
             raise UsageError(f"--{option}: no such plan file: {ref}", field=option)
+        from tariffcli.inputs.catalogue import parse_plan
+
         return parse_plan(read_text(path, _display(path)), _display(path))
+    import difflib
+
     close = difflib.get_close_matches(ref, [p.id for p in plans], n=3, cutoff=0.5)
     hint = f" (did you mean {', '.join(close)}?)" if close else "; see 'tariffcli plans list'"
     raise UsageError(f"--{option}: no plan with id '{ref}' and no such file{hint}", field=option)
@@ -466,6 +471,8 @@ def new_temp(path: Path) -> tuple[int, Path]:
 
     Finish with :func:`commit_temp` or :func:`discard_temp`.
     """
+    import tempfile
+
     target = write_target(path)
     watched = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
     blocking = hasattr(signal, "pthread_sigmask")
@@ -579,3 +586,13 @@ def read_cards(path: Path, **defaults: str) -> tuple[Card, ...]:
         except UnicodeDecodeError:
             raise DataError(Problem("neither UTF-8 nor GB18030 text", file=display, code="encoding")) from None
     return parse_cards_text(text, display, **defaults)
+
+
+def __getattr__(name: str) -> Any:
+    """``parse_plan`` and ``load_catalogue``, once imported here at the top, are still found here; imported only on
+    use, so that :func:`load_plan_facts` reads the catalogue without the YAML reader or the plan model."""
+    if name in ("parse_plan", "load_catalogue"):
+        from tariffcli.inputs import catalogue
+
+        return getattr(catalogue, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

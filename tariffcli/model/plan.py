@@ -39,6 +39,7 @@ from tariffcli.model.limits import (
     MIN_YEAR,
 )
 from tariffcli.model.money import to_decimal, to_micro
+from tariffcli.model.plan_facts import Confidence, Status, on_sale
 
 # ---------------------------------------------------------------- field types
 
@@ -230,30 +231,6 @@ class _Frozen(BaseModel):
 SUSPENSION_TAG = "suspension"
 """Plans with this tag keep a number on a suspended line (停机保号): no calls, SMS or data,
 so they are never ranked against usage (compare, baskets) but listed as left out."""
-
-
-class Confidence(StrEnum):
-    """How far the figures can be trusted."""
-
-    VERIFIED = "verified"
-    """Read from the operator's or regulator's own page."""
-    OFFICIAL_COPY = "official-copy"
-    """A faithful copy of the operator's own page held elsewhere (e.g. a public capture of its tariff zone, 资费公示)."""
-    REPORTED = "reported"
-    """From trade press or news reports of the tariff."""
-    EXAMPLE = "example"
-    """From a secondary or user page: an illustration, not a verified tariff."""
-
-
-class Status(StrEnum):
-    """Whether the plan can be ordered today."""
-
-    ON_SALE = "on-sale"
-    """Listed as on sale by the operator (in its tariff zone, 资费公示) when last checked."""
-    WITHDRAWN = "withdrawn"
-    """No longer sold (停售); people who have it keep it."""
-    HISTORICAL = "historical"
-    """An older plan whose sale status is unknown today; ``last_seen`` says when it was last seen on sale."""
 
 
 class FirstMonth(StrEnum):
@@ -488,11 +465,7 @@ class Plan(_Frozen):
 
     def on_sale(self, day: date) -> bool:
         """Whether the plan can be ordered on ``day``: status on-sale and ``day`` in ``[valid_from, valid_to)``."""
-        if self.status is not Status.ON_SALE:
-            return False
-        if self.valid_from is not None and day < self.valid_from:
-            return False
-        return not (self.valid_to is not None and day >= self.valid_to)
+        return on_sale(self.status, self.valid_from, self.valid_to, day)
 
     def addon(self, addon_id: str) -> Addon:
         for a in self.addons:

@@ -33,12 +33,16 @@ _ATOM = re.compile(rf"{_URL}|\s+|[{_WIDE}]|[^\s{_WIDE}]+")
 _NUMBER = re.compile(r"[#(+-]?\d[\d.,:/%-]*[.)]?")
 """A number, a month or a list number: it stays with the word after it."""
 _DIGIT = re.compile(r"\d")
+_UNEVEN_SPACE = re.compile(r"[^\S ]| {2}")
+"""Space that :func:`wrap` would change (a tab, a run of spaces): a text without it and short enough is kept as it is."""
 _MARKER = re.compile(r"(• |- |\* |\d+\. )")
 """A list item's marker: its continuation lines are indented under the text after it."""
 
 
 def cells(text: str) -> int:
     """Terminal cells ``text`` takes (rich's measure: two for a wide character)."""
+    if text.isascii() and text.isprintable():  # one cell a character, as rich counts them
+        return len(text)
     from rich.cells import cell_len
 
     return cell_len(text)
@@ -105,6 +109,8 @@ def _unglue(unit: _Unit) -> list[_Unit]:
 def wrap(text: str, width: int, *, first: str = "", indent: str = "") -> list[str]:
     """``text`` as lines of at most ``width`` cells; the first line starts with ``first``, the others with
     ``indent``. A unit that cannot be broken and is wider than the line stands alone on its line."""
+    if "\n" not in text and not _UNEVEN_SPACE.search(text.lstrip(" ").rstrip()) and cells(first + text.rstrip()) <= width:
+        return [(first + text.rstrip()).rstrip()]  # fits on one line: what the rules below would make of it
     lines: list[str] = []
     for para in text.split("\n"):
         body = para.lstrip(" ")
