@@ -398,7 +398,8 @@ class Analyser:
 
     def _day_data(self, rows: _Rows, rounded: RoundedBills) -> DayData | None:
         """The days of each billed month (record files only), when a daily-rate plan may need them."""
-        if rows.daily is None or not any(is_daily(p) for p in (*self.candidates, *self.known.values())):
+        if rows.daily is None or not any(is_daily(p) for p in (*self.candidates,
+                                                               *(self.known[n] for n in rows.plan_names))):
             return None
         return day_data(rows.codes, rows.month, rows.daily, len(rows.ids), rounded.billed.windows,
                         history=self.history, start=self.start_index, horizon=self.horizon)

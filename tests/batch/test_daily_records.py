@@ -18,6 +18,8 @@ from typer.testing import CliRunner
 from tariffcli.batch import records_input
 from tariffcli.batch.analyser import Analyser
 from tariffcli.batch.daily import DAILY
+from tariffcli.batch.files import ChunkReader, open_input
+from tariffcli.batch.local import run_local
 from tariffcli.cli.app import app
 from tariffcli.inputs.files import load_plans
 
@@ -152,3 +154,30 @@ def test_a_daily_rate_current_plan_is_billed_day_by_day(inputs: tuple[Path, Path
     got = analyser.analyse(table).to_pydict()
     for i, user in enumerate(got["subscriber"]):
         assert got["current_cost"][i] == got[current[USERS.index(user)]][i]
+
+
+def test_a_projection_spreads_only_the_months_it_has_no_days_for(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    """March to June from January-April records: March and April copy recorded months (their days), May and June
+    take the history's mean (no days: spread). The plans have no promotions, so a month's bill does not depend on
+    the plan's month number, and the four months cost the two recorded ones plus the two projected ones."""
+    plans, records = inputs
+    whole = _batch_totals(plans, records, tmp_path / "whole.csv", "--start", "2025-03", "--horizon", "4")
+    recorded = _batch_totals(plans, records, tmp_path / "recorded.csv", "--start", "2025-03", "--horizon", "2")
+    mean = _batch_totals(plans, records, tmp_path / "mean.csv", "--start", "2025-05", "--horizon", "2")
+    for user in USERS:
+        for pid in PLANS:
+            assert Decimal(whole[user][pid]) == Decimal(recorded[user][pid]) + Decimal(mean[user][pid])
+
+
+def test_chunks_of_a_few_rows_give_the_same_day_by_day_bills(inputs: tuple[Path, Path]) -> None:
+    """Subscribers straddling chunks (carried over with their per-day data) are billed as in one chunk."""
+    plans, records = inputs
+    spec = open_input(str(records))
+    outputs: dict[int, list[pa.Table]] = {}
+    for rows in (3, 1_000):
+        analyser = Analyser(load_plans(sorted(plans.iterdir())), start="2025-01", data_unit="KB", history=True,
+                            wide=True)
+        outputs[rows] = []
+        run_local(ChunkReader(spec, rows), analyser, outputs[rows].append)
+    small, whole = (pa.concat_tables(outputs[r]).to_pydict() for r in (3, 1_000))
+    assert small == whole and len(whole["subscriber"]) == len(USERS)
