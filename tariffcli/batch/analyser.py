@@ -51,6 +51,7 @@ from tariffcli.batch.chunks import (
     whole_units,
 )
 from tariffcli.batch.columns import KERNEL_KEY, money_columns, output_columns
+from tariffcli.batch.daily import DAILY, DayData, day_data, is_daily, rebill_candidates, rebill_current
 from tariffcli.batch.fused import KERNELS, kernel_name
 from tariffcli.batch.history import Billed, bill_current, block_bounds, month_name
 from tariffcli.batch.rounding_groups import DEFAULT, RoundedBills, bill_rounded, key_of
@@ -100,6 +101,8 @@ class _Rows:
     variants: dict[str, I64] = field(default_factory=dict)
     """From record files: 'voice_min_month' and 'data_kb_month', the month's totals rounded once
     (:mod:`tariffcli.batch.rounding_groups`); empty for a monthly input."""
+    daily: I64 | None = None
+    """From record files: (rows, days) data per day, KB (:mod:`tariffcli.batch.daily`); None for a monthly input."""
 
     def block(self, a: int, b: int) -> _Rows:
         """The rows of subscribers ``a`` to ``b - 1`` (rows are sorted by subscriber: one slice)."""
@@ -107,7 +110,7 @@ class _Rows:
         cut = slice(lo, hi)
         return _Rows(self.ids.slice(a, b - a), self.codes[cut] - a, self.month[cut], self.voice[cut], self.sms[cut],
                      self.data[cut], self.app[cut], self.days[cut], self.plan[cut], self.since[cut], self.plan_names,
-                     {k: v[cut] for k, v in self.variants.items()})
+                     {k: v[cut] for k, v in self.variants.items()}, None if self.daily is None else self.daily[cut])
 
 
 class Analyser:
@@ -259,6 +262,9 @@ class Analyser:
                                rows.variants, rows.days, N, self.candidates, history=self.history,
                                start=self.start_index, horizon=self.horizon, span=self.span,
                                compiled=self.compiled_group, kernel=self.kernel)
+        day = self._day_data(rows, rounded)
+        if day is not None:
+            rebill_candidates(rounded, self.candidates, rows.variants, day)
         billed = rounded.billed
         totals, stopped = billed.totals, billed.stopped  # (P, N) each
         starts = np.flatnonzero(np.r_[True, rows.codes[1:] != rows.codes[:-1]])
@@ -272,7 +278,7 @@ class Analyser:
         for k in range(self.top):
             cols[f"plan_{k + 1}"] = cand_ids.take(pa.array(best[k], mask=none))  # nothing billed: empty
             cols[f"cost_{k + 1}"] = pa.array(totals[best[k], every], pa.int64(), mask=none)
-        current = self._current_costs(rows, rounded)
+        current = self._current_costs(rows, rounded, day)
         if current is None:
             cols["current_plan"] = pa.nulls(N, pa.string())
             cols["current_cost"] = pa.nulls(N, pa.int64())
@@ -369,6 +375,7 @@ class Analyser:
                 v, _ = read_numbers(t.column(column), column, problems, optional=False)
                 variants[name] = ceil_units(v, 1 if column == "voice_min_month" else KB_PER[self.data_unit], limit,
                                             column, "implausibly much for a month", problems)
+        daily = _per_day(t)
         cur_idx, cur_names, first = self._current_columns(t, problems)
         problems.raise_any()
 
@@ -379,15 +386,25 @@ class Analyser:
             codes, month, voice, sms, data, app, days, cur_idx, first = (
                 a[order] for a in (codes, month, voice, sms, data, app, days, cur_idx, first))
             variants = {k: v[order] for k, v in variants.items()}
+            daily = None if daily is None else daily[order]
         for k in np.flatnonzero((codes[1:] == codes[:-1]) & (month[1:] == month[:-1]))[:MAX_PROBLEMS]:
             m = int(month[k + 1])
             problems.add(int(k + 1) if order is None else int(order[k + 1]), "month",
                          f"subscriber {enc.dictionary[int(codes[k + 1])].as_py()!r} has two rows for "
                          f"{m // 12:04d}-{m % 12 + 1:02d}", "duplicate_month")
         problems.raise_any()
-        return _Rows(enc.dictionary, codes, month, voice, sms, data, app, days, cur_idx, first, cur_names, variants)
+        return _Rows(enc.dictionary, codes, month, voice, sms, data, app, days, cur_idx, first, cur_names, variants,
+                     daily)
 
-    def _current_costs(self, rows: _Rows, rounded: RoundedBills
+    def _day_data(self, rows: _Rows, rounded: RoundedBills) -> DayData | None:
+        """The days of each billed month (record files only), when a daily-rate plan may need them."""
+        if rows.daily is None or not any(is_daily(p) for p in (*self.candidates,
+                                                               *(self.known[n] for n in rows.plan_names))):
+            return None
+        return day_data(rows.codes, rows.month, rows.daily, len(rows.ids), rounded.billed.windows,
+                        history=self.history, start=self.start_index, horizon=self.horizon)
+
+    def _current_costs(self, rows: _Rows, rounded: RoundedBills, day: DayData | None = None
                        ) -> tuple[pa.Array, I64, npt.NDArray[np.bool_]] | None:
         """Per subscriber: the current plan id, its cost over the billed months and whether there is one (None: no
         column). The current plan is the one given on the subscriber's latest row that gives one; it starts in
@@ -416,6 +433,10 @@ class Analyser:
                                  kernel=self.kernel)
             cost += c
             late |= lt
+        if day is not None:
+            current = [self.known[rows.plan_names[p]] if p >= 0 else None for p in plan.tolist()]
+            rebill_current(cost, rounded, [None if lt else c for c, lt in zip(current, late.tolist(), strict=True)],
+                           billed.windows.start - since + 1, day, rows.variants)
         if late.any():
             k = int(np.argmax(late))
             raise DataError(Problem(
@@ -474,6 +495,16 @@ class Analyser:
         money = set(money_columns(self.top)) | set(self.wide_columns)
         fields = [pa.field(c, types.get(c, pa.int64() if c in money else pa.string())) for c in self.columns]
         return pa.schema(fields).empty_table()
+
+
+def _per_day(t: pa.Table) -> I64 | None:
+    """Record files' data per day of each row's month, (rows, days) KB; None for a monthly input (no such column).
+
+    The column is built by :func:`tariffcli.batch.records_input.monthly_table` (whole KB, never empty)."""
+    if DAILY not in t.column_names:
+        return None
+    col = t.column(DAILY).combine_chunks()
+    return np.asarray(col.flatten().to_numpy(), np.int64).reshape(len(col), col.type.list_size)
 
 
 def _days_of_months(year: I64, month: I64) -> I64:

@@ -9,7 +9,10 @@ inside with none is a month of zero use). Both roundings are carried: calls
 rounded per call and data per session (the default of the plan format's
 ``rounding``) in the columns every input has, and the month's exact totals
 rounded once in two more columns (:data:`VARIANTS`), which the analyser bills
-plans that round per month on (:mod:`tariffcli.batch.rounding_groups`).
+plans that round per month on (:mod:`tariffcli.batch.rounding_groups`). Each
+month's data per day is carried too (:data:`DAILY`, a list of :data:`DAYS`
+KB), so daily-rate plans are billed day by day as ``analyze`` bills them
+(:mod:`tariffcli.batch.daily`).
 """
 
 from __future__ import annotations
@@ -18,8 +21,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tariffcli.batch.daily import DAILY
 from tariffcli.inputs.files import read_table, table_files
-from tariffcli.inputs.records import MAX_BYTES, MAX_TOTAL_BYTES, Records, looks_like_records, read_record_files
+from tariffcli.inputs.records import (
+    DAYS,
+    MAX_BYTES,
+    MAX_TOTAL_BYTES,
+    Records,
+    looks_like_records,
+    read_record_files,
+)
 from tariffcli.model.errors import DataError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,7 +42,8 @@ MAX_SUBSCRIBERS = 10_000
 """Most subscribers read from record files in one batch run (records are read in memory, with daily totals);
 for more, total them per month first."""
 COLUMNS = {"subscriber": "subscriber", "month": "month", "voice_min": "voice_min", "sms": "sms", "data": "data_kb",
-           "data_days": "data_days", "voice_min_month": "voice_min_month", "data_month": "data_kb_month"}
+           "data_days": "data_days", "voice_min_month": "voice_min_month", "data_month": "data_kb_month",
+           DAILY: "data_kb_daily"}
 """Canonical batch field -> column of the monthly table built from records."""
 VARIANTS = ("voice_min_month", "data_month")
 """The canonical fields only record files give: the month's call time and data, each rounded up once."""
@@ -72,5 +84,6 @@ def monthly_table(records: Records) -> pa.Table:
                                ("data_kb", lr.data_kb), ("data_days", lr.data_days),
                                ("voice_min_month", lr.voice_min_month), ("data_kb_month", lr.data_kb_month)):
             cols[column].extend(values[k] for k in span)
-    types = {"subscriber": pa.string(), "month": pa.string()}
+        cols["data_kb_daily"].extend(lr.daily_data_kb[k] for k in span)
+    types = {"subscriber": pa.string(), "month": pa.string(), "data_kb_daily": pa.list_(pa.int64(), DAYS)}
     return pa.table({c: pa.array(v, types.get(c, pa.int64())) for c, v in cols.items()})
