@@ -44,12 +44,15 @@ _EXPORTS = {
 __all__ = sorted([*_EXPORTS, "load_plans", "read_usage"])
 
 
-def load_plans(paths: Sequence[str | os.PathLike[str]] | None = None) -> tuple[Plan, ...]:
-    """Plans from plan files or folders ``paths``, or the bundled catalogue; every problem in one DataError."""
+def load_plans(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None) -> tuple[Plan, ...]:
+    """Plans from a plan file or folder (or several: ``paths``), or the bundled catalogue; every problem in one
+    DataError."""
     from pathlib import Path
 
     from tariffcli.inputs.files import load_plans as load
 
+    if isinstance(paths, str | os.PathLike):  # one path, not a sequence of its characters
+        paths = [paths]
     return load([Path(p) for p in paths] if paths else None)
 
 

@@ -9,6 +9,7 @@ job. Every import counts, including those inside functions and under
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -196,3 +197,19 @@ def test_the_core_never_imports_the_terminal_libraries():
                 if (m == "typer" and top != "cli") or (m == "rich" and top not in ("render", "cli")):
                     wrong.append(f"{name}:{node.lineno} imports {m}")
     assert not wrong, "\n".join(wrong)
+
+
+CLOCK = re.compile(r"\b(?:time\.(?:time|time_ns)\(|datetime\.(?:now|utcnow|today)\(|date\.today\()")
+
+
+def test_the_core_never_reads_the_clock():
+    """Only cli/ (and render/) may ask the time; the core is given it, so its results are reproducible."""
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        part = path.relative_to(PACKAGE).parts[0]
+        if part in ("cli", "render"):
+            continue
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            if CLOCK.search(line.split("#", 1)[0]):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{n}: {line.strip()}")
+    assert not offenders, offenders

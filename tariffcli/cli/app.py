@@ -178,6 +178,14 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         print("Aborted.", file=sys.stderr)
         sys.exit(130)
+    except OSError as exc:  # writing help or a parser message failed (a full disk, a closed pipe): no traceback
+        from tariffcli.cli.output import quiet_stdout
+
+        quiet_stdout()
+        if isinstance(exc, BrokenPipeError):
+            sys.exit(1)
+        print(f"Error: cannot write to standard output: {exc.strerror or exc}", file=sys.stderr)
+        sys.exit(2)
     except Exception as exc:  # the parser's own errors: anything else is a bug and keeps its traceback
         show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
         if type(exc).__name__ == "Abort":

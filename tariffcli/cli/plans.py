@@ -87,9 +87,11 @@ def listed_plans(catalogue: CatalogueChoice, out: Output) -> "tuple[Any, ...]":
     from tariffcli.cli.stdin import is_stdin
 
     if out.format.value != "json" and not any(is_stdin(p) for p in catalogue.plans or ()):
+        import time
+
         from tariffcli.inputs.plan_listing import load_plan_facts
 
-        facts = load_plan_facts(catalogue.plans)
+        facts = load_plan_facts(catalogue.plans, time.time_ns())
         if facts is not None:
             return facts
     return catalogue.load()

@@ -145,7 +145,8 @@ def read_facts_file(base: Path) -> dict[str, Any] | None:
 def write_facts(base: Path, rows: dict[str, Any], files: dict[str, Any] | None = None) -> None:
     """Write the facts file of cache file ``base`` (atomically; any failure is silent)."""
     doc = {"stamp": facts_stamp(), "plans": rows, "files": files or {}}
-    write_atomically(base.with_name(base.name + ".facts.json"), [json.dumps(doc, ensure_ascii=False).encode("utf-8")])
+    # ASCII JSON: a file name that is not UTF-8 (kept as lone surrogates) is written as \u escapes, never an error
+    write_atomically(base.with_name(base.name + ".facts.json"), [json.dumps(doc).encode("ascii")])
 
 
 def write_atomically(path: Path, chunks: Iterable[bytes]) -> None:

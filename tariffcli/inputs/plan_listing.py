@@ -13,7 +13,6 @@ coarse file-system clock cannot go unseen (git's "racy" entries).
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -38,11 +37,12 @@ def _signature(st: os.stat_result) -> list[int]:
     return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
-def load_plan_facts(paths: Sequence[Path] | None = None) -> tuple[PlanFacts, ...] | None:
+def load_plan_facts(paths: Sequence[Path] | None, now_ns: int) -> tuple[PlanFacts, ...] | None:
     """The facts of the plans :func:`load_plans` would give (:class:`~tariffcli.model.plan_facts.PlanFacts`,
     same order), from the catalogue cache's facts file without parsing or importing the plan model; None when
     that cannot answer (cache off or cold, a file changed, added or unreadable, two plans with one id):
-    then :func:`load_plans` reads the plans and reports any problem."""
+    then :func:`load_plans` reads the plans and reports any problem. ``now_ns``: the time now in nanoseconds since the epoch
+    (the caller reads the clock), to tell a file that has settled from one that may still be being written."""
     inputs = list(paths) if paths else [catalogue_dir()]
     base = cache_file(inputs)
     doc = None if base is None else read_facts_file(base)
@@ -50,7 +50,7 @@ def load_plan_facts(paths: Sequence[Path] | None = None) -> tuple[PlanFacts, ...
         return None
     rows, known = doc["plans"], doc["files"]
     seen: dict[str, Any] = {}
-    now = time.time_ns()
+    now = now_ns
 
     def read(path: Path, display: str) -> str:
         st = os.stat(path)

@@ -112,3 +112,40 @@ def test_a_line_of_records_is_billed_from_its_first_record_under_one_plan_as_und
     # u1 from 2025-01: three promotion months at 5.00, then three at 10.00; u2 from 2025-05: two months at 5.00
     assert (lines["u1"]["plan_since"], lines["u1"]["expected"]) == ("2025-01", "45.00")
     assert (lines["u2"]["plan_since"], lines["u2"]["expected"]) == ("2025-05", "10.00")
+
+
+def test_a_plan_file_name_that_is_not_utf8_lists_with_a_warm_cache(tmp_path: Path,
+                                                                   monkeypatch: object) -> None:
+    import os
+
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    name = os.fsdecode(b"a\xff.yaml")  # as unpacked from a GBK zip
+    shutil.copy(ROOT / "plans/cmcc/24jt208005.yaml", folder / name)
+    env = {"TARIFFCLI_CACHE_DIR": str(tmp_path / "cache")}
+    for _ in range(2):  # cold, then warm
+        result = run("plans", "list", "--plans", str(folder), "-f", "csv", env=env)
+        assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+        assert "cmcc-24jt208005" in result.stdout  # type: ignore[attr-defined]
+
+
+def test_load_plans_takes_one_path_as_one_path() -> None:
+    import tariffcli
+
+    assert len(tariffcli.load_plans(str(ROOT / "plans"))) == len(tariffcli.load_plans([ROOT / "plans"])) > 40
+
+
+def test_help_to_a_full_device_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    if not os.path.exists("/dev/full"):
+        return
+    env = {**os.environ, "TARIFFCLI_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
+    for _ in range(2):  # the help cache cold, then warm
+        with open("/dev/full", "w") as full:
+            done = subprocess.run([sys.executable, "-m", "tariffcli", "--help"], stdout=full, stderr=subprocess.PIPE,
+                                  text=True, env=env, check=False)
+        assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+        assert "cannot write to standard output" in done.stderr

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -52,9 +53,9 @@ def test_facts_are_the_plans_facts() -> None:
 
 
 def test_no_facts_before_the_plans_were_read(cache: Path, catalogue: Path) -> None:
-    assert load_plan_facts([catalogue]) is None
+    assert load_plan_facts([catalogue], time.time_ns()) is None
     plans = load_plans([catalogue])
-    facts = load_plan_facts([catalogue])
+    facts = load_plan_facts([catalogue], time.time_ns())
     assert facts == tuple(PlanFacts.of(p) for p in plans)
 
 
@@ -64,7 +65,7 @@ def test_no_facts_before_the_plans_were_read(cache: Path, catalogue: Path) -> No
 def test_same_output_from_the_facts(cache: Path, catalogue: Path, args: tuple[str, ...]) -> None:
     cold = listing("--plans", str(catalogue), *args, env={cf.NO_CACHE_ENV: "1"})
     listing("--plans", str(catalogue))  # fills the cache
-    assert load_plan_facts([catalogue]) is not None
+    assert load_plan_facts([catalogue], time.time_ns()) is not None
     assert listing("--plans", str(catalogue), *args) == cold
 
 
@@ -73,7 +74,7 @@ def test_an_edited_or_broken_file_is_read_again(cache: Path, catalogue: Path) ->
     plan = sorted(catalogue.rglob("*.yaml"))[0]
     text = plan.read_text("utf-8")
     plan.write_text(text.replace("name: ", "name: Edited ", 1), "utf-8")
-    assert load_plan_facts([catalogue]) is None
+    assert load_plan_facts([catalogue], time.time_ns()) is None
     code, out, _ = listing("--plans", str(catalogue), "--all")
     assert code == 0 and "Edited" in out
     plan.write_text(text.replace("monthly_fee:", "monthly_fee: nonsense\nx:", 1), "utf-8")
@@ -88,12 +89,12 @@ def test_a_damaged_or_foreign_facts_file_is_not_used(cache: Path, catalogue: Pat
     for bad in ('{"stamp": 1', json.dumps({**doc, "stamp": {**doc["stamp"], "code": "other"}}),
                 json.dumps({**doc, "plans": {k: [*v[:-1], 5] for k, v in doc["plans"].items()}})):
         facts.write_text(bad, "utf-8")
-        assert load_plan_facts([catalogue]) is None
+        assert load_plan_facts([catalogue], time.time_ns()) is None
     facts.write_text(json.dumps(doc), "utf-8")
-    assert load_plan_facts([catalogue]) is not None
+    assert load_plan_facts([catalogue], time.time_ns()) is not None
     if hasattr(os, "getuid"):
         facts.chmod(0o666)
-        assert load_plan_facts([catalogue]) is None
+        assert load_plan_facts([catalogue], time.time_ns()) is None
 
 
 def test_plans_list_on_a_warm_cache_imports_no_plan_model(cache: Path) -> None:
@@ -112,7 +113,7 @@ def test_a_settled_file_is_known_by_its_signature(cache: Path, catalogue: Path,
 
     monkeypatch.setattr(plan_listing, "SETTLED_NS", -1)
     listing("--plans", str(catalogue))
-    first = load_plan_facts([catalogue])  # reads every file, keeps the signatures
+    first = load_plan_facts([catalogue], time.time_ns())  # reads every file, keeps the signatures
     reads: list[str] = []
     real = files.read_text
 
@@ -121,7 +122,7 @@ def test_a_settled_file_is_known_by_its_signature(cache: Path, catalogue: Path,
         return real(path, display)
 
     monkeypatch.setattr(plan_listing, "read_text", counting)
-    assert load_plan_facts([catalogue]) == first and reads == []
+    assert load_plan_facts([catalogue], time.time_ns()) == first and reads == []
     # the same size and modification time, other text: the change time gives it away
     plan = sorted(catalogue.rglob("*.yaml"))[0]
     st = plan.stat()
@@ -130,9 +131,9 @@ def test_a_settled_file_is_known_by_its_signature(cache: Path, catalogue: Path,
     plan.write_text(text.replace("name: ", "name:  ", 1)[:-1], "utf-8")
     assert plan.stat().st_size == st.st_size
     os.utime(plan, ns=(st.st_atime_ns, st.st_mtime_ns))
-    assert load_plan_facts([catalogue]) is None and reads
+    assert load_plan_facts([catalogue], time.time_ns()) is None and reads
     code, out, _ = listing("--plans", str(catalogue), "--all")
-    assert code == 0 and load_plan_facts([catalogue]) is not None
+    assert code == 0 and load_plan_facts([catalogue], time.time_ns()) is not None
 
 
 def test_a_fresh_file_is_read_every_time(cache: Path, catalogue: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -140,6 +141,6 @@ def test_a_fresh_file_is_read_every_time(cache: Path, catalogue: Path, monkeypat
 
     monkeypatch.setattr(plan_listing, "SETTLED_NS", 10**18)  # every file changed just now
     listing("--plans", str(catalogue))
-    assert load_plan_facts([catalogue]) is not None
+    assert load_plan_facts([catalogue], time.time_ns()) is not None
     (facts,) = cache.glob("*.facts.json")
     assert json.loads(facts.read_text("utf-8"))["files"] == {}
