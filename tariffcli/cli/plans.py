@@ -68,12 +68,13 @@ def plans_list(
             from tariffcli.texts import label
 
             language = out.language
-            why = label("reason_not_on_sale", language, day=day)
-            shown = selection.not_on_sale[:MAX_IDS_SHOWN]
-            items = ", ".join(f"{p.id} ({why})" for p in shown)
-            if len(selection.not_on_sale) > len(shown):
-                items += label("n_more", language, n=len(selection.not_on_sale) - len(shown))
-            print(label("left_out", language, n=len(selection.not_on_sale), items=items) + " [--all]", file=sys.stderr)
+            left = selection.not_on_sale
+            if len(left) <= MAX_IDS_SHOWN:  # a few: by id; many: how many, and how to list them
+                why = label("reason_not_on_sale", language, day=day)
+                items = ", ".join(f"{p.id} （{why}）" if language == "zh" else f"{p.id} ({why})" for p in left)
+                print(label("left_out", language, n=len(left), items=items), file=sys.stderr)
+            else:
+                print(label("list_left_out", language, n=len(left), day=day), file=sys.stderr)
         emit_result(out, {"table": lambda: TableView(render.plans_table(chosen, out.language))},
                     every=lambda name: render.plans_text(chosen, name, out.language))
 

@@ -40,6 +40,9 @@ class SignedFen:
 LABELS: Table = {
     "left_out": {"en": "{n} plan(s) left out: {items}", "zh": "已排除 {n} 个套餐：{items}"},
     "reason_not_on_sale": {"en": "not on sale on {day}", "zh": "{day} 不在售"},
+    "list_left_out": {"en": "{n} plans not on sale on {day} (withdrawn, historical or not yet sold) left out; "
+                            "--all lists them",
+                      "zh": "{n} 个套餐在 {day} 不在售（已停售、旧套餐或尚未上线），已排除；加 --all 可列出"},
     "reason_suspended_line": {"en": "a suspended line carries no usage", "zh": "停机保号线路无法使用"},
     "reason_other_province": {"en": "not sold in {province}", "zh": "{province}不可办理"},
     "sources": {"en": "Sources", "zh": "来源"},
