@@ -48,3 +48,36 @@ def test_a_typed_plan_beats_the_current_plan_of_the_settings(tmp_path: Path, whe
     assert _analysed(run(*args, env=env)) == ({"t-promo"}, [])
     assert _analysed(run(*args, "--plan", "t-other", "--plan", "t-promo", env=env))[0] == {"t-promo"}
     assert _analysed(run(*args, "--current", "t-other", env=env)) == ({"t-other"}, [])
+
+
+def test_history_ranks_and_says_it_as_compare_does_without_a_province() -> None:
+    usage = str(ROOT / "sample_bills/keep-number-abroad.csv")
+    env = {"TARIFFCLI_CONFIG": "/dev/null"}
+    ranked = json.loads(run("compare", usage, "-f", "json", env=env).stdout)  # type: ignore[attr-defined]
+    history = json.loads(run("compare", usage, "--history", "-f", "json", env=env).stdout)  # type: ignore[attr-defined]
+    assert ranked["nationwide_first"] and history["nationwide_first"]
+    assert history["plans"][0]["id"] == ranked["plans"][0]["id"]
+    text = run("compare", usage, "--history", env=env).stdout  # type: ignore[attr-defined]
+    assert "Cheapest sold nationwide:" in text and "#1 is the cheapest plan sold nationwide" in " ".join(text.split())
+    # with --province, the cheapest plan of that province comes first, as in compare
+    ranked = json.loads(run("compare", usage, "-f", "json", "--province", "Hebei", env=env).stdout)  # type: ignore[attr-defined]
+    history = json.loads(run("compare", usage, "--history", "-f", "json", "--province", "Hebei",
+                             env=env).stdout)  # type: ignore[attr-defined]
+    assert not history["nationwide_first"]
+    assert history["plans"][0]["id"] == ranked["plans"][0]["id"]
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "so it would have cost {} more."), ("zh", "会多花 {}。")])
+def test_a_negative_saving_is_said_as_a_cost(tmp_path: Path, lang: str, said: str) -> None:
+    usage = ROOT / "sample_bills/heavy-data.csv"
+    months = [ln.split(",")[0] for ln in usage.read_text("utf-8").splitlines()[1:] if ln.strip()]
+    bill = tmp_path / "bill.csv"
+    bill.write_text("month,item,amount\n" + "".join(f"{m},fee,1\n" for m in months), "utf-8")
+    args = ("compare", str(usage), "--history", "--bill", str(bill), "--lang", lang)
+    doc = json.loads(run(*args, "-f", "json").stdout)  # type: ignore[attr-defined]
+    saving = doc["plans"][0]["saving"]
+    assert saving.startswith("-")
+    for fmt in ("table", "markdown"):
+        text = " ".join(run(*args, "-f", fmt).stdout.split())  # type: ignore[attr-defined]
+        assert said.format(saving[1:]) in text.replace("\\", "")
+        assert "saved -" not in text and "节省 -" not in text
