@@ -9,6 +9,14 @@ LABELS: Table = {
         "en": "{where}only {n_months} of usage ({months}): every month ahead is projected from so little history; "
               "give 6 to 12 months for figures you can rely on",
         "zh": "{where}用量只有 {n} 个月（{months}）：此后各月都据此推算，依据很少；请提供 6 到 12 个月的用量，结果才可靠"},
+    "thin_history_rebill": {
+        "en": "{where}only {n_months} of usage ({months}): the totals cover only those months, so they say little "
+              "about a year; give 6 to 12 months for figures you can rely on",
+        "zh": "{where}用量只有 {n} 个月（{months}）：合计只含这几个月，难以反映全年费用；请提供 6 到 12 个月的用量，结果才可靠"},
+    "thin_history_analyze": {
+        "en": "{where}only {n_months} of usage ({months}): the findings rest on so little usage; give 6 to 12 "
+              "months for findings you can rely on",
+        "zh": "{where}用量只有 {n} 个月（{months}）：分析结果依据的用量很少；请提供 6 到 12 个月的用量，结果才可靠"},
     "with_addons_no_effect": {
         "en": "Note: --with-addons has no effect: none of the plans compared has an optional pack",
         "zh": "注意：--with-addons 不起作用：参与比较的套餐都没有可选叠加包"},

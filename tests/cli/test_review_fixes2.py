@@ -81,3 +81,18 @@ def test_a_negative_saving_is_said_as_a_cost(tmp_path: Path, lang: str, said: st
         text = " ".join(run(*args, "-f", fmt).stdout.split())  # type: ignore[attr-defined]
         assert said.format(saving[1:]) in text.replace("\\", "")
         assert "saved -" not in text and "节省 -" not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_thin_history_warning_says_projected_only_where_months_are_projected(tmp_path: Path, lang: str) -> None:
+    two = tmp_path / "two.csv"
+    lines = (ROOT / "sample_bills/heavy-data.csv").read_text("utf-8").splitlines()
+    two.write_text("\n".join(lines[:3]) + "\n", "utf-8")
+    env = {"TARIFFCLI_CONFIG": "/dev/null"}
+    projected = "projected" if lang == "en" else "推算"
+    for args in (("compare", str(two), "--history"), ("analyze", str(two))):
+        err = run(*args, "--lang", lang, "-f", "json", env=env).stderr  # type: ignore[attr-defined]
+        assert ("only 2 months of usage" if lang == "en" else "用量只有 2 个月") in err
+        assert projected not in err, args
+    err = run("compare", str(two), "--lang", lang, "-f", "json", env=env).stderr  # type: ignore[attr-defined]
+    assert projected in err
