@@ -103,7 +103,7 @@ def baskets(
         report = bk.price_baskets(selection.plans, chosen, day=day, gni=amount, gni_source=gni_source,
                                   province_known=catalogue.province_name() is not None)
         format_notes(out)
-        left_out = rb.excluded_line(report, language)
+        left_out = rb.excluded_line(report, language, every=False)
         if left_out:
             print(left_out, file=sys.stderr)
         emit_result(out, {

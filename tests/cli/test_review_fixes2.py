@@ -96,3 +96,32 @@ def test_the_thin_history_warning_says_projected_only_where_months_are_projected
         assert projected not in err, args
     err = run("compare", str(two), "--lang", lang, "-f", "json", env=env).stderr  # type: ignore[attr-defined]
     assert projected in err
+
+
+def test_baskets_counts_the_plans_left_out_on_stderr_as_compare_does() -> None:
+    r = run("baskets", "--basket", "itu-2024-voice", env={"TARIFFCLI_CONFIG": "/dev/null"})
+    assert r.exit_code == 0  # type: ignore[attr-defined]
+    err = r.stderr.strip().splitlines()  # type: ignore[attr-defined]
+    assert len(err) == 1 and "plans list --all" in err[0] and "cmcc-5g-128" not in err[0]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_cheaper_runner_up_says_it_is_sold_in_one_province(lang: str) -> None:
+    r = run("baskets", "--basket", "itu-2024-voice", "--lang", lang, env={"TARIFFCLI_CONFIG": "/dev/null"})
+    doc = json.loads(run("baskets", "--basket", "itu-2024-voice", "-f", "json",
+                         env={"TARIFFCLI_CONFIG": "/dev/null"}).stdout)  # type: ignore[attr-defined]
+    cheaper = [row["runner_up"]["id"] for row in doc["rows"]
+               if row["runner_up"] and float(row["runner_up"]["price"]) < float(row["cheapest"]["price"])]
+    assert cheaper  # the catalogue has such a plan: the test shows how it reads
+    text = r.stdout  # type: ignore[attr-defined]
+    line = next(ln for ln in text.splitlines() if cheaper[0] in ln)
+    assert ("Cheaper, sold in Hebei only:" if lang == "en" else "更便宜但仅限河北办理：") in line
+    if lang == "zh":
+        assert f"（{cheaper[0]}）" in line and "(" not in line
+
+
+def test_baskets_in_chinese_uses_full_width_brackets() -> None:
+    md = run("baskets", "--basket", "itu-2024-voice", "--lang", "zh", "-f", "markdown",
+             env={"TARIFFCLI_CONFIG": "/dev/null"}).stdout  # type: ignore[attr-defined]
+    left_out = next(ln for ln in md.splitlines() if ln.startswith("已排除"))
+    assert "（" in left_out and " (" not in left_out
