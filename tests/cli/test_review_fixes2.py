@@ -125,3 +125,36 @@ def test_baskets_in_chinese_uses_full_width_brackets() -> None:
              env={"TARIFFCLI_CONFIG": "/dev/null"}).stdout  # type: ignore[attr-defined]
     left_out = next(ln for ln in md.splitlines() if ln.startswith("已排除"))
     assert "（" in left_out and " (" not in left_out
+
+
+def test_the_batch_progress_bar_follows_lang(tmp_path: Path) -> None:
+    from tests.batch.test_batch import FROZEN, SMALL, START
+
+    src = tmp_path / "subs.csv"
+    src.write_text(SMALL, "utf-8")
+    err = run("batch", str(src), "--start", START, "-f", "json", "--lang", "zh", *FROZEN).stderr  # type: ignore[attr-defined]
+    bar = [ln for ln in err.splitlines() if "%" in ln]
+    assert bar and all("rows" not in ln and "batch" not in ln for ln in bar), err
+    assert any("行" in ln and "批量分析" in ln for ln in bar)
+    en = run("batch", str(src), "--start", START, "-f", "json", *FROZEN).stderr  # type: ignore[attr-defined]
+    assert any("rows" in ln for ln in en.splitlines() if "%" in ln)
+
+
+def test_progress_rows_text_in_both_languages() -> None:
+    from tariffcli.cli.batch import progress_rows
+
+    assert progress_rows(12_000, 4.0) == "12,000 rows  3,000 rows/s"
+    assert progress_rows(12_000, 4.0, "zh") == "12,000 行  每秒 3,000 行"
+
+
+def test_config_show_takes_lang(tmp_path: Path) -> None:
+    config = tmp_path / "cfg.toml"
+    config.write_text('province = "河北"\n', "utf-8")
+    env = {"TARIFFCLI_CONFIG": str(config), "TARIFFCLI_LANG": "en"}
+    zh = run("config", "show", "--lang", "zh", env=env)
+    assert zh.exit_code == 0, zh.output  # type: ignore[attr-defined]
+    assert "环境变量（$TARIFFCLI_LANG）" in zh.stdout and "配置文件（" in zh.stdout  # type: ignore[attr-defined]
+    assert "第 1 行" in zh.stdout and "内置默认值" in zh.stdout and "built-in" not in zh.stdout  # type: ignore[attr-defined]
+    en = run("config", "show", env=env).stdout  # type: ignore[attr-defined]
+    assert "environment ($TARIFFCLI_LANG)" in en and "line 1" in en and "built-in default" in en
+    assert run("config", "show", "--lang", "fr", env=env).exit_code == 2  # type: ignore[attr-defined]
