@@ -158,3 +158,11 @@ def test_config_show_takes_lang(tmp_path: Path) -> None:
     en = run("config", "show", env=env).stdout  # type: ignore[attr-defined]
     assert "environment ($TARIFFCLI_LANG)" in en and "line 1" in en and "built-in default" in en
     assert run("config", "show", "--lang", "fr", env=env).exit_code == 2  # type: ignore[attr-defined]
+
+
+def test_config_show_speaks_the_lang_setting_unless_told(tmp_path: Path) -> None:
+    config = tmp_path / "cfg.toml"
+    config.write_text('lang = "zh"\n', "utf-8")
+    env = {"TARIFFCLI_CONFIG": str(config)}
+    assert "配置文件：" in run("config", "show", env=env).stdout  # type: ignore[attr-defined]
+    assert "config file: " in run("config", "show", "--lang", "en", env=env).stdout  # type: ignore[attr-defined]
