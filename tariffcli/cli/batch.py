@@ -177,7 +177,6 @@ def run_engine(spec: "InputSpec", analyser: "Analyser", write: Callable[[Any], N
     from tariffcli.batch import files as batch_io
     from tariffcli.batch.dask_cluster import run_dask
     from tariffcli.batch.local import run_local
-
     from tariffcli.texts import label
 
     with _progress(run.quiet, lang) as bar:

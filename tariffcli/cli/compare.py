@@ -141,11 +141,7 @@ def cite_footer(result: "Comparison", out: Output, top: int | None, bars: bool =
 
     rows = [*visible_rows(result, top), *([result.current] if result.current is not None else [])]
     text = sources_footer((r.plan for r in rows), out.language)
-    if bars:
-        return "\n" + text + "\n"
-    from rich.markup import escape
-
-    return "\n\n" + escape(text)
+    return "\n" + text + "\n" if bars else "\n\n" + text  # the table's: laid out by render.layout.text_block
 
 
 def addons_note(with_addons: bool, chosen: "Sequence[Plan]", lang: str = "en") -> None:
@@ -177,7 +173,9 @@ def comparison_views(result: "Comparison", out: Output, top: int | None, bars: b
         cited = cite_footer(result, out, top, bars)
         if bars:
             return render.render_bars(result, lang=language, top=top) + cited
-        return TableView(render.build_table(result, lang=language, top=top), cited)
+        from tariffcli.render.layout import text_block
+
+        return TableView(render.build_table(result, lang=language, top=top), text_block(cited) if cited else "")
 
     return {
         "table": table,

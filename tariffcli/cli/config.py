@@ -277,7 +277,8 @@ def config_show(
         from tariffcli.model.sanitise import one_line
         from tariffcli.texts import label
 
-        language = lang or found["lang"].value or "en"
+        setting = found["lang"].value
+        language = lang or (setting if isinstance(setting, str) else None) or "en"
         shown = {n: one_line(s.shown()) for n, s in found.items()}
         width, value_width = max(len(n) for n in found) + 4, max(cell_len(v) for v in shown.values()) + 2
         lines = [f"{'--' + n:<{width}}{shown[n]}{' ' * (value_width - cell_len(shown[n]))}"

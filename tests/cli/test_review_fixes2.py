@@ -166,3 +166,31 @@ def test_config_show_speaks_the_lang_setting_unless_told(tmp_path: Path) -> None
     env = {"TARIFFCLI_CONFIG": str(config)}
     assert "配置文件：" in run("config", "show", env=env).stdout  # type: ignore[attr-defined]
     assert "config file: " in run("config", "show", "--lang", "en", env=env).stdout  # type: ignore[attr-defined]
+
+
+def test_offer_text_hangs_its_continuation_lines() -> None:
+    args = ("offer", str(ROOT / "plans/cmcc/24jt208005.yaml"), str(ROOT / "sample_bills/heavy-data.csv"),
+            "--current", "cmcc-8yuan-shenzhen-voice")
+    for lang in ("en", "zh"):
+        out = run(*args, "--lang", lang, env={"COLUMNS": "60", "TARIFFCLI_CONFIG": "/dev/null"}).stdout  # type: ignore[attr-defined]
+        flat = run(*args, "--lang", lang, "-o", "-", env={"COLUMNS": "400", "TARIFFCLI_CONFIG": "/dev/null"}).stdout  # type: ignore[attr-defined]
+        starts = {ln[:4] for ln in flat.splitlines() if ln.strip() and not ln.startswith(" ")}
+        lines = out.splitlines()
+        assert len(lines) > len(flat.splitlines())  # it did wrap
+        for ln in lines:  # a line at column 0 starts one of the sentences; the rest hang under them
+            assert ln.startswith(" ") or ln[:4] in starts, ln
+
+
+def test_cited_urls_stay_whole_on_an_indented_line_when_they_fit() -> None:
+    usage = str(ROOT / "sample_bills/heavy-data.csv")
+    env = {"TARIFFCLI_CONFIG": "/dev/null"}
+    doc = json.loads(run("compare", usage, "--top", "3", "-f", "json", env=env).stdout)  # type: ignore[attr-defined]
+    urls = {s["url"] for p in doc["plans"] for s in p["sources"]}
+    for width in (60, 80):
+        out = run("compare", usage, "--top", "3", "--cite", env=env | {"COLUMNS": str(width)}).stdout  # type: ignore[attr-defined]
+        footer = out[out.index("Sources:"):].splitlines()
+        assert all(len(ln) <= width for ln in footer)
+        assert all(ln.startswith(" ") for ln in footer[1:] if ln), "\n".join(footer)  # nothing at column 0
+        for url in urls:
+            if len(url) + 4 <= width:
+                assert any(ln.strip().split(" ")[0] == url and ln.startswith("    ") for ln in footer), url
