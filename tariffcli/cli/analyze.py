@@ -202,6 +202,7 @@ def analyze(
     def body() -> None:
         from tariffcli.analyze.pricing import price_lines
         from tariffcli.analyze.report import analyze as run
+        from tariffcli.cli.sniffing import check_usage_argument
         from tariffcli.cli.stdin import resolve_plan
         from tariffcli.inputs.files import table_files
 
@@ -225,8 +226,6 @@ def analyze(
         plans = catalogue.load()
         chosen = {line: resolve_plan(ref, plans, option=own_option) for line, ref in plan_refs.items()}
         to_price = [resolve_plan(ref, plans, option="plan") for ref in dict.fromkeys(priced_refs)]
-        from tariffcli.cli.sniffing import check_usage_argument
-
         for path, argument, what in (*[(p, "USAGE", "a usage or records CSV") for p in usage or []],
                                      (bill, "--bill", "a bill CSV")):
             if path is not None and not is_stdin(path):
