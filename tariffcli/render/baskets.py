@@ -394,5 +394,6 @@ def basket_list(baskets: tuple[Basket, ...], fmt: str, *, lang: str = "en") -> s
         lines += ["| " + " | ".join(md_escape(c) for c in r) + " |" for r in rows]
         return shown_text("\n".join(lines) + "\n")
     lines = [label("basket_list_title", lang)]
-    lines += ["  ".join([shown(r[0]).ljust(18), r[2], f"({shown(r[3])})" if r[3] else "", r[4]]).rstrip() for r in rows]
+    lines += ["  ".join([shown(r[0]).ljust(18), r[2], paren(shown(r[3]), lang).lstrip() if r[3] else "", r[4]]).rstrip()
+              for r in rows]
     return shown_text("\n".join(lines) + "\n")

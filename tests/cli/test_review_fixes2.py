@@ -194,3 +194,12 @@ def test_cited_urls_stay_whole_on_an_indented_line_when_they_fit() -> None:
         for url in urls:
             if len(url) + 4 <= width:
                 assert any(ln.strip().split(" ")[0] == url and ln.startswith("    ") for ln in footer), url
+
+
+def test_baskets_sources_and_list_in_chinese_use_full_width_brackets() -> None:
+    env = {"TARIFFCLI_CONFIG": "/dev/null", "COLUMNS": "200"}
+    cited = run("baskets", "--basket", "itu-2024-voice", "--lang", "zh", "--cite", env=env).stdout  # type: ignore[attr-defined]
+    sources = [ln for ln in cited.splitlines() if "检索于" in ln]
+    assert sources and all("（检索于" in ln and "(" not in ln for ln in sources)
+    listed = run("baskets", "--list", "--lang", "zh", env=env).stdout  # type: ignore[attr-defined]
+    assert "（2018-2024）" in listed and "(" not in listed
