@@ -235,7 +235,7 @@ def _thin_history(line_reports: tuple[LineReport, ...], records: Records | None,
     source = records.source if records is not None else (usage.source if usage is not None else None)
     if thin_history_warning(months, source) is None:
         return []
-    return [Notice("thin_history", where=f"{source}: " if source else "", n=len(months),  # said in the user's language
+    return [Notice("thin_history_analyze", where=f"{source}: " if source else "", n=len(months),  # said in the user's language
                    n_months=f"{len(months)} month{'s' if len(months) != 1 else ''}", months=", ".join(months))]
 
 

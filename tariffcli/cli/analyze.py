@@ -87,6 +87,22 @@ def plan_choice(current: list[str] | None, plan: list[str] | None) -> tuple[list
     return list(plan or []), []
 
 
+def typed_over_settings(ctx: typer.Context, current: list[str] | None, plan: list[str] | None) -> list[str] | None:
+    """``current`` unless it came from the settings ($TARIFFCLI_CURRENT, the config file) while ``--plan`` was
+    typed as your plan (once, or only as ``LINE=PLAN``): a typed option beats a setting (option > env > config)."""
+    if not current or not plan:
+        return current
+
+    def source(name: str) -> str:
+        found = ctx.get_parameter_source(name)
+        return found.name if found is not None else ""
+
+    if source("current") != "DEFAULT_MAP" or source("plan") != "COMMANDLINE":
+        return current
+    bare = [v for v in plan if not _is_line_value(v)]
+    return None if len(bare) < 2 else current
+
+
 def _is_line_value(raw: str) -> bool:
     left, eq, _ = raw.partition("=")
     return bool(eq) and bool(_LINE_KEY.fullmatch(left.strip() or "x"))
@@ -151,6 +167,7 @@ def write_ics(path: Path, report: "Report", today: date, language: str) -> None:
 
 @with_groups
 def analyze(
+    ctx: typer.Context,
     usage: Annotated[list[Path] | None, typer.Argument(
         dir_okay=True, callback=files_or_stdin,
         help="Itemized records (详单: calls, SMS, data sessions; several files or a folder) or a monthly usage "
@@ -180,18 +197,20 @@ def analyze(
     out: Annotated[Output, output_options("format", "output", "lang")] = DEFAULT_OUTPUT,
 ) -> None:
     """Analyse a bill: top-ups, spikes, lapsed promotions, unwanted services, idle lines, cheaper plans."""
+    mine = typed_over_settings(ctx, current, plan)
 
     def body() -> None:
         from tariffcli.analyze.pricing import price_lines
         from tariffcli.analyze.report import analyze as run
+        from tariffcli.cli.sniffing import check_usage_argument
         from tariffcli.cli.stdin import resolve_plan
         from tariffcli.inputs.files import table_files
 
         now = timing.day()
         if not usage and bill is None:
             raise UsageError("nothing to analyse: give a usage or itemized-records file, or --bill FILE")
-        own, priced_refs = plan_choice(current, plan)
-        own_option = "current" if current else "plan"
+        own, priced_refs = plan_choice(mine, plan)
+        own_option = "current" if mine else "plan"
         if current_since and plan_since:
             raise UsageError("--plan-since is --current-since: give one of them", field="plan-since")
         since_option = "current-since" if current_since else "plan-since"
@@ -207,8 +226,6 @@ def analyze(
         plans = catalogue.load()
         chosen = {line: resolve_plan(ref, plans, option=own_option) for line, ref in plan_refs.items()}
         to_price = [resolve_plan(ref, plans, option="plan") for ref in dict.fromkeys(priced_refs)]
-        from tariffcli.cli.sniffing import check_usage_argument
-
         for path, argument, what in (*[(p, "USAGE", "a usage or records CSV") for p in usage or []],
                                      (bill, "--bill", "a bill CSV")):
             if path is not None and not is_stdin(path):

@@ -8,7 +8,7 @@ Thin: parse options, call :mod:`tariffcli.compare.baskets`, hand the result to
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -103,7 +103,7 @@ def baskets(
         report = bk.price_baskets(selection.plans, chosen, day=day, gni=amount, gni_source=gni_source,
                                   province_known=catalogue.province_name() is not None)
         format_notes(out)
-        left_out = rb.excluded_line(report, language)
+        left_out = rb.excluded_line(report, language, every=False)
         if left_out:
             print(left_out, file=sys.stderr)
         emit_result(out, {
@@ -118,16 +118,16 @@ def baskets(
     guard(body, json_errors=out.json_errors)
 
 
-def cited_sources(report: "BasketReport", out: Output) -> str:
-    """``--cite`` under the table: the sources of every plan priced (empty without ``--cite``)."""
+def cited_sources(report: "BasketReport", out: Output) -> Any:
+    """``--cite`` under the table: the sources of every plan priced, URLs kept whole (``""`` without ``--cite``)."""
     if not out.cite:
         return ""
-    from rich.markup import escape
-
+    from tariffcli.render.layout import text_block
     from tariffcli.render.plan_fields import sources_footer
 
     priced = [p.plan for row in report.rows for p in (row.cheapest, row.runner_up, row.in_bundle) if p is not None]
-    return escape(sources_footer(priced, out.language))
+    text = sources_footer(priced, out.language)
+    return text_block(text) if text else ""
 
 
 def register(app: typer.Typer) -> None:

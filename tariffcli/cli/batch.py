@@ -171,16 +171,18 @@ def run_options() -> OptionGroup[Run]:
     return OptionGroup(RUN_MEMBERS, lambda v: Run(**v))
 
 
-def run_engine(spec: "InputSpec", analyser: "Analyser", write: Callable[[Any], None], run: Run) -> "Summary":
-    """Every chunk (local) or partition (dask) through the analyser, with a progress bar on stderr."""
+def run_engine(spec: "InputSpec", analyser: "Analyser", write: Callable[[Any], None], run: Run,
+               lang: str = "en") -> "Summary":
+    """Every chunk (local) or partition (dask) through the analyser, with a progress bar on stderr (in ``lang``)."""
     from tariffcli.batch import files as batch_io
     from tariffcli.batch.dask_cluster import run_dask
     from tariffcli.batch.local import run_local
+    from tariffcli.texts import label
 
-    with _progress(run.quiet) as bar:
+    with _progress(run.quiet, lang) as bar:
         if run.engine is Engine.local:
             reader = batch_io.ChunkReader(spec, run.chunk_rows)
-            task = bar.add_task("batch", total=reader.total, rows=0)
+            task = bar.add_task(label("batch_progress_task", lang), total=reader.total, rows=0)
 
             def advance(rows: int) -> None:
                 bar.update(task, completed=reader.position, rows=bar.tasks[task].fields["rows"] + rows)
@@ -188,7 +190,7 @@ def run_engine(spec: "InputSpec", analyser: "Analyser", write: Callable[[Any], N
             summary = run_local(reader, analyser, write, advance)
             bar.update(task, completed=reader.total or reader.position)
         else:
-            task = bar.add_task("batch (dask)", total=None, rows=0)
+            task = bar.add_task(label("batch_progress_task_dask", lang), total=None, rows=0)
 
             def parts(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
@@ -198,14 +200,15 @@ def run_engine(spec: "InputSpec", analyser: "Analyser", write: Callable[[Any], N
     return summary
 
 
-def run_to_file(spec: "InputSpec", analyser: "Analyser", out: Path | None, run: Run) -> "Summary":
+def run_to_file(spec: "InputSpec", analyser: "Analyser", out: Path | None, run: Run,
+                lang: str = "en") -> "Summary":
     """:func:`run_engine`, writing the rows to ``out`` atomically (nothing is left behind on failure)."""
     from tariffcli.batch import files as batch_io
 
     sink = (batch_io.OutputFile(out, analyser.top, analyser.wide_columns, analyser.empty_table())
             if out is not None else None)
     try:
-        summary = run_engine(spec, analyser, sink.write if sink is not None else (lambda table: None), run)
+        summary = run_engine(spec, analyser, sink.write if sink is not None else (lambda table: None), run, lang)
         if sink is not None:
             sink.commit()
     except BaseException:
@@ -264,7 +267,7 @@ def batch(
             raise UsageError("record files are read in this process: use --engine local, or total them per "
                              "month first", field="engine")
         t0 = time.perf_counter()
-        summary = run_to_file(spec, analyser, out, run)
+        summary = run_to_file(spec, analyser, out, run, labels.language)
         elapsed = time.perf_counter() - t0
         report = summary.report(analyser)
         say_done(report.overall.subscribers, report.rows, out, elapsed, labels.language)
@@ -301,8 +304,18 @@ class _NoProgress:
             self.tasks[0].fields["rows"] = fields["rows"]
 
 
-def _progress(quiet: bool) -> Any:
-    """A rich progress bar on stderr: share done, rows and rows per second, elapsed time."""
+def progress_rows(rows: int, elapsed: float, lang: str = "en") -> str:
+    """The progress bar's row count and rate: '12,000 rows  3,000 rows/s' (or the Chinese form)."""
+    from tariffcli.texts import label
+
+    text = label("batch_progress_rows", lang, rows=f"{rows:,}")
+    if elapsed > 0 and rows:
+        text += "  " + label("batch_progress_rate", lang, rate=f"{rows / elapsed:,.0f}")
+    return text
+
+
+def _progress(quiet: bool, lang: str = "en") -> Any:
+    """A rich progress bar on stderr: share done, rows and rows per second, elapsed time (labels in ``lang``)."""
     if quiet:
         return _NoProgress()
     from rich.console import Console
@@ -319,10 +332,8 @@ def _progress(quiet: bool) -> Any:
 
     class Rows(ProgressColumn):
         def render(self, task: Task) -> Text:
-            rows = int(task.fields.get("rows", 0))
-            elapsed = task.elapsed or 0.0
-            rate = f"{rows / elapsed:,.0f} rows/s" if elapsed > 0 and rows else ""
-            return Text(f"{rows:,} rows  {rate}", style="progress.data.speed")
+            return Text(progress_rows(int(task.fields.get("rows", 0)), task.elapsed or 0.0, lang),
+                        style="progress.data.speed")
 
     return Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), Rows(),
                     TimeElapsedColumn(), console=Console(stderr=True), transient=False)

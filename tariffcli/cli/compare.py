@@ -71,8 +71,9 @@ def plan_file_inputs(catalogue: CatalogueChoice, *refs: str | None) -> list[Path
     return [*(catalogue.plans or ()), *(Path(r) for r in refs if r)]
 
 
-def read_history(path: Path, lang: str = "en") -> "UsageHistory":
-    """The monthly usage CSV; its warnings (and one about a history of one or two months) go to stderr."""
+def read_history(path: Path, lang: str = "en", thin: str = "thin_history") -> "UsageHistory":
+    """The monthly usage CSV; its warnings (and one about a history of one or two months, worded by the text key
+    ``thin``) go to stderr."""
     from tariffcli.cli.sniffing import check_usage_argument
     from tariffcli.cli.stdin import read_usage
 
@@ -80,10 +81,10 @@ def read_history(path: Path, lang: str = "en") -> "UsageHistory":
     from tariffcli.compare.scenarios import thin_history_warning
 
     history = read_usage(path)
-    thin = thin_history_warning(history.months, history.source, lang)
+    few = thin_history_warning(history.months, history.source, lang, key=thin)
     from tariffcli.texts import label
 
-    print_warnings([*getattr(history, "warnings", ()), *([thin] if thin else [])], prefix=label("warning_prefix", lang))
+    print_warnings([*getattr(history, "warnings", ()), *([few] if few else [])], prefix=label("warning_prefix", lang))
     return history
 
 
@@ -140,11 +141,7 @@ def cite_footer(result: "Comparison", out: Output, top: int | None, bars: bool =
 
     rows = [*visible_rows(result, top), *([result.current] if result.current is not None else [])]
     text = sources_footer((r.plan for r in rows), out.language)
-    if bars:
-        return "\n" + text + "\n"
-    from rich.markup import escape
-
-    return "\n\n" + escape(text)
+    return "\n" + text + "\n" if bars else "\n\n" + text  # the table's: laid out by render.layout.text_block
 
 
 def addons_note(with_addons: bool, chosen: "Sequence[Plan]", lang: str = "en") -> None:
@@ -176,7 +173,9 @@ def comparison_views(result: "Comparison", out: Output, top: int | None, bars: b
         cited = cite_footer(result, out, top, bars)
         if bars:
             return render.render_bars(result, lang=language, top=top) + cited
-        return TableView(render.build_table(result, lang=language, top=top), cited)
+        from tariffcli.render.layout import text_block
+
+        return TableView(render.build_table(result, lang=language, top=top), text_block(cited) if cited else "")
 
     return {
         "table": table,
@@ -278,7 +277,7 @@ def rebill_command(usage: Path, catalogue: CatalogueChoice, current: str | None,
         check_outputs(out, [usage, bill, *plan_file_inputs(catalogue, current)])
         plans = catalogue.load()
         cur = current_plan(current, current_since, plans)
-        usage_history = read_history(usage, out.language)
+        usage_history = read_history(usage, out.language, thin="thin_history_rebill")
         bill_doc = read_bill(bill) if bill is not None else None
         from tariffcli.model.months import first_day, next_month
 

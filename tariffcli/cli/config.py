@@ -235,13 +235,35 @@ class ShowFormat(StrEnum):
     json = "json"
 
 
+def source_text(source: str, lang: str) -> str:
+    """A setting's :attr:`Setting.source` in ``lang`` (JSON keeps the English form)."""
+    from tariffcli.texts import label
+
+    env = re.fullmatch(r"environment \(\$(\w+)\)", source)
+    if env:
+        return label("config_source_env", lang, variable=env.group(1))
+    found = re.fullmatch(r"config file \((.*), line (\d+)\)", source, re.S)
+    if found:
+        return label("config_source_file_line", lang, file=found.group(1), line=found.group(2))
+    found = re.fullmatch(r"config file \((.*)\)", source, re.S)
+    if found:
+        return label("config_source_file", lang, file=found.group(1))
+    return label("config_source_default", lang) if source == "built-in default" else source
+
+
 def config_show(
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="table or json.")] = ShowFormat.table,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help="Language of the labels: en or zh (default: the lang setting, else en).")] = None,
 ) -> None:
     """Show each setting (--plans, --lang, --province, --current), its value and where it came from."""
     from tariffcli.cli.output import emit, guard
 
     def body() -> None:
+        if lang is not None and lang not in LANGS:
+            from tariffcli.model.errors import UsageError
+
+            raise UsageError(f"--lang must be one of {', '.join(LANGS)} (got {lang!r})", field="lang")
         path = config_path()
         found = settings()
         if fmt is ShowFormat.json:
@@ -250,13 +272,20 @@ def config_show(
                                  "source": s.source} for s in found.values()]}
             emit(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", None)
             return
-        from tariffcli.model.sanitise import one_line
+        from rich.cells import cell_len
 
+        from tariffcli.model.sanitise import one_line
+        from tariffcli.texts import label
+
+        setting = found["lang"].value
+        language = lang or (setting if isinstance(setting, str) else None) or "en"
         shown = {n: one_line(s.shown()) for n, s in found.items()}
-        width, value_width = max(len(n) for n in found) + 4, max(len(v) for v in shown.values()) + 2
-        lines = [f"{'--' + n:<{width}}{shown[n]:<{value_width}}{one_line(s.source)}" for n, s in found.items()]
-        state = "" if path.is_file() else " (none)"
-        emit("\n".join([*lines, f"config file: {one_line(str(path))}{state}"]) + "\n", None)
+        width, value_width = max(len(n) for n in found) + 4, max(cell_len(v) for v in shown.values()) + 2
+        lines = [f"{'--' + n:<{width}}{shown[n]}{' ' * (value_width - cell_len(shown[n]))}"
+                 f"{one_line(source_text(s.source, language))}" for n, s in found.items()]
+        state = "" if path.is_file() else label("config_file_none", language)
+        emit("\n".join([*lines, label("config_file", language, file=one_line(str(path)), state=state)]) + "\n",
+             None)
 
     guard(body, json_errors=fmt is ShowFormat.json)
 

@@ -276,6 +276,12 @@ def wrap_line(line: str, width: int, *, cjk: bool = False) -> list[str]:
 
 
 def wrap_text(text: str, width: int, *, cjk: bool = False) -> str:
-    """Every line of ``text`` wrapped to ``width`` cells (at least 20); ``cjk``: Chinese text (see :func:`_words`)."""
+    """Every line of ``text`` wrapped to ``width`` cells (at least 20) by :func:`tariffcli.render.layout.wrap`'s
+    rules, as compare's footer: East Asian widths, numbers, ids and URLs never broken, closing punctuation never
+    starting a line, continuation lines indented two cells under their sentence (``- `` items: under the text).
+    ``cjk`` is kept for callers; the rules are the same in both languages."""
+    from tariffcli.render.layout import wrap
+
     width = max(width, 20)
-    return "".join(w + "\n" for line in text.splitlines() for w in wrap_line(line, width, cjk=cjk))
+    return "".join(w + "\n" for line in text.splitlines()
+                   for w in wrap(line, width, indent="" if line.startswith(("- ", " ")) else "  "))

@@ -163,8 +163,8 @@ class TableView:
 
     renderable: Any
     """What rich prints (usually a Table)."""
-    footer: str = ""
-    """Text printed below it."""
+    footer: Any = ""
+    """Text (rich markup) or a renderable printed below it."""
 
 
 View = Callable[[], "str | TableView"]

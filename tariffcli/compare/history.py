@@ -11,9 +11,10 @@ Rules (documented in docs/analyze.md and the README):
 * Plans ranked are those on sale on ``day`` (the command passes the first day
   of next month, when a switch would take effect), not suspended-line plans, and with ``province`` only those
   sold there; the figures are each plan's terms as the catalogue gives them.
-* Ranking is compare's: plans whose data would be stopped at a volume cap
-  after every plan that covers the usage, then the cheapest total, then plans
-  without eligibility conditions, then the plan id.
+* Ranking is compare's (:func:`tariffcli.compare.ranking.rank_order`): plans whose data would be stopped at a
+  volume cap after every plan that covers the usage, then the cheapest total, then plans without eligibility
+  conditions, then the plan id; without ``province``, the first place goes to the cheapest plan sold
+  nationwide (``nationwide_first`` says when that moved a cheaper one-province plan down).
 * The saving of a plan is the reference total minus the plan's total: the
   reference is what was paid when the bill covers every month of the file,
   else the current plan's total when one is given, else there is none.
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tariffcli.compare.ranking import usable_plans
+from tariffcli.compare.ranking import rank_order, usable_plans
 from tariffcli.engine import LINES, Result, Usage, simulate
 from tariffcli.model.errors import DataError, Problem, UsageError
 from tariffcli.model.months import days_in, months_between, parse_month
@@ -87,6 +88,9 @@ class Rebill:
     excluded: tuple[tuple[Plan, str], ...] = ()
     warnings: tuple[tuple[str, dict[str, str]], ...] = ()
     """Warnings as (text key, parameters): rendered in the user's language by :func:`tariffcli.texts.label`."""
+    nationwide_first: bool = False
+    """The cheapest plan was sold in one province only (and no --province was given), so the cheapest plan sold
+    nationwide was ranked first, as ``compare`` does."""
 
     @property
     def paid_total(self) -> int | None:
@@ -190,15 +194,16 @@ def rebill(plans: Sequence[Plan], history: UsageHistory, *, day: date, current: 
                           covers=not bool(res.data_stopped[i].any()), is_current=is_current)
 
     rows: tuple[HistoryRow, ...] = ()
+    moved = False
     if res is not None and on_sale:
-        stopped = np.asarray(res.data_stopped.any(axis=1))
-        order = sorted(range(len(on_sale)), key=lambda i: (bool(stopped[i]), int(res.totals[i]),
-                                                            bool(on_sale[i].eligibility), on_sale[i].id))
+        n = len(on_sale)
+        order, moved = rank_order(on_sale, np.asarray(res.data_stopped.any(axis=1))[:n], res.totals[:n],
+                                  province_known=province is not None)
         rows = tuple(row(res, i, r + 1, current is not None and on_sale[i].id == current.id)
                      for r, i in enumerate(order))
     return Rebill(
         source=history.source, months=months, currency=currencies[0] if currencies else "CNY", day=day,
         rows=rows, current=row(res, len(on_sale), None, True) if current is not None and res is not None else None, paid=paid,
         bill_source=None if bill is None else bill.source, reference=reference, excluded=tuple(excluded),
-        warnings=warnings,
+        warnings=warnings, nationwide_first=moved,
     )

@@ -402,6 +402,27 @@ def _simulate(on_sale: list[Plan], everyone: list[Plan], usage: Usage, first: li
     return _Run(usage, first, billed, packs, simulate(billed, usage, first), simulate(standard, usage, steady))
 
 
+def rank_order(plans: Sequence[Plan], stopped: Any, totals: Any, *,
+                province_known: bool) -> tuple[list[int], bool]:
+    """The positions of ``plans`` in rank order, and whether a nationwide plan was moved to the first place.
+
+    The rule of ``compare`` and ``compare --history``: plans whose data is stopped at a cap (``stopped[i]``)
+    after those that cover the usage, then the cheapest total, then plans without eligibility conditions, then
+    the plan id. When the user's province is not known, the first place goes to the cheapest plan sold
+    nationwide that covers the usage.
+    """
+    order = sorted(range(len(plans)), key=lambda i: (bool(stopped[i]), int(totals[i]), bool(plans[i].eligibility),
+                                                     plans[i].id))
+    moved = False
+    if not province_known and order and not is_nationwide(plans[order[0]].province):
+        national = [i for i in order if is_nationwide(plans[i].province) and not stopped[i]]
+        if national:
+            order.remove(national[0])
+            order.insert(0, national[0])
+            moved = True
+    return order, moved
+
+
 def _rank(on_sale: list[Plan], everyone: list[Plan], run: _Run, past_over: Any, start: str, horizon: int,
           current: Plan | None, *,
           province_known: bool = True) -> tuple[tuple[Row, ...], Row | None, list[int], bool]:
@@ -428,21 +449,13 @@ def _rank(on_sale: list[Plan], everyone: list[Plan], run: _Run, past_over: Any, 
         )
 
     n = len(on_sale)
-    stopped = np.asarray(res.data_stopped.any(axis=1))
-    order = sorted(range(n), key=lambda i: (bool(stopped[i]), int(totals[i]), bool(on_sale[i].eligibility),
-                                            on_sale[i].id))
-    moved = False
-    if not province_known and order and not is_nationwide(on_sale[order[0]].province):
-        national = [i for i in order if is_nationwide(on_sale[i].province) and not stopped[i]]
-        if national:
-            order.remove(national[0])
-            order.insert(0, national[0])
-            moved = True
+    order, moved = rank_order(on_sale, np.asarray(res.data_stopped.any(axis=1))[:n], totals[:n],
+                              province_known=province_known)
     rows = tuple(row(i, r + 1, current is not None and on_sale[i].id == current.id) for r, i in enumerate(order))
     return rows, (row(n, None, True) if current is not None else None), order, moved
 
 
 __all__ = [
     "LINES", "Comparison", "Note", "Row", "compare", "condition_key", "parse_eligible", "project_usage",
-    "select_plans", "unmet_conditions",
+    "rank_order", "select_plans", "unmet_conditions",
 ]

@@ -72,14 +72,17 @@ THIN_HISTORY_MONTHS = 2
 """A usage history of this many months or fewer is thin: projections and levels rest on little data."""
 
 
-def thin_history_warning(months: Sequence[str], source: str | None = None, lang: str = "en") -> str | None:
-    """A warning (in ``lang``) when the usage history has :data:`THIN_HISTORY_MONTHS` months or fewer."""
+def thin_history_warning(months: Sequence[str], source: str | None = None, lang: str = "en",
+                         key: str = "thin_history") -> str | None:
+    """A warning (in ``lang``) when the usage history has :data:`THIN_HISTORY_MONTHS` months or fewer; ``key``:
+    the command's wording (``thin_history``: months ahead are projected; ``thin_history_rebill``,
+    ``thin_history_analyze``: nothing is projected)."""
     from tariffcli.texts import label
 
     n = len(months)
     if n == 0 or n > THIN_HISTORY_MONTHS:
         return None
-    return label("thin_history", lang, where=f"{source}: " if source else "", n=n,
+    return label(key, lang, where=f"{source}: " if source else "", n=n,
                  n_months=f"{n} month{'s' if n != 1 else ''}", months=", ".join(months))
 
 

@@ -74,9 +74,37 @@ def _ambiguous(report: BasketReport) -> set[str]:
     return {name for name, found in ids.items() if len(found) > 1}
 
 
-def plan_name(p: Priced, ambiguous: set[str]) -> str:
+def paren(text: str, lang: str) -> str:
+    """`` (text)``, or ``（text）`` in Chinese."""
+    return f"（{text}）" if lang == "zh" else f" ({text})"
+
+
+def plan_name(p: Priced, ambiguous: set[str], lang: str = "en") -> str:
     """The plan's name as the operator writes it, with its id when another plan has the same name."""
-    return f"{shown(p.plan.name)} ({p.plan.id})" if p.plan.name in ambiguous else shown(p.plan.name)
+    return shown(p.plan.name) + paren(p.plan.id, lang) if p.plan.name in ambiguous else shown(p.plan.name)
+
+
+def _province_only(p: Priced, lang: str) -> str:
+    """'sold in Hebei only' for a plan sold in one province, else ''."""
+    from tariffcli.model.provinces import is_nationwide
+
+    return "" if is_nationwide(p.plan.province) else note_sentence("province_only", {"province": p.plan.province},
+                                                                    lang)
+
+
+def runner_up_line(row: BasketRow, report: BasketReport, lang: str) -> str:
+    """The runner-up under the cheapest plan: 'Runner-up: 61.00 (id)'; a plan sold in one province says so, and
+    one cheaper than the plan shown (which is first as the cheapest sold nationwide) is named for what it is:
+    'Cheaper, sold in Hebei only: 16.00 (id)'."""
+    r, c = row.runner_up, row.cheapest
+    if r is None or c is None:
+        return ""
+    where = _province_only(r, lang)
+    price = _money(r.price, report, r.plan.currency)
+    if where and r.price < c.price:
+        return label("runner_up_cheaper", lang, where=where, price=price, id=shown(r.plan.id))
+    sep = "，" if lang == "zh" else ", "
+    return f"{label('runner_up', lang)}{label('colon', lang)}{price}{paren(shown(r.plan.id) + (sep + where if where else ''), lang)}"
 
 
 def _money(fen: int, report: BasketReport, currency: str) -> str:
@@ -89,7 +117,7 @@ def _oob(row: BasketRow, report: BasketReport, lang: str, ambiguous: set[str]) -
         return ""
     if row.out_of_bundle_cheaper and row.in_bundle is not None:
         b = row.in_bundle
-        return label("oob_cheaper", lang, plan=plan_name(b, ambiguous), price=_money(b.price, report, b.plan.currency))
+        return label("oob_cheaper", lang, plan=plan_name(b, ambiguous, lang), price=_money(b.price, report, b.plan.currency))
     return label("yes" if c.out_of_bundle else "no", lang)
 
 
@@ -98,15 +126,29 @@ def _notes(p: Priced | None, lang: str) -> str:
 
 
 def _excluded_items(report: BasketReport, lang: str) -> str:
-    return ", ".join(
-        f"{p.id} ({label('reason_' + reason, lang, day=report.day.isoformat())})" for p, reason in report.excluded
+    return ("，" if lang == "zh" else ", ").join(
+        p.id + paren(label("reason_" + reason, lang, day=report.day.isoformat()), lang) for p, reason in report.excluded
     )
 
 
-def excluded_line(report: BasketReport, lang: str) -> str:
-    """What was left out and why (for stderr), or ''."""
+MAX_IDS_SHOWN = 5
+"""More plans left out than this are counted on stderr, not listed (as ``compare`` does)."""
+
+
+def excluded_line(report: BasketReport, lang: str, *, every: bool = True) -> str:
+    """What was left out and why, or ''. Without ``every`` (stderr), more than :data:`MAX_IDS_SHOWN` plans are
+    counted with the way to list them, as ``compare`` does."""
     if not report.excluded:
         return ""
+    if not every and len(report.excluded) > MAX_IDS_SHOWN:
+        off_sale = sum(1 for _, reason in report.excluded if reason == "not_on_sale")
+        others = [(p, reason) for p, reason in report.excluded if reason != "not_on_sale"]
+        lines = [label("baskets_left_out_many", lang, n=off_sale, day=report.day.isoformat())] if off_sale else []
+        if others:
+            from dataclasses import replace
+
+            lines.append(excluded_line(replace(report, excluded=tuple(others)), lang, every=False))
+        return "\n".join(lines)
     return label("left_out", lang, n=len(report.excluded), items=_excluded_items(report, lang))
 
 
@@ -137,7 +179,9 @@ def render_markdown(report: BasketReport, *, lang: str = "en", cite: bool = Fals
                 cells += [md_escape(label("no_cover", lang)) if p is row.cheapest else "", ""]
                 continue
             cite_mark = notes.plan(p.plan, lang) if notes is not None else ""
-            cells += [md_escape(plan_name(p, ambiguous)) + cite_mark, _money(p.price, report, p.plan.currency)]
+            where = _province_only(p, lang) if p is row.runner_up else ""
+            cells += [md_escape(plan_name(p, ambiguous, lang) + (paren(where, lang) if where else "")) + cite_mark,
+                      _money(p.price, report, p.plan.currency)]
         oob = md_escape(_oob(row, report, lang, ambiguous))
         if row.in_bundle is not None and row.out_of_bundle_cheaper and notes is not None:
             oob += notes.plan(row.in_bundle.plan, lang)  # the price it beat carries a source too
@@ -312,8 +356,7 @@ def build_table(report: BasketReport, *, lang: str = "en") -> RenderableType:
             details = [f"{who} · {shown(c.plan.id)}",
                        f"• {label('out_of_bundle', lang)}{label('colon', lang)}{_oob(row, report, lang, ambiguous)}"]
             if r is not None:
-                details.append(f"• {label('runner_up', lang)}{label('colon', lang)}{_money(r.price, report, r.plan.currency)}"
-                               f" ({shown(r.plan.id)})")
+                details.append(f"• {runner_up_line(row, report, lang)}")
             details += [f"• {note_sentence(n.code, n.params, lang)}" for n in c.notes]
             blocks.append(Block("", shown(c.plan.name), (_money(c.price, report, c.plan.currency), *share),
                                 tuple(details)))
@@ -351,5 +394,6 @@ def basket_list(baskets: tuple[Basket, ...], fmt: str, *, lang: str = "en") -> s
         lines += ["| " + " | ".join(md_escape(c) for c in r) + " |" for r in rows]
         return shown_text("\n".join(lines) + "\n")
     lines = [label("basket_list_title", lang)]
-    lines += ["  ".join([shown(r[0]).ljust(18), r[2], f"({shown(r[3])})" if r[3] else "", r[4]]).rstrip() for r in rows]
+    lines += ["  ".join([shown(r[0]).ljust(18), r[2], paren(shown(r[3]), lang).lstrip() if r[3] else "", r[4]]).rstrip()
+              for r in rows]
     return shown_text("\n".join(lines) + "\n")

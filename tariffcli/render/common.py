@@ -118,7 +118,9 @@ def source_text(plan: Plan, lang: str = "en", *, markdown: bool = False) -> str:
         if s.tag:
             meta.append(label("source_tag", lang, tag=s.tag))
         url = md_link(s.url) if markdown else one_line(s.url)
-        parts.append(f"{url} ({md_escape(', '.join(meta)) if markdown else ', '.join(meta)})")
+        said = ("，" if lang == "zh" else ", ").join(meta)
+        o, c = ("（", "）") if lang == "zh" else (" (", ")")
+        parts.append(f"{url}{o}{md_escape(said) if markdown else said}{c}")
     return "; ".join(parts)
 
 

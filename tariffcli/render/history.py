@@ -68,7 +68,7 @@ def history_dict(rb: Rebill, *, top: int | None = None) -> dict[str, Any]:
     return {
         "version": JSON_VERSION, "kind": "history", "currency": rb.currency, "source": rb.source,
         "catalogue_day": rb.day.isoformat(), "months": list(rb.months), "lines": list(LINES),
-        "reference": rb.reference, "paid": paid,
+        "reference": rb.reference, "nationwide_first": rb.nationwide_first, "paid": paid,
         "current": None if rb.current is None else _row_dict(rb.current, rb),
         "plans": [_row_dict(r, rb) for r in _visible(rb, top)],
         "excluded": [{"id": p.id, "reason": why} for p, why in rb.excluded],
@@ -120,18 +120,21 @@ def _summary_lines(rb: Rebill, lang: str) -> list[str]:
         name = (f"{shown(best.plan.name)}（{shown(best.plan.id)}）" if lang == "zh"
                 else f"{shown(best.plan.name)} ({shown(best.plan.id)})")
         ref = rb.reference_total
-        if rb.reference == "paid" and ref is not None and best.saving is not None:
-            lines.append(label("h_best_paid", lang, plan=name, total=format_fen(best.total), paid=format_fen(ref),
-                               saving=format_fen(best.saving)))
-        elif rb.reference == "current" and ref is not None and best.saving is not None:
-            lines.append(label("h_best_current", lang, plan=name, total=format_fen(best.total),
-                               ref=format_fen(ref), saving=format_fen(best.saving)))
+        who = label("h_cheapest_nationwide" if rb.nationwide_first else "h_cheapest", lang)
+        if rb.reference in ("paid", "current") and ref is not None and best.saving is not None:
+            # a negative saving is said as what it would have cost more, never "saved -41.40"
+            key = f"h_best_{rb.reference}" + ("_more" if best.saving < 0 else "_same" if best.saving == 0 else "")
+            lines.append(label(key, lang, who=who, plan=name, total=format_fen(best.total), paid=format_fen(ref),
+                               ref=format_fen(ref), saving=format_fen(best.saving),
+                               extra=format_fen(abs(best.saving))))
         else:
-            lines.append(label("h_best", lang, plan=name, total=format_fen(best.total)))
+            lines.append(label("h_best", lang, who=who, plan=name, total=format_fen(best.total)))
     else:
         lines.append(label("h_no_plans", lang))
     if rb.paid is not None and rb.reference != "paid":
         lines.append(label("h_bill_partial", lang))
+    if rb.nationwide_first:  # compare's rule and words
+        lines.append(label("nationwide_first", lang))
     return lines
 
 

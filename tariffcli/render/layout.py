@@ -39,6 +39,10 @@ _MARKER = re.compile(r"(• |- |\* |\d+\. )")
 """A list item's marker: its continuation lines are indented under the text after it."""
 
 
+MIN_SPLIT_CELLS = 20
+"""A run split because it is longer than the terminal is wide keeps its indent when this many cells are left."""
+
+
 def cells(text: str) -> int:
     """Terminal cells ``text`` takes (rich's measure: two for a wide character)."""
     if text.isascii() and text.isprintable():  # one cell a character, as rich counts them
@@ -140,8 +144,9 @@ def wrap(text: str, width: int, *, first: str = "", indent: str = "") -> list[st
                 line, used = line + u.text, used + w
             elif w <= width:  # fits only without the indent
                 line, used = u.text, w
-            else:  # wider than the terminal: split at its edge, never cut off
-                parts = _hard_split(u.text, width)
+            else:  # wider than the terminal: split at its edge, never cut off (indented when room is left)
+                lead_in = line if width - cells(line) >= MIN_SPLIT_CELLS else ""
+                parts = [lead_in + x for x in _hard_split(u.text, width - cells(lead_in))]
                 lines += parts[:-1]
                 line, used = parts[-1], cells(parts[-1])
         lines.append(line.rstrip())
@@ -289,10 +294,19 @@ class Paragraphs:
 
     texts: tuple[str, ...]
     style: str = ""
+    indent: str = ""
+    """Added to the indent of every continuation line (a hanging indent)."""
 
     def __rich_console__(self, console: Any, options: Any) -> Iterator[Any]:
         from rich.text import Text
 
         for t in self.texts:
-            for line in wrap(t, options.max_width):
+            for line in wrap(t, options.max_width, indent=self.indent):
                 yield Text(line, style=self.style, no_wrap=True, overflow="ignore", end="\n")
+
+
+def text_block(text: str) -> Paragraphs:
+    """Lines of plain text (a ``--cite`` sources footer, an offer's sentences) for the terminal: each wrapped at
+    its width by :func:`wrap`'s rules with a hanging indent of two cells, so a URL stays whole on its own indented
+    line when it fits and is split only when it is longer than the terminal is wide."""
+    return Paragraphs(tuple(text.split("\n")), indent="  ")

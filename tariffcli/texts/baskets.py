@@ -38,11 +38,16 @@ LABELS: Table = {
     "experimental": {"en": "experimental", "zh": "试验性"},
     "each_currency": {"en": "each plan's currency", "zh": "各套餐币种"},
     "period": {"en": "Period", "zh": "年份"},
+    "runner_up_cheaper": {"en": "Cheaper, {where}: {price} ({id})", "zh": "更便宜但{where}：{price}（{id}）"},
+    "baskets_left_out_many": {"en": "{n} plans not on sale on {day} (withdrawn, historical or not yet sold) left out; "
+                                    "'tariffcli plans list --all' shows them",
+                              "zh": "{n} 个套餐在 {day} 不在售（已停售、旧套餐或尚未上线），已排除；"
+                                    "'tariffcli plans list --all' 可查看"},
     "baskets_nationwide_first": {
-        "en": "Each operator's cheapest plan is the cheapest it sells nationwide; a cheaper plan sold in one "
-              "province only may be the runner-up. Give --province to price the plans of one province.",
-        "zh": "各运营商的最便宜套餐为其全国可办理套餐中最便宜者；仅限个别省份的更便宜套餐可能列为次选。"
-              "使用 --province 按某一省份定价。"},
+        "en": "Each operator's plan shown is the cheapest it sells nationwide; a cheaper plan sold in one province "
+              "only follows it, marked with its province. Give --province to price the plans of one province.",
+        "zh": "各运营商列出的套餐为其全国可办理套餐中最便宜者；更便宜但仅限个别省份办理的套餐列在其后，"
+              "并注明其省份。使用 --province 按某一省份定价。"},
 }
 
 

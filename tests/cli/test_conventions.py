@@ -270,7 +270,7 @@ def test_plans_from_the_environment(tmp_path: Path) -> None:
 
 def test_config_show_says_where_each_setting_comes_from(tmp_path: Path) -> None:
     config = write_config(tmp_path, 'lang = "zh"\nprovince = "广东"\n')
-    r = run("config", "show", env={**config, "TARIFFCLI_PROVINCE": "guangdong"})
+    r = run("config", "show", "--lang", "en", env={**config, "TARIFFCLI_PROVINCE": "guangdong"})
     assert r.exit_code == 0, r.stderr
     lines = {line.split()[0]: line for line in r.stdout.splitlines() if line.startswith("--")}
     assert set(lines) == {"--plans", "--lang", "--province", "--current"}
