@@ -49,7 +49,8 @@ def test_a_stale_damaged_or_foreign_file_is_not_used(tmp_path: Path) -> None:
     cached = tmp_path / "help.txt"
     text = cached.read_text("utf-8")
     head, _, body = text.partition("\n\n")
-    for bad in (head[:-1] + "0\n\nnot the help", "garbage", ""):
+    stale = head[:-1] + ("1" if head.endswith("0") else "0")  # another key (never the same one by chance)
+    for bad in (stale + "\n\nnot the help", "garbage", ""):
         cached.write_text(bad, "utf-8")
         out, how = helped(tmp_path)
         assert out == want and how == "True 0"
