@@ -33,3 +33,17 @@ def test_a_gb18030_file_with_one_utf8_line_is_found_mixed():
     data = ("号码,时间\n" * 3).encode("gb18030") + "湖南,长沙\n".encode() + "a,b\n".encode("gb18030")
     assert encodings.mixed_encodings_quick(data) == (4, 1)
     assert encodings.mixed_encodings_quick(("号码,时间\n" * 3).encode("gb18030")) is None
+
+
+@settings(max_examples=examples(300))
+@given(_LINES, st.integers(1, 12))
+def test_the_quick_utf8_check_is_exactly_is_utf8(lines_of_bytes, prefix):
+    from tariffcli.inputs.csvtext import is_utf8
+
+    data = b"\n".join(lines_of_bytes)
+    saved = encodings.UTF8_PREFIX
+    encodings.UTF8_PREFIX = prefix  # a short prefix, so that characters are cut at its end
+    try:
+        assert encodings.is_utf8_quick(data) == is_utf8(data)
+    finally:
+        encodings.UTF8_PREFIX = saved

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from tariffcli.inputs.csvtext import mixed_encodings
+from tariffcli.inputs.csvtext import is_utf8, mixed_encodings
 
+UTF8_PREFIX = 1 << 16
+"""Bytes decoded first by :func:`is_utf8_quick`."""
 MAX_SUSPECT_LINES = 256
 """Lines that may be UTF-8 with wide characters checked one by one here; past that, the full scan decides."""
 
@@ -21,8 +23,8 @@ def mixed_encodings_quick(data: bytes) -> tuple[int, int] | None:
 
     raw = np.frombuffer(data, np.uint8)
     n = len(raw)
-    lead = np.flatnonzero((raw - np.uint8(0xE0)) <= 0x14)  # E0..F4 (uint8 arithmetic wraps below E0)
-    lead = lead[lead + 2 < n]
+    lead = np.flatnonzero(raw >= 0xE0)
+    lead = lead[(raw[lead] <= 0xF4) & (lead + 2 < n)]  # E0..F4, with two bytes after it
     follow = ((raw[lead + 1] & 0xC0) == 0x80) & ((raw[lead + 2] & 0xC0) == 0x80)
     suspects = lead[follow]
     i, checked = 0, 0
@@ -42,3 +44,15 @@ def mixed_encodings_quick(data: bytes) -> tuple[int, int] | None:
             return mixed_encodings(data)
         i = int(np.searchsorted(suspects, end))
     return None
+
+
+def is_utf8_quick(data: bytes) -> bool:
+    """Exactly :func:`~tariffcli.inputs.csvtext.is_utf8` of ``data``, deciding on the first
+    :data:`UTF8_PREFIX` bytes when they already hold a byte that is not UTF-8 (as a GB18030 file does)."""
+    head = data[:UTF8_PREFIX]
+    try:
+        head.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        if err.end + 4 <= len(head):  # the bytes that decided it lie well inside the prefix
+            return False
+    return is_utf8(data)
