@@ -149,14 +149,18 @@ def _day_codes(values: Any, np: Any, pa: Any, pc: Any) -> Any:
             break
         hit = pc.match_substring_regex(values, whole).to_numpy(zero_copy_only=False) & todo
         if hit.any():
-            chosen = values.filter(pa.array(hit))
+            every = bool(hit.all())  # the usual case: one format throughout, no filtering or masked writes
+            chosen = values if every else values.filter(pa.array(hit))
             if part in _DATE_PREFIX:  # the date part lies in the cell's first characters: cut there, then read
                 width, date_part = _DATE_PREFIX[part]
                 idx, distinct = _distinct(pc.utf8_slice_codeunits(chosen, 0, width), 0, np, pc)
                 distinct = [date_part.match(v).group() for v in distinct]  # type: ignore[union-attr]
             else:
                 idx, distinct = _distinct(pc.struct_field(pc.extract_regex(chosen, part), [0]), 0, np, pc)
-            code[hit] = np.array([_day_code(v) for v in distinct], np.int32)[idx]
+            read = np.array([_day_code(v) for v in distinct], np.int32)[idx]
+            if every:
+                return read
+            code[hit] = read
             todo &= ~hit
     if todo.any():
         idx, distinct = _distinct(values.filter(pa.array(todo)), 0, np, pc)
