@@ -522,7 +522,7 @@ def _totals(rows: _Rows, source: str, layout: Layout, call_increment_s: int, max
     call, sms, data, other = (rows.kind == 0), (rows.kind == 1), (rows.kind == 2), (rows.kind == 3)
     first, last = int(rows.month.min()), int(rows.month.max())
     months = last - first + 1
-    cell = rows.line * months + (rows.month - first)
+    cell = rows.line.astype(np.intp) * months + (rows.month - first)  # intp: np.bincount casts other bins, slowly
     size = len(rows.line_names) * months
     roaming = rows.roaming & ~other
     billed_call = call & (rows.direction == 1) & ~roaming
@@ -548,7 +548,7 @@ def _totals(rows: _Rows, source: str, layout: Layout, call_increment_s: int, max
     if (sums["data_kb"] > MAX_DATA_KB).any():
         return None
     check_shape(source, len(rows.line_names), first, last, max_lines)  # before the per-day totals are built
-    daily = _total(data_cell.astype(np.int64) * DAYS + rows.day[billed_data] - 1, data_kb, size * DAYS)
+    daily = _total(data_cell * DAYS + rows.day[billed_data] - 1, data_kb, size * DAYS)
     layout.warnings.extend(left_out_warnings(source, rows.assumed_out, int(other.sum()), int(roaming.sum())))
     shape = (len(rows.line_names), months)
     code = rows.month * 32 + rows.day
