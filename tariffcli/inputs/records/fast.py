@@ -453,7 +453,7 @@ def _read_rows(cells: _Cells, max_lines: int) -> _Rows | None:
         day_code = days.result()
     if (day_code < 0).any() or others is None:
         return None
-    return _Rows(day_code // 32, day_code % 32, *others)
+    return _Rows(day_code >> 5, day_code & 31, *others)  # // 32 and % 32 (the codes are not negative)
 
 
 def _amounts(cells: _Cells) -> tuple[Any, Any]:
@@ -529,12 +529,13 @@ def _totals(rows: _Rows, source: str, layout: Layout, call_increment_s: int, max
     billed_sms = sms & (rows.direction == 1) & ~roaming
     billed_data = data & ~roaming
 
-    call_ms = rows.ms[billed_call]
+    at_call, at_data = np.flatnonzero(billed_call), np.flatnonzero(billed_data)  # each mask's rows found once
+    call_ms = rows.ms[at_call]
     call_s = -(-call_ms // 1000)
     started = -(-call_s // call_increment_s)
-    data_exact = rows.exact[billed_data]
+    data_exact = rows.exact[at_data]
     data_kb = -(-data_exact // MILLI_B_PER_KB)
-    call_cell, data_cell = cell[billed_call], cell[billed_data]
+    call_cell, data_cell = cell[at_call], cell[at_data]
     sums = {
         "voice_min": _total(call_cell, -(-(started * call_increment_s) // 60), size),
         "sms": np.bincount(cell[billed_sms], minlength=size),
@@ -548,7 +549,7 @@ def _totals(rows: _Rows, source: str, layout: Layout, call_increment_s: int, max
     if (sums["data_kb"] > MAX_DATA_KB).any():
         return None
     check_shape(source, len(rows.line_names), first, last, max_lines)  # before the per-day totals are built
-    daily = _total(data_cell * DAYS + rows.day[billed_data] - 1, data_kb, size * DAYS)
+    daily = _total(data_cell * DAYS + rows.day[at_data] - 1, data_kb, size * DAYS)
     layout.warnings.extend(left_out_warnings(source, rows.assumed_out, int(other.sum()), int(roaming.sum())))
     shape = (len(rows.line_names), months)
     code = rows.month * 32 + rows.day
