@@ -157,14 +157,14 @@ def _day_codes(values: Any, np: Any, pa: Any, pc: Any) -> Any:
                 distinct = [date_part.match(v).group() for v in distinct]  # type: ignore[union-attr]
             else:
                 idx, distinct = _distinct(pc.struct_field(pc.extract_regex(chosen, part), [0]), 0, np, pc)
-            read = np.array([_day_code(v) for v in distinct], np.int32)[idx]
+            read = np.array([_day_code(v) for v in distinct], np.int32).take(idx)  # take: no cast of the int32 indices
             if every:
                 return read
             code[hit] = read
             todo &= ~hit
     if todo.any():
         idx, distinct = _distinct(values.filter(pa.array(todo)), 0, np, pc)
-        code[todo] = np.array([_day_code(v) for v in distinct], np.int32)[idx]
+        code[todo] = np.array([_day_code(v) for v in distinct], np.int32).take(idx)
     return code
 
 
@@ -236,7 +236,7 @@ class _Cells:
         import numpy as np
 
         idx, distinct = self.distinct(name)
-        return np.array([fn(v) for v in distinct], np.int8 if dtype is None else dtype)[idx]
+        return np.array([fn(v) for v in distinct], np.int8 if dtype is None else dtype).take(idx)
 
 
 @dataclass(frozen=True)
@@ -410,7 +410,7 @@ def _kinds(cells: _Cells) -> tuple[Any, Any] | None:
     if "type" in columns:
         idx, distinct = cells.distinct("type")
         both = np.array([_type_codes(v) for v in distinct], np.int8).reshape(-1, 2)
-        kind, direction = both[idx, 0], both[idx, 1]
+        kind, direction = both[:, 0].take(idx), both[:, 1].take(idx)
         if (kind < 0).any():
             return None
         return kind, direction
@@ -435,7 +435,7 @@ def _lines(cells: _Cells, max_lines: int) -> tuple[list[str], Any] | None:
     if len(line_names) > max_lines:
         return None  # the row-by-row reading refuses it at the row that brings one number too many
     rank = {name: i for i, name in enumerate(line_names)}
-    return line_names, np.array([rank[v] for v in normalised], np.int32)[idx]
+    return line_names, np.array([rank[v] for v in normalised], np.int32).take(idx)
 
 
 def _read_rows(cells: _Cells, max_lines: int) -> _Rows | None:
@@ -471,7 +471,7 @@ def _amounts(cells: _Cells) -> tuple[Any, Any]:
                          np.int64)
     if "volume" in layout.columns:
         idx, distinct = cells.distinct("volume")
-        exact = _volume_codes(distinct, layout.volume_unit, np, pa, pc)[idx]
+        exact = _volume_codes(distinct, layout.volume_unit, np, pa, pc).take(idx)
     return ms, exact
 
 
