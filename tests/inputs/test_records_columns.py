@@ -333,3 +333,16 @@ def test_telling_records_from_a_summary_reads_only_the_header() -> None:
     assert records_module.looks_like_records(text.encode(), "r.csv")
     assert outcome(text.encode()) == ["r.csv:3: cannot read the CSV here (',' expected after '\"'); "
                                       "check the quotes on this line"]
+
+
+def test_dates_written_several_ways_in_one_file_read_the_same_either_way() -> None:
+    """Each date format reads its own rows (and a date no pattern admits is read whole), not only a file in one
+    format throughout."""
+    rows = ["date,type,direction,duration"]
+    written = ("2026-01-{d:02d} 08:12:33", "2026年1月{d}日 08:12", "202601{d:02d}", "2026/1/{d}", " 2026-01-{d:02d}")
+    for i in range(60):
+        rows.append(f"{written[i % len(written)].format(d=i % 28 + 1)},call,out,{i}")
+    text = "\n".join(rows) + "\n"
+    careful = parse_careful(text, "r.csv", 60)
+    fast = parse_fast(text, "r.csv", 60)
+    assert fast == careful

@@ -81,9 +81,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tariffcli.inputs.csvtext import decode, is_utf8, mixed_encodings, refuse_binary
+from tariffcli.inputs.csvtext import decode, refuse_binary
 from tariffcli.inputs.records.careful import parse_careful
 from tariffcli.inputs.records.cells import billed_minutes, parse_day, parse_duration, parse_volume
+from tariffcli.inputs.records.encodings import is_utf8_quick, mixed_encodings_quick
 from tariffcli.inputs.records.fast import parse_fast, parse_fast_utf8
 from tariffcli.inputs.records.layout import ColumnMap, looks_like_records
 from tariffcli.inputs.records.model import ALIASES, CALL_INCREMENT_S, DAYS, MAX_CALL_S, LineRecords, Records
@@ -148,7 +149,7 @@ def _parse(data: bytes, source: str, mapping: ColumnMap | None, max_lines: int,
     if len(data) >= FAST_MIN_BYTES:
         refuse_binary(data, source)
         fast = parse_fast_utf8(data, source, call_increment_s, mapping, max_lines)  # UTF-8 read as it is
-        if fast is None and not is_utf8(data) and mixed_encodings(data) is None:  # what decode() reads as GB18030
+        if fast is None and not is_utf8_quick(data) and mixed_encodings_quick(data) is None:  # what decode() reads as GB18030
             fast = parse_fast_utf8(data, source, call_increment_s, mapping, max_lines, encoding="gb18030")
         if fast is not None:
             return fast

@@ -149,18 +149,22 @@ def _day_codes(values: Any, np: Any, pa: Any, pc: Any) -> Any:
             break
         hit = pc.match_substring_regex(values, whole).to_numpy(zero_copy_only=False) & todo
         if hit.any():
-            chosen = values.filter(pa.array(hit))
+            every = bool(hit.all())  # the usual case: one format throughout, no filtering or masked writes
+            chosen = values if every else values.filter(pa.array(hit))
             if part in _DATE_PREFIX:  # the date part lies in the cell's first characters: cut there, then read
                 width, date_part = _DATE_PREFIX[part]
                 idx, distinct = _distinct(pc.utf8_slice_codeunits(chosen, 0, width), 0, np, pc)
                 distinct = [date_part.match(v).group() for v in distinct]  # type: ignore[union-attr]
             else:
                 idx, distinct = _distinct(pc.struct_field(pc.extract_regex(chosen, part), [0]), 0, np, pc)
-            code[hit] = np.array([_day_code(v) for v in distinct], np.int32)[idx]
+            read = np.array([_day_code(v) for v in distinct], np.int32).take(idx)  # take: no cast of the int32 indices
+            if every:
+                return read
+            code[hit] = read
             todo &= ~hit
     if todo.any():
         idx, distinct = _distinct(values.filter(pa.array(todo)), 0, np, pc)
-        code[todo] = np.array([_day_code(v) for v in distinct], np.int32)[idx]
+        code[todo] = np.array([_day_code(v) for v in distinct], np.int32).take(idx)
     return code
 
 
@@ -232,7 +236,7 @@ class _Cells:
         import numpy as np
 
         idx, distinct = self.distinct(name)
-        return np.array([fn(v) for v in distinct], np.int8 if dtype is None else dtype)[idx]
+        return np.array([fn(v) for v in distinct], np.int8 if dtype is None else dtype).take(idx)
 
 
 @dataclass(frozen=True)
@@ -406,7 +410,7 @@ def _kinds(cells: _Cells) -> tuple[Any, Any] | None:
     if "type" in columns:
         idx, distinct = cells.distinct("type")
         both = np.array([_type_codes(v) for v in distinct], np.int8).reshape(-1, 2)
-        kind, direction = both[idx, 0], both[idx, 1]
+        kind, direction = both[:, 0].take(idx), both[:, 1].take(idx)
         if (kind < 0).any():
             return None
         return kind, direction
@@ -431,7 +435,7 @@ def _lines(cells: _Cells, max_lines: int) -> tuple[list[str], Any] | None:
     if len(line_names) > max_lines:
         return None  # the row-by-row reading refuses it at the row that brings one number too many
     rank = {name: i for i, name in enumerate(line_names)}
-    return line_names, np.array([rank[v] for v in normalised], np.int32)[idx]
+    return line_names, np.array([rank[v] for v in normalised], np.int32).take(idx)
 
 
 def _read_rows(cells: _Cells, max_lines: int) -> _Rows | None:
@@ -449,7 +453,7 @@ def _read_rows(cells: _Cells, max_lines: int) -> _Rows | None:
         day_code = days.result()
     if (day_code < 0).any() or others is None:
         return None
-    return _Rows(day_code // 32, day_code % 32, *others)
+    return _Rows(day_code >> 5, day_code & 31, *others)  # // 32 and % 32 (the codes are not negative)
 
 
 def _amounts(cells: _Cells) -> tuple[Any, Any]:
@@ -467,7 +471,7 @@ def _amounts(cells: _Cells) -> tuple[Any, Any]:
                          np.int64)
     if "volume" in layout.columns:
         idx, distinct = cells.distinct("volume")
-        exact = _volume_codes(distinct, layout.volume_unit, np, pa, pc)[idx]
+        exact = _volume_codes(distinct, layout.volume_unit, np, pa, pc).take(idx)
     return ms, exact
 
 
@@ -518,19 +522,20 @@ def _totals(rows: _Rows, source: str, layout: Layout, call_increment_s: int, max
     call, sms, data, other = (rows.kind == 0), (rows.kind == 1), (rows.kind == 2), (rows.kind == 3)
     first, last = int(rows.month.min()), int(rows.month.max())
     months = last - first + 1
-    cell = rows.line * months + (rows.month - first)
+    cell = rows.line.astype(np.intp) * months + (rows.month - first)  # intp: np.bincount casts other bins, slowly
     size = len(rows.line_names) * months
     roaming = rows.roaming & ~other
     billed_call = call & (rows.direction == 1) & ~roaming
     billed_sms = sms & (rows.direction == 1) & ~roaming
     billed_data = data & ~roaming
 
-    call_ms = rows.ms[billed_call]
+    at_call, at_data = np.flatnonzero(billed_call), np.flatnonzero(billed_data)  # each mask's rows found once
+    call_ms = rows.ms[at_call]
     call_s = -(-call_ms // 1000)
     started = -(-call_s // call_increment_s)
-    data_exact = rows.exact[billed_data]
+    data_exact = rows.exact[at_data]
     data_kb = -(-data_exact // MILLI_B_PER_KB)
-    call_cell, data_cell = cell[billed_call], cell[billed_data]
+    call_cell, data_cell = cell[at_call], cell[at_data]
     sums = {
         "voice_min": _total(call_cell, -(-(started * call_increment_s) // 60), size),
         "sms": np.bincount(cell[billed_sms], minlength=size),
@@ -544,7 +549,7 @@ def _totals(rows: _Rows, source: str, layout: Layout, call_increment_s: int, max
     if (sums["data_kb"] > MAX_DATA_KB).any():
         return None
     check_shape(source, len(rows.line_names), first, last, max_lines)  # before the per-day totals are built
-    daily = _total(data_cell.astype(np.int64) * DAYS + rows.day[billed_data] - 1, data_kb, size * DAYS)
+    daily = _total(data_cell * DAYS + rows.day[at_data] - 1, data_kb, size * DAYS)
     layout.warnings.extend(left_out_warnings(source, rows.assumed_out, int(other.sum()), int(roaming.sum())))
     shape = (len(rows.line_names), months)
     code = rows.month * 32 + rows.day

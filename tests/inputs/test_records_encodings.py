@@ -1,0 +1,49 @@
+"""The quick mixed-encodings check of large records files gives exactly what csvtext.mixed_encodings gives."""
+
+from __future__ import annotations
+
+from conftest import examples
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tariffcli.inputs.csvtext import mixed_encodings
+from tariffcli.inputs.records import encodings
+
+_PIECES = st.lists(st.sampled_from(["a", ",", "1", " ", "\r", "通话", "短信", "秒", "湖", "é", "\ufeff", "😀"]),
+                   max_size=6).map("".join)
+_LINES = st.lists(st.one_of(
+    st.tuples(_PIECES, st.sampled_from(["utf-8", "gb18030"])).map(lambda t: t[0].encode(t[1])),
+    st.binary(max_size=4).filter(lambda b: b"\n" not in b),
+), max_size=10)
+
+
+@settings(max_examples=examples(300))
+@given(_LINES, st.integers(0, 3))
+def test_the_quick_check_is_exactly_mixed_encodings(lines_of_bytes, most):
+    data = b"\n".join(lines_of_bytes)
+    saved = encodings.MAX_SUSPECT_LINES
+    encodings.MAX_SUSPECT_LINES = most  # also with few lines checked one by one before the full scan decides
+    try:
+        assert encodings.mixed_encodings_quick(data) == mixed_encodings(data)
+    finally:
+        encodings.MAX_SUSPECT_LINES = saved
+
+
+def test_a_gb18030_file_with_one_utf8_line_is_found_mixed():
+    data = ("号码,时间\n" * 3).encode("gb18030") + "湖南,长沙\n".encode() + "a,b\n".encode("gb18030")
+    assert encodings.mixed_encodings_quick(data) == (4, 1)
+    assert encodings.mixed_encodings_quick(("号码,时间\n" * 3).encode("gb18030")) is None
+
+
+@settings(max_examples=examples(300))
+@given(_LINES, st.integers(1, 12))
+def test_the_quick_utf8_check_is_exactly_is_utf8(lines_of_bytes, prefix):
+    from tariffcli.inputs.csvtext import is_utf8
+
+    data = b"\n".join(lines_of_bytes)
+    saved = encodings.UTF8_PREFIX
+    encodings.UTF8_PREFIX = prefix  # a short prefix, so that characters are cut at its end
+    try:
+        assert encodings.is_utf8_quick(data) == is_utf8(data)
+    finally:
+        encodings.UTF8_PREFIX = saved
