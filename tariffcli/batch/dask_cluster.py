@@ -12,12 +12,14 @@ functions here.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tariffcli.batch.analyser import Analyser
 from tariffcli.batch.files import InputSpec
+from tariffcli.batch.outdir import OutputDir, PartWriter
 from tariffcli.batch.summary import Summary
 from tariffcli.inputs.csvtext import MAX_PROBLEMS
 from tariffcli.model.errors import DataError, Problem, UsageError
@@ -54,6 +56,21 @@ def _partition(frame: Any, analyser: Analyser) -> pa.Table:
     return analyser.analyse(table)
 
 
+def _partition_to_dir(frame: Any, analyser: Analyser, writer: PartWriter, index: int) -> tuple[Summary, int, str | None]:
+    """A partition analysed and written as a part by the worker: (its summary, rows, temporary part or None)."""
+    out = _partition(frame, analyser)
+    summary = Summary()
+    if not out.num_rows:
+        return summary, 0, None
+    summary.add(out)
+    return summary, out.num_rows, writer.write(out, index)
+
+
+def _write_part(result: tuple[Any, pa.Table], index: int, writer: PartWriter) -> str:
+    """What a worker runs on a partition it billed (:func:`tariffcli.batch.dask_parts.analyse_part`): write its rows."""
+    return writer.write(result[1], index)
+
+
 def _read(spec: InputSpec, blocksize: str) -> Any:
     """The input as a Dask dataframe in the canonical columns (read by the workers)."""
     try:
@@ -74,7 +91,8 @@ def _read(spec: InputSpec, blocksize: str) -> Any:
 
 def run_dask(spec: InputSpec, analyser: Analyser, write: Callable[[pa.Table], None], *,
              scheduler: str | None = None, workers: int | None = None,
-             progress: Callable[[int, int], None] | None = None, blocksize: str = "64MiB") -> Summary:
+             progress: Callable[[int, int], None] | None = None, blocksize: str = "64MiB",
+             to_dir: OutputDir | None = None) -> Summary:
     """Run the analysis on a Dask cluster: the scheduler at ``scheduler``, or :func:`local_cluster`.
 
     A Parquet input whose rows come grouped by subscriber is read by the workers
@@ -84,6 +102,11 @@ def run_dask(spec: InputSpec, analyser: Analyser, write: Callable[[pa.Table], No
     order and go to ``write``. ``progress(done, partitions)`` is called as each
     partition arrives. Every partition's problems are reported at once (up to
     :data:`MAX_PROBLEMS`); nothing is written after the first.
+
+    With ``to_dir`` (``--out DIR/``) the output rows never come to this process:
+    each worker writes its partition's rows as a temporary part in DIR
+    (:mod:`tariffcli.batch.outdir`) and sends back only its summary; the caller
+    commits or aborts ``to_dir``.
     """
     try:
         import distributed
@@ -102,10 +125,15 @@ def run_dask(spec: InputSpec, analyser: Analyser, write: Callable[[pa.Table], No
     try:
         threads = sum(client.nthreads().values()) or 1
         if spec.format == "parquet":
-            summary = _grouped(client, spec, analyser, write, progress, threads)
+            summary = _grouped(client, spec, analyser, write, progress, threads, to_dir)
             if summary is not None:
                 return summary
-        return _shuffled(client, spec, analyser, write, progress, blocksize, threads)
+        return _shuffled(client, spec, analyser, write, progress, blocksize, threads, to_dir)
+    except BaseException:
+        if to_dir is not None:  # no worker starts a part after this (one being written ends; abort removes it)
+            with contextlib.suppress(Exception):
+                client.cancel([distributed.Future(k, client) for k in list(client.futures)], force=True)
+        raise
     finally:
         client.close()
         if cluster is not None:
@@ -120,7 +148,7 @@ def _problems(problems: list[Problem]) -> DataError:
 
 
 def _grouped(client: Any, spec: InputSpec, analyser: Analyser, write: Callable[[pa.Table], None],
-             progress: Callable[[int, int], None] | None, threads: int) -> Summary | None:
+             progress: Callable[[int, int], None] | None, threads: int, to_dir: OutputDir | None) -> Summary | None:
     """The no-shuffle path: each worker reads and bills its own row groups; None when the rows are not grouped.
 
     The workers keep their output rows until every partition's subscriber keys are back and no
@@ -151,6 +179,16 @@ def _grouped(client: Any, spec: InputSpec, analyser: Analyser, write: Callable[[
         client.cancel(done)
         return None
     summary = Summary()
+    if to_dir is not None:  # each worker writes the rows it holds; only the part names come back
+        to_dir.reserve(len(done))
+        names = client.map(_write_part, done, list(range(len(done))), writer=to_dir.writer, pure=False)
+        for k, (name, head) in enumerate(zip(names, results, strict=True)):
+            try:
+                to_dir.add(k, name.result(), len(head.keys))
+            except OSError as exc:  # a full disk on a worker, say
+                raise to_dir.cannot(exc) from None
+            summary.merge(head.summary)
+        return summary
     for fut, head in zip(done, results, strict=True):
         table = client.submit(operator.itemgetter(1), fut, pure=False).result()
         fut.release()
@@ -161,7 +199,8 @@ def _grouped(client: Any, spec: InputSpec, analyser: Analyser, write: Callable[[
 
 
 def _shuffled(client: Any, spec: InputSpec, analyser: Analyser, write: Callable[[pa.Table], None],
-              progress: Callable[[int, int], None] | None, blocksize: str, threads: int) -> Summary:
+              progress: Callable[[int, int], None] | None, blocksize: str, threads: int,
+              to_dir: OutputDir | None) -> Summary:
     """The shuffle path: Dask reads the input as a dataframe and moves every subscriber's rows to one partition."""
     import logging
 
@@ -172,6 +211,10 @@ def _shuffled(client: Any, spec: InputSpec, analyser: Analyser, write: Callable[
     # every subscriber's rows in one partition; at least two partitions per worker thread
     parts = frame.shuffle(on="subscriber", npartitions=max(frame.npartitions, 2 * threads)).to_delayed()
     shared = client.scatter(analyser, broadcast=True)
+    if to_dir is not None:
+        to_dir.reserve(len(parts))
+        return _shuffled_to_dir(client, [dask.delayed(_partition_to_dir)(p, shared, to_dir.writer, k)
+                                         for k, p in enumerate(parts)], progress, to_dir)
     futures = client.compute([dask.delayed(_partition)(p, shared) for p in parts])
     summary = Summary()
     problems: list[Problem] = []
@@ -185,6 +228,30 @@ def _shuffled(client: Any, spec: InputSpec, analyser: Analyser, write: Callable[
         if table is not None and table.num_rows and not problems:
             summary.add(table)
             write(table)
+        if progress is not None:
+            progress(k + 1, len(futures))
+    if problems:
+        raise _problems(problems)
+    return summary
+
+
+def _shuffled_to_dir(client: Any, tasks: list[Any], progress: Callable[[int, int], None] | None,
+                     to_dir: OutputDir) -> Summary:
+    """The shuffle path with ``--out DIR/``: each worker writes its partition; summaries come back."""
+    futures = client.compute(tasks)
+    summary = Summary()
+    problems: list[Problem] = []
+    for k, fut in enumerate(futures):
+        try:
+            part, rows, name = fut.result()
+            if name is not None:
+                to_dir.add(k, name, rows)
+            summary.merge(part)
+        except DataError as exc:  # keep going: every partition's problems are reported at once
+            problems.extend(p for p in exc.problems if p.code != "more")
+        except OSError as exc:  # a full disk on a worker, say
+            raise to_dir.cannot(exc) from None
+        fut.release()
         if progress is not None:
             progress(k + 1, len(futures))
     if problems:
