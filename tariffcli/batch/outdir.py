@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tariffcli.batch.files import for_files
+from tariffcli.inputs.files import track_temp, untrack_temp
 from tariffcli.model.errors import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -120,7 +121,9 @@ class OutputDir:
         self.rows = 0
 
     def reserve(self, partitions: int) -> None:
-        """Partitions ``0 .. partitions-1`` may write temporary parts (on workers)."""
+        """Partitions ``0 .. partitions-1`` may write temporary parts (on workers): removed on SIGINT/SIGTERM/SIGHUP."""
+        for k in range(self.tried, partitions):
+            track_temp(self.writer.temp(k))
         self.tried = max(self.tried, partitions)
 
     def add(self, index: int, tmp: str, rows: int) -> None:
@@ -148,6 +151,7 @@ class OutputDir:
         try:
             for n, index in enumerate(sorted(self.parts)):
                 final = os.path.join(self.writer.directory, f"part-{n:05d}.parquet")
+                track_temp(final)  # until every part is in place
                 os.replace(self.parts[index], final)
                 self.done.append(final)
             fd = os.open(self.writer.directory, os.O_RDONLY)
@@ -158,12 +162,18 @@ class OutputDir:
         except OSError as exc:
             self.abort()
             raise self.cannot(exc) from None
+        self._untrack()
+
+    def _untrack(self) -> None:
+        for name in [*self.done, *(self.writer.temp(k) for k in range(self.tried))]:
+            untrack_temp(name)
 
     def abort(self) -> None:
         """Remove every part this run may have made (temporary or renamed), and DIR if this run created it."""
         for name in [*self.done, *(self.writer.temp(k) for k in range(self.tried)), *self.parts.values()]:
             with contextlib.suppress(OSError):
                 os.unlink(name)
+        self._untrack()
         if self.created:
             with contextlib.suppress(OSError):
                 os.rmdir(self.path)

@@ -56,6 +56,13 @@ def test_dask_workers_write_parts_that_read_back_as_the_single_file(tmp_path):
             got = json.loads(res.stdout)
             got.pop("output")
             assert got == doc
+        bad = tmp_path / "bad.csv"  # a bad row on one worker: the other workers' parts are removed too
+        bad.write_text("subscriber,month,voice_min,sms,data_mb\n" + "".join(
+            f"s{k},2026-01,{'x' if k == 37 else k},1,100\n" for k in range(60)))
+        res = run("batch", str(bad), *COMMON, "--engine", "dask", "--scheduler", cluster.scheduler_address,
+                  "--out", f"{tmp_path / 'parts-bad'}/")
+        assert res.exit_code == 1
+        assert not (tmp_path / "parts-bad").exists()
 
 
 def test_local_engine_writes_one_part_per_chunk(tmp_path):
@@ -90,6 +97,10 @@ def test_bad_input_leaves_no_parts_and_no_new_directory(tmp_path):
     res = run("batch", str(src), *COMMON, "--out", f"{out}/")
     assert res.exit_code == 1
     assert not out.exists()
+    out.mkdir()  # a directory that was there stays, empty
+    res = run("batch", str(src), *COMMON, "--out", str(out))
+    assert res.exit_code == 1
+    assert _parts(out) == []
 
 
 def test_abort_removes_written_and_temporary_parts(tmp_path):
