@@ -66,9 +66,13 @@ def _partition_to_dir(frame: Any, analyser: Analyser, writer: PartWriter, index:
     return summary, out.num_rows, writer.write(out, index)
 
 
-def _write_part(result: tuple[Any, pa.Table], index: int, writer: PartWriter) -> str:
-    """What a worker runs on a partition it billed (:func:`tariffcli.batch.dask_parts.analyse_part`): write its rows."""
-    return writer.write(result[1], index)
+def _analyse_and_write(part: Any, index: int, analyser: Analyser, writer: PartWriter) -> tuple[Any, str | None]:
+    """What a worker runs with ``--out DIR/``: bill a run of row groups and write its rows as a temporary part
+    at once (:func:`tariffcli.batch.dask_parts.analyse_part`); the counts and keys, and the part's name."""
+    from tariffcli.batch.dask_parts import analyse_part
+
+    head, out = analyse_part(part, analyser)
+    return head, (writer.write(out, index) if out.num_rows else None)
 
 
 def _read(spec: InputSpec, blocksize: str) -> Any:
@@ -162,6 +166,8 @@ def _grouped(client: Any, spec: InputSpec, analyser: Analyser, write: Callable[[
     if not parts:
         return None
     shared = client.scatter(analyser, broadcast=True)
+    if to_dir is not None:
+        return _grouped_to_dir(client, parts, shared, progress, to_dir)
     done = client.map(analyse_part, parts, analyser=shared, pure=False)
     heads = client.map(operator.itemgetter(0), done, pure=False)
     problems: list[Problem] = []
@@ -179,21 +185,46 @@ def _grouped(client: Any, spec: InputSpec, analyser: Analyser, write: Callable[[
         client.cancel(done)
         return None
     summary = Summary()
-    if to_dir is not None:  # each worker writes the rows it holds; only the part names come back
-        to_dir.reserve(len(done))
-        names = client.map(_write_part, done, list(range(len(done))), writer=to_dir.writer, pure=False)
-        for k, (name, head) in enumerate(zip(names, results, strict=True)):
-            try:
-                to_dir.add(k, name.result(), len(head.keys))
-            except OSError as exc:  # a full disk on a worker, say
-                raise to_dir.cannot(exc) from None
-            summary.merge(head.summary)
-        return summary
     for fut, head in zip(done, results, strict=True):
         table = client.submit(operator.itemgetter(1), fut, pure=False).result()
         fut.release()
         if table.num_rows:
             write(table)
+        summary.merge(head.summary)
+    return summary
+
+
+def _grouped_to_dir(client: Any, parts: list[Any], analyser: Any, progress: Callable[[int, int], None] | None,
+                    to_dir: OutputDir) -> Summary | None:
+    """The no-shuffle path with ``--out DIR/``: each worker bills its row groups and writes its part in the same
+    task (no output row leaves the worker); the counts, keys and part names come back. None, with the parts
+    removed, when the rows are not grouped."""
+    from tariffcli.batch.dask_parts import repeated_keys
+
+    to_dir.reserve(len(parts))
+    done = client.map(_analyse_and_write, parts, list(range(len(parts))), analyser=analyser, writer=to_dir.writer,
+                      pure=False)
+    problems: list[Problem] = []
+    results = []
+    for k, fut in enumerate(done):
+        try:
+            head, name = fut.result()
+            results.append(head)
+            if name is not None:
+                to_dir.add(k, name, len(head.keys))
+        except DataError as exc:  # keep going: every partition's problems are reported at once
+            problems.extend(p for p in exc.problems if p.code != "more")
+        except OSError as exc:  # a full disk on a worker, say
+            raise to_dir.cannot(exc) from None
+        if progress is not None:
+            progress(k + 1, len(done))
+    if problems:
+        raise _problems(problems)
+    if repeated_keys([r.keys for r in results]):
+        to_dir.discard()  # the shuffle writes them again
+        return None
+    summary = Summary()
+    for head in results:
         summary.merge(head.summary)
     return summary
 

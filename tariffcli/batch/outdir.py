@@ -168,6 +168,14 @@ class OutputDir:
         for name in [*self.done, *(self.writer.temp(k) for k in range(self.tried))]:
             untrack_temp(name)
 
+    def discard(self) -> None:
+        """Remove the temporary parts written so far; the partitions start again from 0."""
+        for name in self.parts.values():
+            with contextlib.suppress(OSError):
+                os.unlink(name)
+        self.parts.clear()
+        self.rows = 0
+
     def abort(self) -> None:
         """Remove every part this run may have made (temporary or renamed), and DIR if this run created it."""
         for name in [*self.done, *(self.writer.temp(k) for k in range(self.tried)), *self.parts.values()]:
