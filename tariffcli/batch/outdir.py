@@ -56,6 +56,8 @@ def check_output_dir(path: Path, inputs: list[Path]) -> None:
         if taken is not None:
             raise UsageError(f"{name}: is not empty ({taken.name} is there); give a new or empty directory, "
                              "so the parts are never mixed with other files", field="out")
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise UsageError(f"{name}: cannot write there (permission denied)", field="out")
     elif not path.parent.is_dir():
         raise UsageError(f"{name}: no such directory {path.parent}", field="out")
 

@@ -267,12 +267,13 @@ def batch(
             from tariffcli.batch.outdir import check_output_dir, is_directory_output
             from tariffcli.inputs.files import check_output
 
-            files = batch_io.input_files(source)
             directory = is_directory_output(out_name)
+            if not directory:
+                batch_io.output_format(out)
+            files = batch_io.input_files(source)
             if directory:
                 check_output_dir(out, [*files, *(catalogue.plans or ())])
             else:
-                batch_io.output_format(out)
                 check_output(out, [*files, *(catalogue.plans or ())], "out")
         history, wide = shape.history, shape.wide
         for given, name in ((timing.start is not None, "start"), (timing.horizon != DEFAULT_TIMING.horizon, "horizon")):
