@@ -38,8 +38,12 @@ def is_directory_output(raw: str) -> bool:
 
 
 def check_output_dir(path: Path, inputs: list[Path]) -> None:
-    """Refuse (exit 2) an output directory that is a file, not empty, holds or is an input, or has no parent."""
+    """Refuse (exit 2) an output directory that is a file, not empty, holds or is an input, has no parent, or is
+    named like a CSV or JSON lines file (``out.csv/``: the parts are Parquet)."""
     name = f"--out {path}/"
+    if path.suffix.lower() in (".csv", ".txt", ".jsonl", ".ndjson", ".json"):  # meant a file of that format
+        raise UsageError(f"--out {path}: is a directory; a directory gets Parquet parts, so give a directory "
+                         f"name without {path.suffix}, or a file name", field="out")
     if path.exists() and not path.is_dir():
         raise UsageError(f"{name}: is not a directory", field="out")
     real = path.resolve()

@@ -88,6 +88,9 @@ def test_a_non_empty_or_input_directory_is_refused_and_left_alone(tmp_path):
     assert res.exit_code == 2 and "holds the input" in res.stderr
     res = run("batch", str(src), *COMMON, "--out", f"{tmp_path / 'no' / 'such'}/")
     assert res.exit_code == 2 and "no such directory" in res.stderr
+    res = run("batch", str(src), *COMMON, "--out", f"{tmp_path / 'best.csv'}/")  # parts are Parquet only
+    assert res.exit_code == 2 and "Parquet parts" in res.stderr
+    assert not (tmp_path / "best.csv").exists()
 
 
 def test_bad_input_leaves_no_parts_and_no_new_directory(tmp_path):
