@@ -4,6 +4,7 @@
     python benchmarks/bench_batch.py --big-rows 0       # skip the 10-million-row run
     python benchmarks/bench_batch.py --dask             # also time --engine dask on a local cluster
     python benchmarks/bench_batch.py --figures [--quick] # only the issue-14 ratios (what run_all.py prints)
+    python benchmarks/bench_batch.py --dask-rows 4000000 # only the dask figures, at that many rows
 
 Figures only: no pass/fail. Run it on an idle machine and quote the machine.
 The inputs come from benchmarks/make_synthetic.py and are not kept.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -137,15 +139,18 @@ def kernel_figures(quick: bool = False, repeat: int = 3) -> list[str]:
     return lines
 
 
-def dask_figures(quick: bool = False, workdir: Path | None = None) -> list[str]:
-    """``--engine dask`` (2 local workers) against the local engine, end to end, Parquet in and out."""
+def dask_figures(quick: bool = False, workdir: Path | None = None, rows: int | None = None) -> list[str]:
+    """``--engine dask`` (2 local workers) against the local engine, end to end, Parquet in and out: into one
+    file (the rows come back to the client, which writes them), and into a directory (``--out DIR/``: each
+    worker writes its own parts)."""
     try:
         import distributed  # noqa: F401
     except ImportError:
         return ["batch --engine dask / local: not measured (dask.distributed is not installed)"]
-    rows = 2_000_000 if quick else 10_000_000
+    rows = rows or (2_000_000 if quick else 10_000_000)
     env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1")
     lines = []
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         src = Path(tmp) / "subs.parquet"
         t0 = time.perf_counter()
@@ -154,20 +159,28 @@ def dask_figures(quick: bool = False, workdir: Path | None = None) -> list[str]:
         made = time.perf_counter() - t0
         base = [sys.executable, "-m", "tariffcli", "batch", str(src), "--start", "2027-01", "-q"]
         best: dict[str, tuple[float, float]] = {}
-        for _ in range(1 if quick else 2):  # alternated, best of each: the machine may be shared
-            for name, extra in (("local", ()), ("dask", ("--engine", "dask", "--workers", "2"))):
-                wall, _, rc, cpu = run_timed([*base, "--out", str(Path(tmp) / f"out-{name}.parquet"), *extra], env)
+        variants = [("local", ()), ("dask", ("--engine", "dask", "--workers", "2")),
+                    ("dask-dir", ("--engine", "dask", "--workers", "2"))]
+        for r in range(1 if quick else 2):  # alternated, best of each, the order reversed: the machine may be shared
+            for name, extra in (variants if r % 2 == 0 else variants[::-1]):
+                out = f"{Path(tmp) / name}/" if name == "dask-dir" else str(Path(tmp) / f"out-{name}.parquet")
+                if name == "dask-dir" and Path(out).exists():  # the last round's parts: --out DIR/ wants it empty
+                    shutil.rmtree(out)
+                wall, _, rc, cpu = run_timed([*base, "--out", out, *extra], env)
                 if rc:
                     return [f"batch --engine dask / local: not measured ({name} failed, exit {rc})"]
                 if name not in best or wall < best[name][0]:
                     best[name] = (wall, cpu)
-        (dask_wall, dask_cpu), (local_wall, local_cpu) = best["dask"], best["local"]
+        (dask_wall, dask_cpu), (local_wall, local_cpu), (dir_wall, _) = best["dask"], best["local"], best["dask-dir"]
         label = f"{rows / 1e6:g}M rows"
         lines.append(f"batch --engine dask / local: {local_wall / dask_wall:.2f}x the local engine's speed "
                      f"({label}, 2 local workers, cluster start included)")
         lines.append(f"  [wall: dask {dask_wall:.1f} s, local {local_wall:.1f} s; CPU of the local engine "
                      f"{local_cpu:.1f} s (of the dask client alone {dask_cpu:.1f} s: the workers are not its children); "
-                     f"input made in {made:.0f} s; best of {1 if quick else 2}, alternated]")
+                     f"input made in {made:.0f} s; best of {1 if quick else 2}, alternated, order reversed]")
+        lines.append(f"batch --engine dask --out DIR/ / local: {local_wall / dir_wall:.2f}x the local engine's speed "
+                     f"({label}, 2 local workers, each writing its own Parquet parts; wall {dir_wall:.1f} s)")
+        lines.append(f"  [load average before: {load}]")
     return lines
 
 
@@ -240,9 +253,13 @@ def main() -> None:
     ap.add_argument("--plans", type=int, default=50, help="plans of the end-to-end runs")
     ap.add_argument("--big-rows", type=int, default=10_000_000, help="rows of the memory run (0: skip)")
     ap.add_argument("--dask", action="store_true", help="also time --engine dask (a local cluster, 2 workers)")
+    ap.add_argument("--dask-rows", type=int, help="only the dask figures (one file, DIR/, local), at this many rows")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--workdir", type=Path, help="keep inputs here (default: a temporary directory)")
     args = ap.parse_args()
+    if args.dask_rows:
+        print("\n".join(dask_figures(workdir=args.workdir, rows=args.dask_rows)))
+        return
     print(f"machine: {platform.machine()} {platform.processor() or ''} {os.cpu_count()} cpus, "
           f"Python {platform.python_version()}, numpy {np.__version__}")
     env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1")

@@ -12,12 +12,14 @@ functions here.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tariffcli.batch.analyser import Analyser
 from tariffcli.batch.files import InputSpec
+from tariffcli.batch.outdir import OutputDir, PartWriter
 from tariffcli.batch.summary import Summary
 from tariffcli.inputs.csvtext import MAX_PROBLEMS
 from tariffcli.model.errors import DataError, Problem, UsageError
@@ -54,6 +56,25 @@ def _partition(frame: Any, analyser: Analyser) -> pa.Table:
     return analyser.analyse(table)
 
 
+def _partition_to_dir(frame: Any, analyser: Analyser, writer: PartWriter, index: int) -> tuple[Summary, int, str | None]:
+    """A partition analysed and written as a part by the worker: (its summary, rows, temporary part or None)."""
+    out = _partition(frame, analyser)
+    summary = Summary()
+    if not out.num_rows:
+        return summary, 0, None
+    summary.add(out)
+    return summary, out.num_rows, writer.write(out, index)
+
+
+def _analyse_and_write(part: Any, index: int, analyser: Analyser, writer: PartWriter) -> tuple[Any, str | None]:
+    """What a worker runs with ``--out DIR/``: bill a run of row groups and write its rows as a temporary part
+    at once (:func:`tariffcli.batch.dask_parts.analyse_part`); the counts and keys, and the part's name."""
+    from tariffcli.batch.dask_parts import analyse_part
+
+    head, out = analyse_part(part, analyser)
+    return head, (writer.write(out, index) if out.num_rows else None)
+
+
 def _read(spec: InputSpec, blocksize: str) -> Any:
     """The input as a Dask dataframe in the canonical columns (read by the workers)."""
     try:
@@ -74,7 +95,8 @@ def _read(spec: InputSpec, blocksize: str) -> Any:
 
 def run_dask(spec: InputSpec, analyser: Analyser, write: Callable[[pa.Table], None], *,
              scheduler: str | None = None, workers: int | None = None,
-             progress: Callable[[int, int], None] | None = None, blocksize: str = "64MiB") -> Summary:
+             progress: Callable[[int, int], None] | None = None, blocksize: str = "64MiB",
+             to_dir: OutputDir | None = None) -> Summary:
     """Run the analysis on a Dask cluster: the scheduler at ``scheduler``, or :func:`local_cluster`.
 
     A Parquet input whose rows come grouped by subscriber is read by the workers
@@ -84,6 +106,11 @@ def run_dask(spec: InputSpec, analyser: Analyser, write: Callable[[pa.Table], No
     order and go to ``write``. ``progress(done, partitions)`` is called as each
     partition arrives. Every partition's problems are reported at once (up to
     :data:`MAX_PROBLEMS`); nothing is written after the first.
+
+    With ``to_dir`` (``--out DIR/``) the output rows never come to this process:
+    each worker writes its partition's rows as a temporary part in DIR
+    (:mod:`tariffcli.batch.outdir`) and sends back only its summary; the caller
+    commits or aborts ``to_dir``.
     """
     try:
         import distributed
@@ -102,10 +129,15 @@ def run_dask(spec: InputSpec, analyser: Analyser, write: Callable[[pa.Table], No
     try:
         threads = sum(client.nthreads().values()) or 1
         if spec.format == "parquet":
-            summary = _grouped(client, spec, analyser, write, progress, threads)
+            summary = _grouped(client, spec, analyser, write, progress, threads, to_dir)
             if summary is not None:
                 return summary
-        return _shuffled(client, spec, analyser, write, progress, blocksize, threads)
+        return _shuffled(client, spec, analyser, write, progress, blocksize, threads, to_dir)
+    except BaseException:
+        if to_dir is not None:  # no worker starts a part after this (one being written ends; abort removes it)
+            with contextlib.suppress(Exception):
+                client.cancel([distributed.Future(k, client) for k in list(client.futures)], force=True)
+        raise
     finally:
         client.close()
         if cluster is not None:
@@ -120,7 +152,7 @@ def _problems(problems: list[Problem]) -> DataError:
 
 
 def _grouped(client: Any, spec: InputSpec, analyser: Analyser, write: Callable[[pa.Table], None],
-             progress: Callable[[int, int], None] | None, threads: int) -> Summary | None:
+             progress: Callable[[int, int], None] | None, threads: int, to_dir: OutputDir | None) -> Summary | None:
     """The no-shuffle path: each worker reads and bills its own row groups; None when the rows are not grouped.
 
     The workers keep their output rows until every partition's subscriber keys are back and no
@@ -134,6 +166,8 @@ def _grouped(client: Any, spec: InputSpec, analyser: Analyser, write: Callable[[
     if not parts:
         return None
     shared = client.scatter(analyser, broadcast=True)
+    if to_dir is not None:
+        return _grouped_to_dir(client, parts, shared, progress, to_dir)
     done = client.map(analyse_part, parts, analyser=shared, pure=False)
     heads = client.map(operator.itemgetter(0), done, pure=False)
     problems: list[Problem] = []
@@ -160,8 +194,44 @@ def _grouped(client: Any, spec: InputSpec, analyser: Analyser, write: Callable[[
     return summary
 
 
+def _grouped_to_dir(client: Any, parts: list[Any], analyser: Any, progress: Callable[[int, int], None] | None,
+                    to_dir: OutputDir) -> Summary | None:
+    """The no-shuffle path with ``--out DIR/``: each worker bills its row groups and writes its part in the same
+    task (no output row leaves the worker); the counts, keys and part names come back. None, with the parts
+    removed, when the rows are not grouped."""
+    from tariffcli.batch.dask_parts import repeated_keys
+
+    to_dir.reserve(len(parts))
+    done = client.map(_analyse_and_write, parts, list(range(len(parts))), analyser=analyser, writer=to_dir.writer,
+                      pure=False)
+    problems: list[Problem] = []
+    results = []
+    for k, fut in enumerate(done):
+        try:
+            head, name = fut.result()
+            results.append(head)
+            if name is not None:
+                to_dir.add(k, name, len(head.keys))
+        except DataError as exc:  # keep going: every partition's problems are reported at once
+            problems.extend(p for p in exc.problems if p.code != "more")
+        except OSError as exc:  # a full disk on a worker, say
+            raise to_dir.cannot(exc) from None
+        if progress is not None:
+            progress(k + 1, len(done))
+    if problems:
+        raise _problems(problems)
+    if repeated_keys([r.keys for r in results]):
+        to_dir.discard()  # the shuffle writes them again
+        return None
+    summary = Summary()
+    for head in results:
+        summary.merge(head.summary)
+    return summary
+
+
 def _shuffled(client: Any, spec: InputSpec, analyser: Analyser, write: Callable[[pa.Table], None],
-              progress: Callable[[int, int], None] | None, blocksize: str, threads: int) -> Summary:
+              progress: Callable[[int, int], None] | None, blocksize: str, threads: int,
+              to_dir: OutputDir | None) -> Summary:
     """The shuffle path: Dask reads the input as a dataframe and moves every subscriber's rows to one partition."""
     import logging
 
@@ -172,6 +242,10 @@ def _shuffled(client: Any, spec: InputSpec, analyser: Analyser, write: Callable[
     # every subscriber's rows in one partition; at least two partitions per worker thread
     parts = frame.shuffle(on="subscriber", npartitions=max(frame.npartitions, 2 * threads)).to_delayed()
     shared = client.scatter(analyser, broadcast=True)
+    if to_dir is not None:
+        to_dir.reserve(len(parts))
+        return _shuffled_to_dir(client, [dask.delayed(_partition_to_dir)(p, shared, to_dir.writer, k)
+                                         for k, p in enumerate(parts)], progress, to_dir)
     futures = client.compute([dask.delayed(_partition)(p, shared) for p in parts])
     summary = Summary()
     problems: list[Problem] = []
@@ -185,6 +259,30 @@ def _shuffled(client: Any, spec: InputSpec, analyser: Analyser, write: Callable[
         if table is not None and table.num_rows and not problems:
             summary.add(table)
             write(table)
+        if progress is not None:
+            progress(k + 1, len(futures))
+    if problems:
+        raise _problems(problems)
+    return summary
+
+
+def _shuffled_to_dir(client: Any, tasks: list[Any], progress: Callable[[int, int], None] | None,
+                     to_dir: OutputDir) -> Summary:
+    """The shuffle path with ``--out DIR/``: each worker writes its partition; summaries come back."""
+    futures = client.compute(tasks)
+    summary = Summary()
+    problems: list[Problem] = []
+    for k, fut in enumerate(futures):
+        try:
+            part, rows, name = fut.result()
+            if name is not None:
+                to_dir.add(k, name, rows)
+            summary.merge(part)
+        except DataError as exc:  # keep going: every partition's problems are reported at once
+            problems.extend(p for p in exc.problems if p.code != "more")
+        except OSError as exc:  # a full disk on a worker, say
+            raise to_dir.cannot(exc) from None
+        fut.release()
         if progress is not None:
             progress(k + 1, len(futures))
     if problems:

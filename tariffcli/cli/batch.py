@@ -43,6 +43,7 @@ from tariffcli.model.errors import UsageError
 if TYPE_CHECKING:  # pragma: no cover
     from tariffcli.batch.analyser import Analyser
     from tariffcli.batch.files import InputSpec
+    from tariffcli.batch.outdir import OutputDir
     from tariffcli.batch.summary import Summary, SummaryReport, SummaryRow
 
 
@@ -172,8 +173,10 @@ def run_options() -> OptionGroup[Run]:
 
 
 def run_engine(spec: "InputSpec", analyser: "Analyser", write: Callable[[Any], None], run: Run,
-               lang: str = "en") -> "Summary":
-    """Every chunk (local) or partition (dask) through the analyser, with a progress bar on stderr (in ``lang``)."""
+               lang: str = "en", to_dir: "OutputDir | None" = None) -> "Summary":
+    """Every chunk (local) or partition (dask) through the analyser, with a progress bar on stderr (in ``lang``).
+
+    ``to_dir``: the Dask workers write their rows there themselves (``write`` is not called)."""
     from tariffcli.batch import files as batch_io
     from tariffcli.batch.dask_cluster import run_dask
     from tariffcli.batch.local import run_local
@@ -195,20 +198,29 @@ def run_engine(spec: "InputSpec", analyser: "Analyser", write: Callable[[Any], N
             def parts(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
-            summary = run_dask(spec, analyser, write, scheduler=run.scheduler, workers=run.workers, progress=parts)
+            summary = run_dask(spec, analyser, write, scheduler=run.scheduler, workers=run.workers, progress=parts,
+                               to_dir=to_dir)
             bar.update(task, rows=summary.rows)
     return summary
 
 
 def run_to_file(spec: "InputSpec", analyser: "Analyser", out: Path | None, run: Run,
-                lang: str = "en") -> "Summary":
-    """:func:`run_engine`, writing the rows to ``out`` atomically (nothing is left behind on failure)."""
-    from tariffcli.batch import files as batch_io
+                lang: str = "en", directory: bool = False) -> "Summary":
+    """:func:`run_engine`, writing the rows to ``out`` atomically (nothing is left behind on failure).
 
-    sink = (batch_io.OutputFile(out, analyser.top, analyser.wide_columns, analyser.empty_table())
-            if out is not None else None)
+    ``directory``: ``out`` is a directory of Parquet parts (:mod:`tariffcli.batch.outdir`), written by the
+    Dask workers themselves, or one part per chunk by the local engine."""
+    from tariffcli.batch import files as batch_io
+    from tariffcli.batch.outdir import OutputDir
+
+    sink: batch_io.OutputFile | OutputDir | None = None
+    if out is not None:
+        sink = (OutputDir(out, analyser.top, analyser.wide_columns, analyser.empty_table()) if directory else
+                batch_io.OutputFile(out, analyser.top, analyser.wide_columns, analyser.empty_table()))
+    to_dir = sink if isinstance(sink, OutputDir) and run.engine is Engine.dask else None
     try:
-        summary = run_engine(spec, analyser, sink.write if sink is not None else (lambda table: None), run, lang)
+        summary = run_engine(spec, analyser, sink.write if sink is not None else (lambda table: None), run, lang,
+                             to_dir)
         if sink is not None:
             sink.commit()
     except BaseException:
@@ -228,9 +240,11 @@ def batch(
     catalogue: Annotated[CatalogueChoice, catalogue_options("plans", "operators", "tags", "province")] = DEFAULT_CATALOGUE,
     timing: Annotated[Timing, timing_options("start", "horizon", "today")] = DEFAULT_TIMING,
     top: Annotated[int, typer.Option("--top", parser=whole_number(1, 20), help="Best plans to keep per subscriber.")] = 1,
-    out: Annotated[Path | None, typer.Option(
-        "--output", "--out", "-o", dir_okay=False,
-        help="Write one row per subscriber to FILE (.parquet, .csv or .jsonl), atomically (--out: the same).")] = None,
+    out_name: Annotated[str | None, typer.Option(
+        "--output", "--out", "-o", metavar="FILE|DIR/",
+        help="Write one row per subscriber to FILE (.parquet, .csv or .jsonl), atomically (--out: the same); "
+             "or to DIR/ (new or empty) as Parquet parts part-00000.parquet ..., each written by its Dask "
+             "worker (local engine: one part per chunk).")] = None,
     fmt: Annotated[SummaryFormat, typer.Option("--format", "-f", help="Summary format on stdout.")]
     = SummaryFormat.table,
     run: Annotated[Run, run_options()] = DEFAULT_RUN,
@@ -247,12 +261,20 @@ def batch(
             raise UsageError("--scheduler goes with --engine dask", field="scheduler")
         now = timing.day()
         files = None
-        if out is not None:  # a wrong suffix or target fails before any work
+        out = None if out_name is None else Path(out_name)
+        directory = False
+        if out is not None and out_name is not None:  # a wrong suffix or target fails before any work
+            from tariffcli.batch.outdir import check_output_dir, is_directory_output
             from tariffcli.inputs.files import check_output
 
-            batch_io.output_format(out)
+            directory = is_directory_output(out_name)
+            if not directory:
+                batch_io.output_format(out)
             files = batch_io.input_files(source)
-            check_output(out, [*files, *(catalogue.plans or ())], "out")
+            if directory:
+                check_output_dir(out, [*files, *(catalogue.plans or ())])
+            else:
+                check_output(out, [*files, *(catalogue.plans or ())], "out")
         history, wide = shape.history, shape.wide
         for given, name in ((timing.start is not None, "start"), (timing.horizon != DEFAULT_TIMING.horizon, "horizon")):
             if history and given:
@@ -267,7 +289,7 @@ def batch(
             raise UsageError("record files are read in this process: use --engine local, or total them per "
                              "month first", field="engine")
         t0 = time.perf_counter()
-        summary = run_to_file(spec, analyser, out, run, labels.language)
+        summary = run_to_file(spec, analyser, out, run, labels.language, directory)
         elapsed = time.perf_counter() - t0
         report = summary.report(analyser)
         say_done(report.overall.subscribers, report.rows, out, elapsed, labels.language)
