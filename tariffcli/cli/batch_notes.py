@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
 def say_prepared(spec: InputSpec, analyser: Analyser, lang: str) -> None:
     """On stderr: the input's warnings, the columns not used, and the plans left out (not on sale, other
     provinces, suspended-line plans)."""
-    from tariffcli.cli.compare import MAX_IDS_SHOWN
+    from tariffcli.cli.compare import say_excluded
     from tariffcli.model.sanitise import one_line
     from tariffcli.texts import label
 
@@ -25,13 +25,7 @@ def say_prepared(spec: InputSpec, analyser: Analyser, lang: str) -> None:
         print(f"{prefix}{one_line(warning)}", file=sys.stderr)
     for name in spec.columns.ignored:
         print(prefix + label("batch_column_unused", lang, file=spec.files[0], column=one_line(name)), file=sys.stderr)
-    for reason in ("not_on_sale", "other_province", "suspended_line"):
-        left = [p.id for p, why in analyser.left_out if why == reason]
-        if not left:
-            continue
-        key = f"excluded_{reason}" + ("_many" if reason == "not_on_sale" and len(left) > MAX_IDS_SHOWN else "")
-        print(label(key, lang, n=len(left), start=analyser.start, ids=", ".join(left), province=analyser.province),
-              file=sys.stderr)
+    say_excluded(analyser.left_out, analyser.start, analyser.province, lang)
 
 
 def say_done(subscribers: int, rows: int, out: Path | None, elapsed: float, lang: str) -> None:

@@ -41,6 +41,7 @@ from tariffcli.cli.options import (
 from tariffcli.cli.output import TableView, View, check_outputs, emit_result, guard, print_warnings, write_chart
 from tariffcli.cli.stdin import file_or_stdin
 from tariffcli.model.errors import UsageError
+from tariffcli.model.limits import MAX_IDS_SHOWN
 
 if TYPE_CHECKING:  # pragma: no cover
     from tariffcli.compare.results import Comparison
@@ -103,10 +104,6 @@ def warn_if_stale(plans: "Sequence[Plan]", today: date, language: str) -> None:
     if months > STALE_AFTER_MONTHS or (months == STALE_AFTER_MONTHS and today.day > newest.day):
         print(label("stale_catalogue", language, newest=newest.isoformat(), months=STALE_AFTER_MONTHS),
               file=sys.stderr)
-
-
-MAX_IDS_SHOWN = 5
-"""More plans not on sale than this are counted on stderr, not listed (``plans list --all`` lists them)."""
 
 
 def say_excluded(excluded: "Sequence[tuple[Plan, str]]", first: str, province: str | None, language: str) -> None:

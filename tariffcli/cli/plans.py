@@ -32,13 +32,11 @@ from tariffcli.cli.options import (
 )
 from tariffcli.cli.output import TableView, check_outputs, emit, emit_result, guard, write_file
 from tariffcli.model.errors import UsageError
+from tariffcli.model.limits import MAX_IDS_SHOWN
 
 if TYPE_CHECKING:  # pragma: no cover
     from tariffcli.compare.catalogue_filter import CatalogueDiff
 
-MAX_IDS_SHOWN = 5
-"""Ids of plans left out named on stderr, as ``compare`` names them (its MAX_IDS_SHOWN, checked equal by a test;
-not imported from it, which would load ``compare``'s options into every ``plans list``)."""
 
 @with_groups
 def plans_list(

@@ -44,6 +44,8 @@ MAX_PROBLEMS_PER_FILE = 20
 """Most problems reported for one plan file; the rest are counted ("... and N more problems")."""
 MAX_OVERLAPS_SHOWN = 5
 """Most overlapping promotion phases reported one by one; the rest are counted."""
+MAX_IDS_SHOWN = 5
+"""More plans left out than this are counted on stderr, not listed one by one (``plans list --all`` lists them)."""
 MAX_PLAN_FILES = 5_000
 """Most plan files read in one run (the bundled catalogue has under a hundred; 5,000 small files take a few
 seconds to check). Counted while the folders are listed, before any file is read."""

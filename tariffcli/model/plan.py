@@ -7,6 +7,7 @@ Parsing YAML text into plans (with ``file:line`` for every problem) lives in
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, localcontext
 from enum import StrEnum
@@ -115,30 +116,26 @@ def _data(value: object) -> int:
     return kb
 
 
-def _minutes(value: object) -> int:
+def _whole(value: object, parse: Callable[[object], int], limit: int, what: str) -> int:
+    """A whole quantity (minutes, messages) parsed by ``parse``, at most ``limit`` a month."""
     _quantity_text(value)
     if isinstance(value, Decimal):  # YAML read '30.0' as a number: judge it as written
         value = str(value)
     try:
-        minutes = units.parse_minutes(value)
+        n = parse(value)
     except units.UnitError as exc:
         raise ValueError(str(exc)) from None
-    if minutes > MAX_MINUTES:
-        raise ValueError(f"{value!r} is implausibly many minutes for a month (at most {MAX_MINUTES:,})")
-    return minutes
+    if n > limit:
+        raise ValueError(f"{value!r} is implausibly many {what} for a month (at most {limit:,})")
+    return n
+
+
+def _minutes(value: object) -> int:
+    return _whole(value, units.parse_minutes, MAX_MINUTES, "minutes")
 
 
 def _count(value: object) -> int:
-    _quantity_text(value)
-    if isinstance(value, Decimal):  # YAML read '100.0' as a number: judge it as written
-        value = str(value)
-    try:
-        count = units.parse_count(value)
-    except units.UnitError as exc:
-        raise ValueError(str(exc)) from None
-    if count > MAX_COUNT:
-        raise ValueError(f"{value!r} is implausibly many messages for a month (at most {MAX_COUNT:,})")
-    return count
+    return _whole(value, units.parse_count, MAX_COUNT, "messages")
 
 
 def _data_unit(value: object) -> str:

@@ -13,6 +13,7 @@ import io
 import json
 from typing import TYPE_CHECKING, Any
 
+from tariffcli.model.limits import MAX_IDS_SHOWN
 from tariffcli.model.money import format_fen
 from tariffcli.model.sanitise import md_link
 from tariffcli.model.units import format_kb
@@ -129,10 +130,6 @@ def _excluded_items(report: BasketReport, lang: str) -> str:
     return ("，" if lang == "zh" else ", ").join(
         p.id + paren(label("reason_" + reason, lang, day=report.day.isoformat()), lang) for p, reason in report.excluded
     )
-
-
-MAX_IDS_SHOWN = 5
-"""More plans left out than this are counted on stderr, not listed (as ``compare`` does)."""
 
 
 def excluded_line(report: BasketReport, lang: str, *, every: bool = True) -> str:
