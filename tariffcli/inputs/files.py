@@ -234,15 +234,15 @@ def load_plans(paths: Sequence[Path] | None = None) -> tuple[Plan, ...]:
     so their problems read exactly as without a cache.
     """
     inputs = list(paths) if paths else [catalogue_dir()]
-    try:
-        files, problems = plan_files(inputs)
-    except OSError as exc:  # a name too long, a folder that cannot be listed
-        raise UsageError(f"--plans {exc.filename or ''}: cannot read ({exc.strerror or exc})".replace(" :", ":"),
-                         field="plans") from None
     from tariffcli.inputs.catalogue import load_catalogue
     from tariffcli.inputs.catalogue_cache import CatalogueCache
 
     cache = CatalogueCache.open(inputs)
+    try:  # a file known to the cache by its signature is not read (CatalogueCache.read)
+        files, problems = plan_files(inputs, None if cache is None else cache.read)
+    except OSError as exc:  # a name too long, a folder that cannot be listed
+        raise UsageError(f"--plans {exc.filename or ''}: cannot read ({exc.strerror or exc})".replace(" :", ":"),
+                         field="plans") from None
     try:
         plans = load_catalogue(files, None if cache is None else cache.parse)
     except DataError as exc:
