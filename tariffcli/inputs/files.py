@@ -69,9 +69,11 @@ MAX_TABLE_FILES = 1_000
 
 def read_table(path: Path, display: str, limit: int, sheet: str | None = None) -> tuple[bytes, str]:
     """(CSV bytes, name for messages) of a CSV or .xlsx file: a sheet becomes CSV named ``file[sheet]``."""
+    data = read_bytes(path, display, limit)
+    if not data.startswith(b"PK\x03\x04"):  # not a zip, so not a workbook: the .xlsx reader (zipfile) is not loaded
+        return data, display
     from tariffcli.inputs.xlsx import is_xlsx, sheet_as_csv
 
-    data = read_bytes(path, display, limit)
     return sheet_as_csv(data, display, sheet) if is_xlsx(data, display) else (data, display)
 
 
