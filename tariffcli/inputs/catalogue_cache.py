@@ -33,6 +33,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from tariffcli.inputs import files
 from tariffcli.inputs.catalogue import parse_plan
 from tariffcli.inputs.catalogue_facts import CACHE_DIR_ENV as CACHE_DIR_ENV  # the names this module always had
 from tariffcli.inputs.catalogue_facts import (
@@ -199,8 +200,7 @@ class CatalogueCache:
         """The text of a plan file (``read`` of :func:`~tariffcli.inputs.files.plan_files`): a
         :class:`KnownText`, without reading the file, when its signature is the one in the index and the cache
         holds its plan; else the text, read (its signature taken for the index when the file has settled)."""
-        from tariffcli.inputs.files import read_text
-
+        read_text = files.read_text
         try:
             st = os.stat(path)
         except OSError:

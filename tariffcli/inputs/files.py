@@ -199,11 +199,11 @@ def plan_files_under(folder: Path, room: int) -> list[Path]:
     Linked folders are followed, each real folder visited once (a link back up is not a loop). More than
     ``room`` files is an error, raised while listing, before any file is read.
     """
-    found: list[Path] = []
+    found: list[tuple[tuple[str, ...], Path]] = []  # (the parts under ``folder``: how paths sort, the path)
     visited: set[str] = set()
-    stack = [folder]
+    stack: list[tuple[Path, tuple[str, ...]]] = [(folder, ())]
     while stack:
-        where = stack.pop()
+        where, parts = stack.pop()
         real = os.path.realpath(where)
         if real in visited:
             continue
@@ -213,20 +213,21 @@ def plan_files_under(folder: Path, room: int) -> list[Path]:
         except OSError:
             continue  # an unreadable folder holds no file we could read
         for entry in entries:
-            path = where / entry.name
+            name = entry.name
             try:
                 is_dir = entry.is_dir()  # follows a link; no system call unless it is one
-                is_file = not is_dir and path.suffix in PLAN_SUFFIXES and entry.is_file()
+                is_file = not is_dir and os.path.splitext(name)[1] in PLAN_SUFFIXES and entry.is_file()  # Path.suffix
             except OSError:
                 continue
             if is_dir:
-                if entry.name != "standard-rates":  # per-operator rates, not plans
-                    stack.append(path)
+                if name != "standard-rates":  # per-operator rates, not plans
+                    stack.append((where / name, (*parts, name)))
             elif is_file:
-                found.append(path)
+                found.append(((*parts, name), where / name))
                 if len(found) > room:
                     raise too_many_plan_files(folder)
-    return sorted(found)
+    found.sort(key=lambda f: f[0])  # the order of the paths themselves (by their parts), without comparing Paths
+    return [path for _, path in found]
 
 
 def load_plans(paths: Sequence[Path] | None = None) -> tuple[Plan, ...]:
