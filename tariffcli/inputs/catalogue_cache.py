@@ -30,10 +30,9 @@ import json
 import os
 import pickle
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from tariffcli.inputs import files
 from tariffcli.inputs.catalogue import parse_plan
 from tariffcli.inputs.catalogue_facts import CACHE_DIR_ENV as CACHE_DIR_ENV  # the names this module always had
 from tariffcli.inputs.catalogue_facts import (
@@ -196,11 +195,15 @@ class CatalogueCache:
             cache.settled_before = max(written) - SETTLED_NS
         return cache
 
-    def read(self, path: Path, display: str) -> str:
-        """The text of a plan file (``read`` of :func:`~tariffcli.inputs.files.plan_files`): a
-        :class:`KnownText`, without reading the file, when its signature is the one in the index and the cache
-        holds its plan; else the text, read (its signature taken for the index when the file has settled)."""
-        read_text = files.read_text
+    def reader(self, read_text: Callable[[Path, str], str]) -> Callable[[Path, str], str]:
+        """The ``read`` of :func:`~tariffcli.inputs.files.plan_files` for these inputs: a plan file's text is
+        ``read_text(path, display)``, unless the file is known by its signature (:meth:`read`)."""
+        return lambda path, display: self.read(path, display, read_text)
+
+    def read(self, path: Path, display: str, read_text: Callable[[Path, str], str]) -> str:
+        """The text of a plan file: a :class:`KnownText`, without reading the file, when its signature is the
+        one in the index and the cache holds its plan; else ``read_text(path, display)`` (its signature taken
+        for the index when the file has settled)."""
         try:
             st = os.stat(path)
         except OSError:

@@ -226,8 +226,7 @@ def plan_files_under(folder: Path, room: int) -> list[Path]:
                 found.append(((*parts, name), where / name))
                 if len(found) > room:
                     raise too_many_plan_files(folder)
-    found.sort(key=lambda f: f[0])  # the order of the paths themselves (by their parts), without comparing Paths
-    return [path for _, path in found]
+    return [path for _, path in sorted(found, key=lambda f: f[0])]  # the Paths' order, without comparing Paths
 
 
 def load_plans(paths: Sequence[Path] | None = None) -> tuple[Plan, ...]:
@@ -242,7 +241,7 @@ def load_plans(paths: Sequence[Path] | None = None) -> tuple[Plan, ...]:
 
     cache = CatalogueCache.open(inputs)
     try:  # a file known to the cache by its signature is not read (CatalogueCache.read)
-        files, problems = plan_files(inputs, None if cache is None else cache.read)
+        files, problems = plan_files(inputs, None if cache is None else cache.reader(read_text))
     except OSError as exc:  # a name too long, a folder that cannot be listed
         raise UsageError(f"--plans {exc.filename or ''}: cannot read ({exc.strerror or exc})".replace(" :", ":"),
                          field="plans") from None
