@@ -113,6 +113,9 @@ def decode(data: bytes, version: str, code: str) -> dict[str, Entry]:
     except Exception as exc:  # a damaged pickle can raise almost anything
         raise CacheMiss(f"damaged: {type(exc).__name__}") from None
     finally:
+        if not gc.get_freeze_count():  # (a program that freezes objects itself, before forking, is left alone)
+            gc.freeze()  # the plans join the oldest generation at once: no young collection walks them all
+            gc.unfreeze()
         if collecting:
             gc.enable()
     if not isinstance(entries, dict) or not all(isinstance(k, str) and _is_entry(v) for k, v in entries.items()):
