@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tariffcli.compare.results import BreakEven, Comparison, Note, Row
+from tariffcli.compare.results import Comparison, Note, Row
 from tariffcli.engine import I64, LINES, Result, Usage, simulate
 from tariffcli.model.errors import DataError, Problem, UsageError
 from tariffcli.model.money import round_div_half_up
@@ -24,6 +24,7 @@ from tariffcli.model.plan import SUSPENSION_TAG, Addon, Confidence, FirstMonth, 
 from tariffcli.model.provinces import applies_in, canonical_province, is_nationwide
 
 if TYPE_CHECKING:  # pragma: no cover
+    from tariffcli.compare.result_parts import BreakEven
     from tariffcli.inputs.usage import UsageHistory
 
 
