@@ -292,3 +292,45 @@ def test_concurrent_processes_agree_after_an_edit(tmp_path: Path, cache: Path) -
         assert all(p.returncode == 0 for p in procs), [o[1] for o in outs]
         assert len({o[0] for o in outs}) == 1 and "ok-plan-5:5.50" in outs[0][0]
     assert len(index(cache)) == 6
+
+
+# ---------------------------------------------------------------- equal parts of plans, written once
+
+
+def test_equal_parts_of_plans_are_one_object_in_a_warm_load(tmp_path: Path, cache: Path) -> None:
+    folder = plan_folder(tmp_path)
+    cold = load_plans([folder])
+    parse_plan.cache_clear()
+    warm = load_plans([folder])
+    assert warm == cold
+    assert [p.model_dump() for p in warm] == [p.model_dump() for p in cold]
+    assert [p.origin for p in warm] == [p.origin for p in cold]
+    assert cold[0].overage is not cold[1].overage
+    assert warm[0].overage is warm[1].overage is warm[2].overage
+    assert warm[0].sources[0] is warm[1].sources[0]
+    assert warm[0] is not warm[1] and warm[0].id != warm[1].id
+
+
+def test_parts_written_differently_stay_apart(tmp_path: Path, cache: Path) -> None:
+    """A rate of 0.10 and one of 0.1 are equal, but each plan gets back the one its file gave."""
+    folder = plan_folder(tmp_path, 2)
+    target = folder / "p1.yaml"
+    target.write_text(target.read_text(encoding="utf-8").replace("sms: {rate: 0.10}", "sms: {rate: 0.1}"),
+                      encoding="utf-8")
+    cold = load_plans([folder])
+    parse_plan.cache_clear()
+    warm = load_plans([folder])
+    assert [str(p.overage.sms.rate) for p in warm] == [str(p.overage.sms.rate) for p in cold] == ["0.10", "0.1"]
+    assert warm[0].overage is not warm[1].overage
+    assert warm[0].overage.voice is warm[1].overage.voice  # the parts that are the same are still shared
+    assert [p.model_dump() for p in warm] == [p.model_dump() for p in cold]
+
+
+def test_shared_parts_copy_the_plans(tmp_path: Path, cache: Path) -> None:
+    """Sharing parts never changes the plans given: it works on copies."""
+    plans = load_plans([plan_folder(tmp_path)])
+    entries = {str(i): (p, None) for i, p in enumerate(plans)}
+    shared = cc.shared_parts(entries)
+    assert [e[0] for e in shared.values()] == list(plans)
+    assert all(a is not b[0] for a, b in zip(plans, shared.values(), strict=True))
+    assert plans[0].overage is not plans[1].overage
