@@ -68,6 +68,11 @@ signature to be kept in the index: a write in the same tick of a coarse file-sys
 go unseen (git's "racy" entries)."""
 
 
+SIGNATURES = sys.platform != "win32"
+"""Whether plan files may be known by their signatures: not on Windows, whose ``st_ctime`` is when a file was
+made, not when it last changed (an edit keeping the time and size would go unseen)."""
+
+
 class KnownText(str):
     """Stands for the text of a plan file known by its signature: as long as the text (``plan_files`` counts
     characters), with the text's key. It is never parsed: the cache holds the plan under that key."""
@@ -229,7 +234,7 @@ class CatalogueCache:
             doc = json.loads(data)
             if isinstance(doc, dict) and doc.get("schema") == INDEX_SCHEMA and isinstance(doc.get("files"), dict):
                 cache.index = doc["files"]
-        if written:
+        if written and SIGNATURES:
             cache.settled_before = max(written) - SETTLED_NS
         return cache
 
@@ -247,7 +252,7 @@ class CatalogueCache:
         except OSError:
             return read_text(path, display)  # reports the file as it would without a cache
         sig = signature(st)
-        known = self.index.get(display)
+        known = self.index.get(display) if self.settled_before is not None else None
         if type(known) is list and len(known) == 7 and known[:5] == sig and type(known[5]) is int \
                 and type(known[6]) is str and known[6] in self.entries and 0 <= known[5] <= st.st_size:
             known_text = KnownText(" " * known[5])
@@ -288,7 +293,7 @@ class CatalogueCache:
         base = self.path.with_suffix("")
         if (read_facts(base) or {}).keys() != self.used.keys():
             write_facts(base, {k: PlanFacts.of(p).to_row() for k, (p, _) in self.used.items()})
-        if self.seen != self.index or self._unsettled:
+        if SIGNATURES and (self.seen != self.index or self._unsettled):
             doc = {"schema": INDEX_SCHEMA, "files": self.seen}
             # ASCII JSON: a file name that is not UTF-8 (kept as lone surrogates) is written as \u escapes
             write_atomically(self.index_path, [json.dumps(doc).encode("ascii")])

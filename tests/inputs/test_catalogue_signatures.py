@@ -334,3 +334,17 @@ def test_shared_parts_copy_the_plans(tmp_path: Path, cache: Path) -> None:
     assert [e[0] for e in shared.values()] == list(plans)
     assert all(a is not b[0] for a, b in zip(plans, shared.values(), strict=True))
     assert plans[0].overage is not plans[1].overage
+
+
+def test_no_signatures_where_ctime_is_not_the_last_change(tmp_path: Path, cache: Path, parses: list[str],
+                                                          reads: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where a file's ctime is when it was made (Windows), no file is known by its signature."""
+    folder = plan_folder(tmp_path)
+    warm(folder, cache)
+    monkeypatch.setattr(cc, "SIGNATURES", False)
+    reads.clear()
+    parses.clear()
+    for _ in range(2):
+        later(cache)
+        load_plans([folder])
+    assert len(reads) == 6 and parses == []  # read every time; the plans still come from the cache
