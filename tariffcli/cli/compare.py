@@ -8,6 +8,7 @@ The core is imported when the command runs, so ``tariffcli --help`` stays fast.
 # No "from __future__ import annotations": typer reads the command's annotations.
 import gc
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -60,32 +61,46 @@ def without_gc(body: Callable[[], None]) -> Callable[[], None]:
     nothing. Objects without cycles are still freed as ever. Loading the catalogue, which may parse plan
     files (whose parsing leaves cycles behind), runs with the collector on (:func:`collecting`). After the
     run, its objects join the oldest generation at once (``freeze`` then ``unfreeze``: no walk), where a
-    later full collection (in a longer-lived process, e.g. the tests) still finds any garbage among them."""
+    later full collection (in a longer-lived process, e.g. the tests) still finds any garbage among them.
+    Runs in several threads at once share one pause: the collector is back on when the last one ends, if
+    it was on when the first one began."""
 
     def run() -> None:
-        with collecting(False):
+        with _PAUSE:
+            if not _pauses[0]:
+                _pauses[1] = gc.isenabled()
+                gc.disable()
+            _pauses[0] += 1
+        try:
             body()
+        finally:
+            with _PAUSE:
+                _pauses[0] -= 1
+                if not _pauses[0] and _pauses[1]:
+                    _settle()
+                    gc.enable()
 
     return run
 
 
+_PAUSE = threading.Lock()
+_pauses: list[int] = [0, 1]
+"""How many runs pause the collector now, and whether it was on when the first of them began."""
+
+
 @contextmanager
-def collecting(on: bool = True) -> Iterator[None]:
-    """The cyclic garbage collector on (or paused) in the block, as it was after it (see :func:`without_gc`)."""
-    was = gc.isenabled()
-    if on and not was:
-        _settle()
-        gc.enable()
-    elif was and not on:
-        gc.disable()
+def collecting() -> Iterator[None]:
+    """The collector on in the block, if a run paused it (see :func:`without_gc`); paused again after it."""
+    with _PAUSE:
+        if _pauses[0] and _pauses[1] and not gc.isenabled():
+            _settle()
+            gc.enable()
     try:
         yield
     finally:
-        if was and not on:
-            _settle()
-            gc.enable()
-        elif on and not was:
-            gc.disable()
+        with _PAUSE:
+            if _pauses[0]:
+                gc.disable()
 
 
 def _settle() -> None:

@@ -4,6 +4,7 @@ it on while the catalogue loads (parsing plan files leaves cycles), and leaves i
 from __future__ import annotations
 
 import gc
+import threading
 import weakref
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from typer.testing import CliRunner
 
 from tariffcli.cli import options
 from tariffcli.cli.app import app
-from tariffcli.cli.compare import collecting, without_gc
+from tariffcli.cli.compare import without_gc
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_bills" / "keep-number-abroad.csv"
 
@@ -39,11 +40,11 @@ def test_the_collector_is_on_while_loading_and_as_it_was_after(monkeypatch: pyte
     assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
-def test_a_paused_collector_stays_paused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_a_collector_paused_by_the_caller_stays_paused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     gc.disable()
     try:
         code, seen = run_compare(monkeypatch, tmp_path)
-        assert code == 0 and seen == [True]  # loading collects all the same
+        assert code == 0 and seen == [False]  # the caller's choice holds, while loading too
         assert not gc.isenabled() and gc.get_freeze_count() == 0
     finally:
         gc.enable()
@@ -65,12 +66,39 @@ def test_garbage_made_while_paused_is_still_collected_later() -> None:
     class Node:
         other: object = None
 
-    with collecting(False):
+    gone: list[weakref.ref[Node]] = []
+
+    def body() -> None:
         a, b = Node(), Node()
         a.other, b.other = b, a
-        gone = weakref.ref(a)
+        gone.append(weakref.ref(a))
         del a, b
-        assert gone() is not None  # paused: the cycle is still there
+        assert gone[0]() is not None  # paused: the cycle is still there
+
+    without_gc(body)()
     assert gc.isenabled()
     gc.collect()
-    assert gone() is None  # now in the oldest generation, it goes at the next full collection
+    assert gone[0]() is None  # now in the oldest generation, it goes at the next full collection
+
+
+def test_runs_in_threads_share_one_pause() -> None:
+    """Two runs overlapping in two threads: the collector stays paused until the last one ends, then is on."""
+    first_in, second_done = threading.Event(), threading.Event()
+    states: list[bool] = []
+
+    def first() -> None:
+        first_in.set()
+        second_done.wait(10)
+        states.append(gc.isenabled())
+
+    def second() -> None:
+        first_in.wait(10)
+        states.append(gc.isenabled())
+
+    t = threading.Thread(target=without_gc(first))
+    t.start()
+    without_gc(second)()
+    assert not gc.isenabled()  # the first run still holds the pause
+    second_done.set()
+    t.join(10)
+    assert states == [False, False] and gc.isenabled()
