@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tariffcli.compare.results import BreakEven, Comparison, Note, Row
+from tariffcli.compare.results import Comparison, Note, Row
 from tariffcli.engine import I64, LINES, Result, Usage, simulate
 from tariffcli.model.errors import DataError, Problem, UsageError
 from tariffcli.model.money import round_div_half_up
@@ -24,6 +24,7 @@ from tariffcli.model.plan import SUSPENSION_TAG, Addon, Confidence, FirstMonth, 
 from tariffcli.model.provinces import applies_in, canonical_province, is_nationwide
 
 if TYPE_CHECKING:  # pragma: no cover
+    from tariffcli.compare.result_parts import BreakEven
     from tariffcli.inputs.usage import UsageHistory
 
 
@@ -176,7 +177,22 @@ def _phase_change(plan: Plan, ph: Phase, at: int, usage: Usage) -> int:
     return int(bills[1, 0]) - int(bills[0, 0])
 
 
-def _notes(plan: Plan, idx: int, res: Result, first_month: int, horizon: int, usage: Usage, start: str) -> tuple[Note, ...]:
+_COUNTED = ("over_data", "over_voice", "over_sms", "topup", "data_stopped", "data_capped", "throttled")
+"""The notes that count months, in the order a plan's notes give them."""
+
+
+def month_counts(res: Result) -> dict[str, list[int]]:
+    """For each of :data:`_COUNTED` (and ``topup_amount``, fen), its figure for every plan of ``res``: summed
+    once for all plans, read plan by plan by :func:`_notes`."""
+    flags = (res.data_over, res.voice_over, res.sms_over, res.topup, res.data_stopped, res.data_capped, res.throttled)
+    counts = {code: f.sum(axis=1).tolist() for code, f in zip(_COUNTED, flags, strict=True)}
+    counts["topup_amount"] = res.line("topup").sum(axis=1).tolist()
+    return counts
+
+
+def _notes(plan: Plan, idx: int, res: Result, first_month: int, horizon: int, usage: Usage, start: str,
+           counts: dict[str, list[int]] | None = None) -> tuple[Note, ...]:
+    counts = counts if counts is not None else month_counts(res)
     notes: list[Note] = []
     for ph in plan.promotions:
         # horizon positions covered by the phase
@@ -190,16 +206,11 @@ def _notes(plan: Plan, idx: int, res: Result, first_month: int, horizon: int, us
         else:
             notes.append(Note("promotion_ends", params))
     n = horizon
-    for code, flags in (("over_data", res.data_over), ("over_voice", res.voice_over), ("over_sms", res.sms_over)):
-        k = int(flags[idx].sum())
-        if k:
-            notes.append(Note(code, {"months": k, "of": n}))
-    k = int(res.topup[idx].sum())
-    if k:
-        notes.append(Note("topup", {"months": k, "of": n, "amount": int(res.line("topup")[idx].sum())}))
-    for code, flags in (("data_stopped", res.data_stopped), ("data_capped", res.data_capped), ("throttled", res.throttled)):
-        k = int(flags[idx].sum())
-        if k:
+    for code in _COUNTED:
+        k = int(counts[code][idx])
+        if k and code == "topup":
+            notes.append(Note(code, {"months": k, "of": n, "amount": int(counts["topup_amount"][idx])}))
+        elif k:
             notes.append(Note(code, {"months": k, "of": n}))
     if plan.overage.data.period == "day" and not bool(usage.data_days_known.all()) and bool((usage.data_kb > 0).any()):
         notes.append(Note("daily_estimated"))
@@ -411,6 +422,7 @@ def rank_order(plans: Sequence[Plan], stopped: Any, totals: Any, *,
     the plan id. When the user's province is not known, the first place goes to the cheapest plan sold
     nationwide that covers the usage.
     """
+    stopped, totals = np.asarray(stopped).tolist(), np.asarray(totals).tolist()  # Python values, read once each
     order = sorted(range(len(plans)), key=lambda i: (bool(stopped[i]), int(totals[i]), bool(plans[i].eligibility),
                                                      plans[i].id))
     moved = False
@@ -434,10 +446,11 @@ def _rank(on_sale: list[Plan], everyone: list[Plan], run: _Run, past_over: Any, 
     """
     res, totals = run.res, run.res.totals
     cur_total = int(totals[-1]) if current is not None else None
+    counts = month_counts(res)
 
     def row(i: int, rank: int | None, is_current: bool) -> Row:
         t = int(totals[i])
-        notes = _notes(run.billed[i], i, res, run.first[i], horizon, run.usage, start)
+        notes = _notes(run.billed[i], i, res, run.first[i], horizon, run.usage, start, counts)
         if past_over is not None:
             notes += (Note("months_over_past", {"months": int(past_over[i]), "of": horizon}),)
         return Row(

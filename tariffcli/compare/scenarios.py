@@ -42,7 +42,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tariffcli.compare.results import BreakEven
 from tariffcli.engine import Result, Usage, simulate
 from tariffcli.model.errors import DataError, Problem, UsageError
 from tariffcli.model.limits import MAX_DATA_KB
@@ -51,6 +50,7 @@ from tariffcli.model.plan import Plan
 from tariffcli.model.units import KB_PER
 
 if TYPE_CHECKING:  # pragma: no cover
+    from tariffcli.compare.result_parts import BreakEven
     from tariffcli.inputs.usage import UsageHistory
 
 LEVELS = ("mean", "p50", "p90", "max")
@@ -245,6 +245,8 @@ def break_even(
     # general data, app-specific data held at its scenario level, and that level is added to every figure
     shift = int(usage.app_data_kb.max()) if service == "data" and len(usage.app_data_kb) else 0
 
+    from tariffcli.compare.result_parts import BreakEven  # a plain compare (no --scenario) never makes one
+
     def result(level: int | None, direction: str) -> BreakEven:
         def up(v: int | None) -> int | None:
             return None if v is None else v + shift
@@ -287,3 +289,12 @@ def break_evens(
 
 
 __all__ = ["LEVELS", "THIN_HISTORY_MONTHS", "BreakEven", "break_even", "break_evens", "level_of", "months_over", "scenario_usage", "thin_history_warning"]
+
+
+def __getattr__(name: str) -> object:
+    """``BreakEven``, once imported here at the top, is still found here (:mod:`tariffcli.compare.result_parts`)."""
+    if name == "BreakEven":
+        from tariffcli.compare.result_parts import BreakEven
+
+        return BreakEven
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

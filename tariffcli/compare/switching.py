@@ -12,7 +12,8 @@ English or Chinese.
 
 from __future__ import annotations
 
-from tariffcli.compare.results import Comparison, Guide, Rule, Step
+from tariffcli.compare.result_parts import Guide, Rule, Step
+from tariffcli.compare.results import Comparison
 from tariffcli.model.plan import Confidence
 
 RULES: tuple[Rule, ...] = (

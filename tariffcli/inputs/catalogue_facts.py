@@ -173,10 +173,15 @@ def write_atomically(path: Path, chunks: Iterable[bytes]) -> None:
 
 def read_own(path: Path) -> bytes:
     """The bytes of a cache file that only this user could have written; :class:`CacheMiss` for any other."""
+    return read_own_stat(path)[0]
+
+
+def read_own_stat(path: Path) -> tuple[bytes, os.stat_result]:
+    """:func:`read_own`, with the file's status (its ``st_mtime_ns``: when it was last written)."""
     with open(path, "rb") as fh:
         st = os.fstat(fh.fileno())
         if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
             raise CacheMiss("written by someone else")  # a pickle from another user could run their code
         if st.st_size > MAX_CACHE_BYTES:
             raise CacheMiss("too large")
-        return fh.read(MAX_CACHE_BYTES + 1)
+        return fh.read(MAX_CACHE_BYTES + 1), st

@@ -47,9 +47,35 @@ SECOND_UNITS = {"s", "sec", "secs", "second", "seconds", "秒"}
 TOTAL_WORDS = {"total", "sum", "合计", "总计", "小计", "汇总"}
 """Words (normalised) of a total row, which is refused rather than read as data."""
 
+
+class _Lazy:
+    """A regular expression compiled on first use: one that a common run never needs (a CJK header unit, months
+    written another way, a file that is not UTF-8) costs nothing at import."""
+
+    __slots__ = ("_pattern", "_compiled")
+
+    def __init__(self, pattern: str) -> None:
+        self._pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+
+    def _get(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self._pattern)
+        return self._compiled
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        return self._get().fullmatch(text)
+
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        return self._get().search(text, pos)
+
+    def findall(self, text: str) -> list[str]:
+        return self._get().findall(text)
+
+
 _HEADER_UNIT = re.compile(r"(?P<base>.+?)\s*[/_\-\s]\s*(?P<unit>kb|mb|gb|tb|min|mins|minutes|分钟|分|条|天|秒|seconds|second|secs|sec|s)")
 _HEADER_PAREN = re.compile(r"(?P<base>.+?)\s*[(\[]\s*(?P<unit>[^()\[\]]*?)\s*[)\]]")
-_HEADER_CJK_UNIT = re.compile(r"(?P<base>.*[\u3400-\u9fff])(?P<unit>[a-z]+)")
+_HEADER_CJK_UNIT = _Lazy(r"(?P<base>.*[\u3400-\u9fff])(?P<unit>[a-z]+)")
 
 _NUMBER = re.compile(r"(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*(?P<unit>[^\d\s.,+-]\S*)?", re.IGNORECASE)
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*\S*")
@@ -57,12 +83,12 @@ _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+\s*\S*")
 _NOT_FINITE = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
 _PLACEHOLDERS = {"-", "--", "—", "–", "n/a", "na", "null", "none", "无", "/"}
 
-_MONTH_PATTERNS = (
+_MONTH_PATTERNS: tuple[re.Pattern[str] | _Lazy, ...] = (
     re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})"),
-    re.compile(r"(?P<y>\d{4})(?P<m>\d{2})"),
-    re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月份?"),
-    re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?:[ T](?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?)?"),
-    re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
+    _Lazy(r"(?P<y>\d{4})(?P<m>\d{2})"),
+    _Lazy(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月份?"),
+    _Lazy(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?:[ T](?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?)?"),
+    _Lazy(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
 )
 _MONTH_FORMATS = "2025-03, 2025/03, 202503, 2025年3月 or 2025-03-01"
 
@@ -195,9 +221,9 @@ def _truncated(data: bytes, at: int, source: str) -> DataError:
     )
 
 
-_ESCAPED = re.compile("[\udc80-\udcff]")
+_ESCAPED = _Lazy("[\udc80-\udcff]")
 """What ``surrogateescape`` makes of a byte that is not UTF-8."""
-_WIDE = re.compile("[^\x00-\u07ff\ud800-\udfff]")
+_WIDE = _Lazy("[^\x00-\u07ff\ud800-\udfff]")
 """A character beyond U+07FF (Chinese, the BOM), not a surrogate."""
 
 

@@ -69,9 +69,11 @@ MAX_TABLE_FILES = 1_000
 
 def read_table(path: Path, display: str, limit: int, sheet: str | None = None) -> tuple[bytes, str]:
     """(CSV bytes, name for messages) of a CSV or .xlsx file: a sheet becomes CSV named ``file[sheet]``."""
+    data = read_bytes(path, display, limit)
+    if not data.startswith(b"PK\x03\x04"):  # not a zip, so not a workbook: the .xlsx reader (zipfile) is not loaded
+        return data, display
     from tariffcli.inputs.xlsx import is_xlsx, sheet_as_csv
 
-    data = read_bytes(path, display, limit)
     return sheet_as_csv(data, display, sheet) if is_xlsx(data, display) else (data, display)
 
 
@@ -197,11 +199,11 @@ def plan_files_under(folder: Path, room: int) -> list[Path]:
     Linked folders are followed, each real folder visited once (a link back up is not a loop). More than
     ``room`` files is an error, raised while listing, before any file is read.
     """
-    found: list[Path] = []
+    found: list[tuple[tuple[str, ...], Path]] = []  # (the parts under ``folder``: how paths sort, the path)
     visited: set[str] = set()
-    stack = [folder]
+    stack: list[tuple[Path, tuple[str, ...]]] = [(folder, ())]
     while stack:
-        where = stack.pop()
+        where, parts = stack.pop()
         real = os.path.realpath(where)
         if real in visited:
             continue
@@ -211,20 +213,20 @@ def plan_files_under(folder: Path, room: int) -> list[Path]:
         except OSError:
             continue  # an unreadable folder holds no file we could read
         for entry in entries:
-            path = where / entry.name
+            name = entry.name
             try:
                 is_dir = entry.is_dir()  # follows a link; no system call unless it is one
-                is_file = not is_dir and path.suffix in PLAN_SUFFIXES and entry.is_file()
+                is_file = not is_dir and os.path.splitext(name)[1] in PLAN_SUFFIXES and entry.is_file()  # Path.suffix
             except OSError:
                 continue
             if is_dir:
-                if entry.name != "standard-rates":  # per-operator rates, not plans
-                    stack.append(path)
+                if name != "standard-rates":  # per-operator rates, not plans
+                    stack.append((where / name, (*parts, name)))
             elif is_file:
-                found.append(path)
+                found.append(((*parts, name), where / name))
                 if len(found) > room:
                     raise too_many_plan_files(folder)
-    return sorted(found)
+    return [path for _, path in sorted(found, key=lambda f: f[0])]  # the Paths' order, without comparing Paths
 
 
 def load_plans(paths: Sequence[Path] | None = None) -> tuple[Plan, ...]:
@@ -234,15 +236,15 @@ def load_plans(paths: Sequence[Path] | None = None) -> tuple[Plan, ...]:
     so their problems read exactly as without a cache.
     """
     inputs = list(paths) if paths else [catalogue_dir()]
-    try:
-        files, problems = plan_files(inputs)
-    except OSError as exc:  # a name too long, a folder that cannot be listed
-        raise UsageError(f"--plans {exc.filename or ''}: cannot read ({exc.strerror or exc})".replace(" :", ":"),
-                         field="plans") from None
     from tariffcli.inputs.catalogue import load_catalogue
     from tariffcli.inputs.catalogue_cache import CatalogueCache
 
     cache = CatalogueCache.open(inputs)
+    try:  # a file known to the cache by its signature is not read (CatalogueCache.read)
+        files, problems = plan_files(inputs, None if cache is None else cache.reader(read_text))
+    except OSError as exc:  # a name too long, a folder that cannot be listed
+        raise UsageError(f"--plans {exc.filename or ''}: cannot read ({exc.strerror or exc})".replace(" :", ":"),
+                         field="plans") from None
     try:
         plans = load_catalogue(files, None if cache is None else cache.parse)
     except DataError as exc:

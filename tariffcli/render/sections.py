@@ -15,7 +15,8 @@ from tariffcli.render.common import md_escape, plan_label, shown, source_dicts, 
 from tariffcli.texts import label, operator_name
 
 if TYPE_CHECKING:  # pragma: no cover
-    from tariffcli.compare.results import Comparison, Guide, Row, Step
+    from tariffcli.compare.result_parts import Guide, Step
+    from tariffcli.compare.results import Comparison, Row
     from tariffcli.model.plan import Plan
 
 
