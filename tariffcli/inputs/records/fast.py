@@ -131,12 +131,41 @@ def _quotes_are_plain(body: str, delimiter: str, pa: Any, pc: Any) -> bool:
     return bool(pc.all(pc.match_substring_regex(lines, rf"^{cell}(?:{d}{cell})*\r?$")).as_py())
 
 
+def _same(a: Any, b: Any) -> bool:
+    """Whether two arrays are the same values: the same buffers (as pyarrow gives every chunk of a dictionary-encoded
+    chunked array), else compared."""
+    def where(x: Any) -> list[Any]:
+        return [x.offset, len(x)] + [None if buf is None else (buf.address, buf.size) for buf in x.buffers()]
+
+    return where(a) == where(b) or bool(a.equals(b))
+
+
+def _longest(column: Any) -> int:
+    """Bytes of the longest cell of a chunked string column (from its offsets: no per-cell lengths built)."""
+    import numpy as np
+
+    longest = 0
+    for chunk in column.chunks:
+        if len(chunk):
+            offsets = np.frombuffer(chunk.buffers()[1], np.int32, len(chunk) + 1, chunk.offset * 4)
+            longest = max(longest, int(np.diff(offsets).max()))
+    return longest
+
+
 def _distinct(values: Any, n: int, np: Any, pc: Any) -> tuple[Any, list[str]]:
     """(index of each row's value into the distinct values, the distinct values); ``None`` is a column of ''."""
     if values is None:
         return np.zeros(n, np.intp), [""]
     encoded = pc.dictionary_encode(values)
-    return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
+    if not hasattr(encoded, "chunks"):
+        return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
+    chunks = encoded.chunks
+    dictionary = chunks[0].dictionary
+    if any(not _same(c.dictionary, dictionary) for c in chunks[1:]):
+        encoded = pc.dictionary_encode(values.combine_chunks())  # not one dictionary: encode again, whole
+        return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
+    indices = [c.indices.to_numpy(zero_copy_only=False) for c in chunks]
+    return (indices[0] if len(indices) == 1 else np.concatenate(indices)), dictionary.to_pylist()
 
 
 def _day_codes(values: Any, np: Any, pa: Any, pc: Any) -> Any:
@@ -214,15 +243,15 @@ class _Cells:
     """The string columns of a file's rows (blank rows left out), read through the header's layout."""
 
     table: Any
-    """A pyarrow table of strings, one chunk per column."""
+    """A pyarrow table of strings (chunked as read)."""
     ncols: int
     rows: int
     layout: Layout
 
     def column(self, name: str) -> Any:
-        """The cells of field ``name`` as one pyarrow array; None when the file has no such column."""
+        """The cells of field ``name`` (a chunked pyarrow array); None when the file has no such column."""
         col = self.layout.columns.get(name)
-        return None if col is None or col.index >= self.ncols else self.table.column(col.index).combine_chunks()
+        return None if col is None or col.index >= self.ncols else self.table.column(col.index)
 
     def distinct(self, name: str) -> tuple[Any, list[str]]:
         """(index of each row's cell into the distinct cells, the distinct cells) of field ``name``."""
@@ -378,7 +407,7 @@ def _read_table(data: bytes, end: int, first: str, head: Head, layout: Layout,
     del body
     limit = csv.field_size_limit()
     for column in table.columns:
-        if column.null_count or (pc.max(pc.binary_length(column)).as_py() or 0) >= limit:
+        if column.null_count or _longest(column) >= limit:
             return None
 
     def all_blank(columns: Iterable[Any]) -> bool:
@@ -397,7 +426,7 @@ def _read_table(data: bytes, end: int, first: str, head: Head, layout: Layout,
         table = table.filter(pc.invert(blank))
     if table.num_rows == 0 or not all_blank(table.columns[width:]):
         return None
-    return _Cells(table.combine_chunks(), ncols, table.num_rows, layout)
+    return _Cells(table, ncols, table.num_rows, layout)
 
 
 def _kinds(cells: _Cells) -> tuple[Any, Any] | None:
