@@ -272,10 +272,8 @@ class _Cells:
 class _Rows:
     """What every row holds, as numpy arrays with one entry per row."""
 
-    month: Any
-    """Month index (year * 12 + month - 1)."""
-    day: Any
-    """Day of the month."""
+    code: Any
+    """Month index (year * 12 + month - 1) * 32 + day of the month."""
     kind: Any
     """:data:`_KIND_CODE` of the record type."""
     direction: Any
@@ -285,9 +283,11 @@ class _Rows:
     line_names: list[str]
     roaming: Any
     ms: Any
-    """Milliseconds of a call (0 for others)."""
+    """(each row's index into the distinct duration cells, the milliseconds of each: -1 for none); None without
+    the column. Read for calls only."""
     exact: Any
-    """Thousandths of a byte of a data session (0 for others)."""
+    """(each row's index into the distinct volume cells, the thousandths of a byte of each: -1 for none); None
+    without the column. Read for data sessions only."""
     assumed_out: int
     """Calls and SMS taken as outgoing because the file has no direction column."""
 
@@ -480,14 +480,14 @@ def _read_rows(cells: _Cells, max_lines: int) -> _Rows | None:
         amounts = pool.submit(_amounts, cells)
         others = _other_columns(cells, max_lines, amounts.result)
         day_code = days.result()
-    if (day_code < 0).any() or others is None:
+    if others is None or (day_code < 0).any():
         return None
-    return _Rows(day_code >> 5, day_code & 31, *others)  # // 32 and % 32 (the codes are not negative)
+    return _Rows(day_code, *others)
 
 
 def _amounts(cells: _Cells) -> tuple[Any, Any]:
-    """(milliseconds of every row's duration, thousandths of a byte of every row's volume): -1 where the cell
-    is not one, None without the column."""
+    """(each row's index into the distinct durations, milliseconds of each), (the same for volumes, thousandths
+    of a byte of each): -1 where the cell is not one; None without the column."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -496,11 +496,12 @@ def _amounts(cells: _Cells) -> tuple[Any, Any]:
     ms = exact = None
     if "duration" in layout.columns:
         unit = layout.duration_unit
-        ms = cells.codes("duration", lambda v: -1 if (s := _or_none(parse_duration_ms, v, unit)) is None else s,
-                         np.int64)
+        idx, distinct = cells.distinct("duration")
+        ms = idx, np.array([-1 if (s := _or_none(parse_duration_ms, v, unit)) is None else s for v in distinct],
+                           np.int64)
     if "volume" in layout.columns:
         idx, distinct = cells.distinct("volume")
-        exact = _volume_codes(distinct, layout.volume_unit, np, pa, pc).take(idx)
+        exact = idx, _volume_codes(distinct, layout.volume_unit, np, pa, pc)
     return ms, exact
 
 
@@ -535,55 +536,74 @@ def _other_columns(cells: _Cells, max_lines: int, amounts: Callable[[], tuple[An
         assumed_out = int(unknown.sum())
         direction = np.where(unknown, 1, direction)
     ms, exact = amounts()
-    if call.any() and (ms is None or (call & (ms < 0)).any()):
-        return None
-    if data.any() and (exact is None or (data & (exact < 0)).any()):
-        return None
-    ms = np.where(call, ms, 0) if ms is not None else np.zeros(n, np.int64)
-    exact = np.where(data, exact, 0) if exact is not None else np.zeros(n, np.int64)
+    for rows, amount in ((call, ms), (data, exact)):
+        if rows.any() and (amount is None or _refused(rows, *amount)):
+            return None
     return kind, direction, lines[1], lines[0], roaming, ms, exact, assumed_out
+
+
+def _refused(rows: Any, idx: Any, values: Any) -> bool:
+    """Whether one of ``rows`` (a mask) holds a distinct value (``idx``) that is -1 in ``values``."""
+    bad = values < 0
+    return bool(bad.any() and (rows & bad.take(idx)).any())
 
 
 def _totals(rows: _Rows, source: str, layout: Layout, call_increment_s: int, max_lines: int) -> Records | None:
     """The totals per line and month, and per day; None when a month has implausibly much data."""
     import numpy as np
 
-    call, sms, data, other = (rows.kind == 0), (rows.kind == 1), (rows.kind == 2), (rows.kind == 3)
-    first, last = int(rows.month.min()), int(rows.month.max())
+    lo, hi = int(rows.code.min()), int(rows.code.max())
+    first, last = lo >> 5, hi >> 5  # // 32 (the codes are not negative)
     months = last - first + 1
-    cell = rows.line.astype(np.intp) * months + (rows.month - first)  # intp: np.bincount casts other bins, slowly
+    cell = rows.line.astype(np.intp) * months  # intp: np.bincount casts other bins, slowly
+    cell += (rows.code >> 5) - first
     size = len(rows.line_names) * months
+    other = rows.kind == 3
     roaming = rows.roaming & ~other
-    billed_call = call & (rows.direction == 1) & ~roaming
-    billed_sms = sms & (rows.direction == 1) & ~roaming
-    billed_data = data & ~roaming
+    out_home = (rows.direction == 1) & ~roaming
+    billed_call = (rows.kind == 0) & out_home
+    billed_sms = (rows.kind == 1) & out_home
+    billed_data = (rows.kind == 2) & ~roaming
+    # each row's class: 0 a billed call, 1 a billed SMS, 2 roaming, 3 anything else (the four are exclusive)
+    cls = 3 - 3 * billed_call.view(np.int8) - 2 * billed_sms.view(np.int8) - roaming.view(np.int8)
+    counts = np.bincount(cell * 4 + cls, minlength=size * 4).reshape(size, 4)
 
     at_call, at_data = np.flatnonzero(billed_call), np.flatnonzero(billed_data)  # each mask's rows found once
-    call_ms = rows.ms[at_call]
-    call_s = -(-call_ms // 1000)
-    started = -(-call_s // call_increment_s)
-    data_exact = rows.exact[at_data]
-    data_kb = -(-data_exact // MILLI_B_PER_KB)
+    call_of, call_table = _per_row(rows.ms, at_call, np)
+    data_of, data_table = _per_row(rows.exact, at_data, np)
+    call_ms = call_table.take(call_of)
+    call_s = -(-call_table // 1000)  # per distinct duration: the billed minutes of a call
+    minutes = -(-(-(-call_s // call_increment_s) * call_increment_s) // 60)
+    data_exact = data_table.take(data_of)
+    data_kb = (-(-data_table // MILLI_B_PER_KB)).take(data_of)
     call_cell, data_cell = cell[at_call], cell[at_data]
     sums = {
-        "voice_min": _total(call_cell, -(-(started * call_increment_s) // 60), size),
-        "sms": np.bincount(cell[billed_sms], minlength=size),
+        "voice_min": _total(call_cell, minutes.take(call_of), size),
+        "sms": counts[:, 1].copy(),
         "data_kb": _total(data_cell, data_kb, size),
-        "records": np.bincount(cell, minlength=size),
-        "calls": np.bincount(call_cell, minlength=size),
-        "roaming": np.bincount(cell[roaming], minlength=size),
+        "records": counts.sum(axis=1),
+        "calls": counts[:, 0].copy(),
+        "roaming": counts[:, 2].copy(),
         "voice_ms": _total(call_cell, call_ms, size),
         "data_milli_b": _total(data_cell, data_exact, size),
     }
     if (sums["data_kb"] > MAX_DATA_KB).any():
         return None
     check_shape(source, len(rows.line_names), first, last, max_lines)  # before the per-day totals are built
-    daily = _total(data_cell * DAYS + rows.day[at_data] - 1, data_kb, size * DAYS)
-    layout.warnings.extend(left_out_warnings(source, rows.assumed_out, int(other.sum()), int(roaming.sum())))
+    daily = _total(data_cell * DAYS + (rows.code[at_data] & 31) - 1, data_kb, size * DAYS)  # & 31: % 32
+    layout.warnings.extend(left_out_warnings(source, rows.assumed_out, int(other.sum()),
+                                             int(sums["roaming"].sum())))
     shape = (len(rows.line_names), months)
-    code = rows.month * 32 + rows.day
-    lo, hi = int(code.min()), int(code.max())
     span = (date(lo // 32 // 12, lo // 32 % 12 + 1, lo % 32), date(hi // 32 // 12, hi // 32 % 12 + 1, hi % 32))
     return assemble(source, layout, first, rows.line_names,
                     {field: values.reshape(shape).tolist() for field, values in sums.items()},
                     daily.reshape(shape + (DAYS,)).tolist(), call_increment_s, span)
+
+
+def _per_row(amount: Any, at: Any, np: Any) -> tuple[Any, Any]:
+    """(index into the distinct values of the rows ``at``, the values), from :attr:`_Rows.ms` or
+    :attr:`_Rows.exact`; a column of zeros when there is no such column (then ``at`` is empty)."""
+    if amount is None:
+        return np.zeros(len(at), np.intp), np.zeros(1, np.int64)
+    idx, values = amount
+    return idx[at], values
