@@ -73,6 +73,8 @@ _VOLUME = r"^(?P<i>\d{1,9})(?:\.(?P<f>\d{1,3}))?(?P<u>[A-Za-z]{0,2})$"
 """Volumes read with integer arithmetic (exact: at most 10^12 thousandths times 1024^2); others by parse_volume."""
 _BLANK = r"^[ \t]*$"
 """Cells taken as blank here (a subset of what str.strip() empties)."""
+_ROW_BLOCK = 1 << 16
+"""Rows worked on together by numpy where the work is long (arrays that stay in the processor's cache)."""
 _KIND_CODE = {"call": 0, "sms": 1, "data": 2, "other": 3}
 _DIRECTION_CODE = {None: 0, "out": 1, "in": 2}
 
@@ -170,6 +172,99 @@ def _distinct(values: Any, n: int, np: Any, pc: Any) -> tuple[Any, list[str]]:
 
 def _day_codes(values: Any, np: Any, pa: Any, pc: Any) -> Any:
     """Month index * 32 + day of every cell of a date column (-1: not a date)."""
+    hit, read = _plain_day_codes(values, np, pa, pc)
+    if hit.all():
+        return read
+    rest = np.flatnonzero(~hit)
+    read[rest] = _pattern_day_codes(values.take(pa.array(rest)), np, pa, pc)
+    return read
+
+
+def _b8(*places: int, value: int = 0xFF) -> int:
+    """A 64-bit word with ``value`` in the given bytes (byte 0 the lowest)."""
+    return sum(value << (8 * i) for i in places)
+
+
+_ASCII_0 = _b8(*range(8), value=0x30)
+_LOW7 = _b8(*range(8), value=0x7F)
+_PLUS_118 = _b8(*range(8), value=0x76)
+_CLOCK_DIGITS = _b8(1, 3, 4, 6, 7, value=0x80)
+_COLONS = _b8(2, 5)
+_COLONS_AT = _b8(2, 5, value=ord(":"))
+_TENS = _b8(3, 6, value=0x7F)
+_PLUS_122 = _b8(3, 6, value=0x7A)
+_TENS_HIGH = _b8(3, 6, value=0x80)
+_DATE_HEAD = re.compile(rb"[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}")
+_HEAD_BYTES = 11
+"""Bytes of a cell looked at for its date part (the longest, YYYY-MM-DD, and the separator after it)."""
+
+
+def _clock_ok(last8: Any, clock: Any, np: Any) -> Any:
+    """Whether the last 8 bytes of each cell (a little-endian 64-bit word) end it with ``H:MM:SS`` (``clock`` 7)
+    or ``HH:MM:SS`` (``clock`` 8) in ASCII digits, hours 0-23, minutes and seconds 0-59."""
+    u = np.uint64
+    digit = last8 ^ u(_ASCII_0)  # an ASCII digit's byte becomes 0..9
+    ok = ((((digit & u(_LOW7)) + u(_PLUS_118)) | digit) & u(_CLOCK_DIGITS)) == 0  # each byte < 10 (no carries)
+    ok &= (last8 & u(_COLONS)) == u(_COLONS_AT)
+    ok &= (((digit & u(_TENS)) + u(_PLUS_122)) & u(_TENS_HIGH)) == 0  # tens of minutes and seconds < 6
+    tens = digit & u(0xFF)
+    hour = tens * u(10) + ((digit >> u(8)) & u(0xFF))
+    ok &= (clock == 7) | ((clock == 8) & (tens < 10) & (hour < 24))
+    return ok
+
+
+def _plain_day_codes(values: Any, np: Any, pa: Any, pc: Any) -> tuple[Any, Any]:
+    """(whether each cell was read here, the day codes: month index * 32 + day, -1 where it is not a date).
+
+    The cells read here are ``YYYY-M-D``, with ``-``, ``/`` or ``.`` (ASCII digits, the month and day of one or
+    two), alone or followed by one space or ``T`` and ``H:MM:SS`` or ``HH:MM:SS`` (hours 0-23, minutes and
+    seconds 0-59): cells the first pattern of :data:`_DAY_FORMATS` admits whole, without its regular expression.
+    Their date parts lie in the first :data:`_HEAD_BYTES` bytes, which are read once per distinct value (by
+    ``parse_day``, as that pattern reads them); the time is checked with integer arithmetic on each cell's last
+    8 bytes.
+    """
+    binary = values.cast(pa.binary())  # byte slices: cheaper than slicing characters, and lengths in bytes
+    heads_at, distinct = _distinct(pc.binary_slice(binary, 0, _HEAD_BYTES), 0, np, pc)
+    heads: list[bytes] = distinct  # type: ignore[assignment]  # binary values
+    info = np.full(len(heads), 15, np.int32)  # per head: (day code + 1) << 5 | separator after the date << 4 | its length
+    days: dict[str, int] = {}
+    for i, head in enumerate(heads):
+        m = _DATE_HEAD.match(head)
+        if m:
+            part = m.group().decode("ascii")
+            if part not in days:
+                days[part] = _day_code(part)
+            info[i] = (days[part] + 1) << 5 | (head[m.end():m.end() + 1] in (b" ", b"T")) << 4 | m.end()
+    info = info.take(heads_at)
+    size, ends = [], []
+    for chunk in binary.chunks:
+        offsets = np.frombuffer(chunk.buffers()[1], np.int32, len(chunk) + 1, chunk.offset * 4)
+        size.append(np.diff(offsets))
+    lengths = np.concatenate(size) if len(size) != 1 else size[0]
+    for chunk in pc.binary_slice(binary, -8).chunks:
+        offsets = np.frombuffer(chunk.buffers()[1], np.int32, len(chunk) + 1, chunk.offset * 4)
+        if len(chunk) and int(offsets[-1] - offsets[0]) == 8 * len(chunk):  # every cell has 8 bytes or more
+            ends.append(np.frombuffer(chunk.buffers()[2], np.uint64, len(chunk), int(offsets[0])))
+        else:  # no time is read in this chunk (8 bytes "0" are not one): only dates alone
+            ends.append(np.full(len(chunk), _ASCII_0, np.uint64))
+    last8 = np.concatenate(ends) if len(ends) != 1 else ends[0]
+    n = len(values)
+    hit = np.empty(n, np.bool_)
+    for start in range(0, n, _ROW_BLOCK):  # in blocks that stay in the processor's cache
+        stop = min(start + _ROW_BLOCK, n)
+        part_info, length = info[start:stop], lengths[start:stop]
+        date_length = part_info & 15  # 15: no date part
+        clock = length - date_length - 1
+        ok = _clock_ok(last8[start:stop], clock, np) & ((part_info & 16) > 0)
+        ok |= length == date_length
+        hit[start:stop] = ok & (date_length != 15)
+    read = np.where(hit, (info >> 5) - 1, -1).astype(np.int32)
+    return hit, read
+
+
+def _pattern_day_codes(values: Any, np: Any, pa: Any, pc: Any) -> Any:
+    """Month index * 32 + day of every cell of a date column (-1: not a date), by the patterns of
+    :data:`_DAY_FORMATS`."""
     n = len(values)
     code = np.full(n, -1, np.int32)
     todo = np.ones(n, np.bool_)
