@@ -235,7 +235,6 @@ def _plain_day_codes(values: Any, np: Any, pa: Any, pc: Any) -> tuple[Any, Any]:
             if part not in days:
                 days[part] = _day_code(part)
             info[i] = (days[part] + 1) << 5 | (head[m.end():m.end() + 1] in (b" ", b"T")) << 4 | m.end()
-    info = info.take(heads_at)
     size, ends = [], []
     for chunk in binary.chunks:
         offsets = np.frombuffer(chunk.buffers()[1], np.int32, len(chunk) + 1, chunk.offset * 4)
@@ -250,15 +249,17 @@ def _plain_day_codes(values: Any, np: Any, pa: Any, pc: Any) -> tuple[Any, Any]:
     last8 = np.concatenate(ends) if len(ends) != 1 else ends[0]
     n = len(values)
     hit = np.empty(n, np.bool_)
+    read = np.empty(n, np.int32)
     for start in range(0, n, _ROW_BLOCK):  # in blocks that stay in the processor's cache
         stop = min(start + _ROW_BLOCK, n)
-        part_info, length = info[start:stop], lengths[start:stop]
-        date_length = part_info & 15  # 15: no date part
-        clock = length - date_length - 1
-        ok = _clock_ok(last8[start:stop], clock, np) & ((part_info & 16) > 0)
+        row_info, length = info.take(heads_at[start:stop]), lengths[start:stop]
+        date_length = row_info & 15  # 15: no date part
+        ok = _clock_ok(last8[start:stop], length - date_length - 1, np) & ((row_info & 16) > 0)
         ok |= length == date_length
-        hit[start:stop] = ok & (date_length != 15)
-    read = np.where(hit, (info >> 5) - 1, -1).astype(np.int32)
+        ok &= date_length != 15
+        hit[start:stop] = ok
+        np.subtract(row_info >> 5, 1, out=read[start:stop])
+        read[start:stop][~ok] = -1
     return hit, read
 
 
