@@ -667,26 +667,26 @@ def _totals(rows: _Rows, source: str, layout: Layout, call_increment_s: int, max
     at_call, at_data = np.flatnonzero(billed_call), np.flatnonzero(billed_data)  # each mask's rows found once
     call_of, call_table = _per_row(rows.ms, at_call, np)
     data_of, data_table = _per_row(rows.exact, at_data, np)
-    call_ms = call_table.take(call_of)
     call_s = -(-call_table // 1000)  # per distinct duration: the billed minutes of a call
     minutes = -(-(-(-call_s // call_increment_s) * call_increment_s) // 60)
-    data_exact = data_table.take(data_of)
-    data_kb = (-(-data_table // MILLI_B_PER_KB)).take(data_of)
+    kb_table = -(-data_table // MILLI_B_PER_KB)
     call_cell, data_cell = cell[at_call], cell[at_data]
+    voice_min, voice_ms = _sums(call_cell, call_of, (minutes, call_table), size, np)
+    data_kb_sum, data_milli_b = _sums(data_cell, data_of, (kb_table, data_table), size, np)
     sums = {
-        "voice_min": _total(call_cell, minutes.take(call_of), size),
+        "voice_min": voice_min,
         "sms": counts[:, 1].copy(),
-        "data_kb": _total(data_cell, data_kb, size),
+        "data_kb": data_kb_sum,
         "records": counts.sum(axis=1),
         "calls": counts[:, 0].copy(),
         "roaming": counts[:, 2].copy(),
-        "voice_ms": _total(call_cell, call_ms, size),
-        "data_milli_b": _total(data_cell, data_exact, size),
+        "voice_ms": voice_ms,
+        "data_milli_b": data_milli_b,
     }
     if (sums["data_kb"] > MAX_DATA_KB).any():
         return None
     check_shape(source, len(rows.line_names), first, last, max_lines)  # before the per-day totals are built
-    daily = _total(data_cell * DAYS + (rows.code[at_data] & 31) - 1, data_kb, size * DAYS)  # & 31: % 32
+    daily = _total(data_cell * DAYS + (rows.code[at_data] & 31) - 1, kb_table.take(data_of), size * DAYS)  # & 31: % 32
     layout.warnings.extend(left_out_warnings(source, rows.assumed_out, int(other.sum()),
                                              int(sums["roaming"].sum())))
     shape = (len(rows.line_names), months)
@@ -694,6 +694,24 @@ def _totals(rows: _Rows, source: str, layout: Layout, call_increment_s: int, max
     return assemble(source, layout, first, rows.line_names,
                     {field: values.reshape(shape).tolist() for field, values in sums.items()},
                     daily.reshape(shape + (DAYS,)).tolist(), call_increment_s, span)
+
+
+_MOST_BINS = 1 << 22
+"""Most (line and month) x distinct value bins counted at once by :func:`_sums`."""
+
+
+def _sums(bins: Any, of: Any, tables: tuple[Any, ...], length: int, np: Any) -> list[Any]:
+    """For each table of values per distinct cell, the sum per bin of the rows' values (row i: bin ``bins[i]``,
+    value ``table[of[i]]``), exact in int64.
+
+    The rows are counted per bin and distinct cell, then each count multiplied by its value (one count for all
+    the tables, no floating point), when the counts are few and no sum can pass 2**62; else :func:`_total`."""
+    width = len(tables[0])
+    most = max((int(np.abs(t).max()) for t in tables if len(t)), default=0)
+    if length * width <= _MOST_BINS and most * len(of) < 2**62:
+        counts = np.bincount(bins * width + of, minlength=length * width).reshape(length, width)
+        return [counts @ t for t in tables]
+    return [_total(bins, t.take(of), length) for t in tables]
 
 
 def _per_row(amount: Any, at: Any, np: Any) -> tuple[Any, Any]:
