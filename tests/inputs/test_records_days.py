@@ -41,7 +41,7 @@ def _column(cells: list[str], cuts: list[int]):
     import pyarrow as pa
 
     bounds = sorted({0, len(cells), *(c % (len(cells) + 1) for c in cuts)})
-    return pa.chunked_array([pa.array(cells[a:b], pa.string()) for a, b in zip(bounds, bounds[1:])], pa.string())
+    return pa.chunked_array([pa.array(cells[a:b], pa.string()) for a, b in zip(bounds, bounds[1:], strict=False)], pa.string())
 
 
 @settings(max_examples=examples(400), deadline=None)
@@ -55,7 +55,7 @@ def test_day_codes_are_parse_day_cell_by_cell(cells, cuts):
     expected = [_reference(c) for c in cells]
     assert fast._day_codes(column, np, pa, pc).tolist() == expected
     hit, read = fast._plain_day_codes(column, np, pa, pc)
-    for cell, was_read, code, want in zip(cells, hit.tolist(), read.tolist(), expected):
+    for cell, was_read, code, want in zip(cells, hit.tolist(), read.tolist(), expected, strict=True):
         if was_read:  # a cell read by its bytes: one the first pattern admits whole, read as parse_day reads it
             assert pc.match_substring_regex(pa.array([cell]), fast._DAY_FORMATS[0][0])[0].as_py(), cell
             assert code == want, cell

@@ -158,6 +158,12 @@ def _distinct(values: Any, n: int, np: Any, pc: Any) -> tuple[Any, list[str]]:
     """(index of each row's value into the distinct values, the distinct values); ``None`` is a column of ''."""
     if values is None:
         return np.zeros(n, np.intp), [""]
+    if len(values) == 0:
+        return np.zeros(0, np.intp), []
+    if hasattr(values, "chunks") and values.num_chunks > 1:
+        found = _distinct_few(values, np, pc)
+        if found is not None:
+            return found
     encoded = pc.dictionary_encode(values)
     if not hasattr(encoded, "chunks"):
         return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
@@ -168,6 +174,33 @@ def _distinct(values: Any, n: int, np: Any, pc: Any) -> tuple[Any, list[str]]:
         return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
     indices = [c.indices.to_numpy(zero_copy_only=False) for c in chunks]
     return (indices[0] if len(indices) == 1 else np.concatenate(indices)), dictionary.to_pylist()
+
+
+_FEW = 64
+"""Distinct values in a column's first chunk up to which :func:`_distinct_few` looks the others up among them."""
+
+
+def _distinct_few(values: Any, np: Any, pc: Any) -> tuple[Any, list[str]] | None:
+    """:func:`_distinct` of a chunked column with few distinct values (a record type, a direction, a number):
+    each cell looked up among the distinct values of the first chunk (cheaper than encoding every cell), the
+    cells not found there encoded apart. None when the first chunk holds more than :data:`_FEW` distinct
+    values, or when an eighth of the cells or more are not among them."""
+    head = pc.unique(values.chunk(0))
+    if len(head) > _FEW:
+        return None
+    at = pc.index_in(values, value_set=head)
+    missing = at.null_count
+    if missing * 8 >= len(values):
+        return None
+    idx = pc.fill_null(at, -1).to_numpy(zero_copy_only=False)
+    distinct = head.to_pylist()
+    if missing:
+        idx = idx.copy()  # writable
+        rest = np.flatnonzero(idx < 0)
+        more, others = _distinct(values.take(rest), 0, np, pc)
+        idx[rest] = more + len(distinct)
+        distinct += others
+    return idx, distinct
 
 
 def _day_codes(values: Any, np: Any, pa: Any, pc: Any) -> Any:
