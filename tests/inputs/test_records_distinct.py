@@ -12,16 +12,16 @@ from tariffcli.inputs.records import fast
 @settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.lists(st.sampled_from(["通话", "短信", "", "a", "A", "a ", "上网", "x" * 20]), max_size=12),
                 min_size=1, max_size=5),
-       st.integers(1, 8))
-def test_distinct_values_of_chunked_columns(chunks, few):
+       st.integers(1, 8), st.integers(1, 6))
+def test_distinct_values_of_chunked_columns(chunks, few, sample):
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     column = pa.chunked_array([pa.array(c, pa.string()) for c in chunks], pa.string())
     cells = [v for c in chunks for v in c]
-    saved = fast._FEW
-    fast._FEW = few  # first chunks with more distinct values than this are encoded whole
+    saved = fast._FEW, fast._SAMPLE
+    fast._FEW, fast._SAMPLE = few, sample  # small samples: cells not among them, encoded apart
     try:
         for found in (fast._distinct(column, len(cells), np, pc), fast._distinct_few(column, np, pc)):
             if found is None:
@@ -30,4 +30,4 @@ def test_distinct_values_of_chunked_columns(chunks, few):
             assert len(set(distinct)) == len(distinct)
             assert [distinct[i] for i in np.asarray(idx).tolist()] == cells
     finally:
-        fast._FEW = saved
+        fast._FEW, fast._SAMPLE = saved

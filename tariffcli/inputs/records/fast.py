@@ -177,15 +177,18 @@ def _distinct(values: Any, n: int, np: Any, pc: Any) -> tuple[Any, list[str]]:
 
 
 _FEW = 64
-"""Distinct values in a column's first chunk up to which :func:`_distinct_few` looks the others up among them."""
+"""Distinct values in a sample of a column up to which :func:`_distinct_few` looks the cells up among them."""
+_SAMPLE = 4096
+"""Cells of a column sampled by :func:`_distinct_few`."""
 
 
 def _distinct_few(values: Any, np: Any, pc: Any) -> tuple[Any, list[str]] | None:
     """:func:`_distinct` of a chunked column with few distinct values (a record type, a direction, a number):
-    each cell looked up among the distinct values of the first chunk (cheaper than encoding every cell), the
-    cells not found there encoded apart. None when the first chunk holds more than :data:`_FEW` distinct
-    values, or when an eighth of the cells or more are not among them."""
-    head = pc.unique(values.chunk(0))
+    each cell looked up among the distinct values of :data:`_SAMPLE` cells spread over the column (cheaper than
+    encoding every cell), the cells not found there encoded apart. None when the sample holds more than
+    :data:`_FEW` distinct values, or when an eighth of the cells or more are not among them."""
+    n = len(values)
+    head = pc.unique(pc.take(values, np.linspace(0, n - 1, min(n, _SAMPLE)).astype(np.int64)))
     if len(head) > _FEW:
         return None
     at = pc.index_in(values, value_set=head)
