@@ -329,6 +329,41 @@ def _pattern_day_codes(values: Any, np: Any, pa: Any, pc: Any) -> Any:
     return code
 
 
+def _scaled(scaled: Any, factor: Any, np: Any) -> tuple[Any, Any]:
+    """(thousandths of a byte, whether read here) of volumes of ``scaled`` thousandths of a unit of ``factor``
+    bytes (:func:`_unit_factor`): those that fit the largest session, and 0 without a unit."""
+    limit = MAX_DATA_KB * MILLI_B_PER_KB
+    fits = (factor > 0) & (scaled <= limit // np.maximum(factor, 1))
+    value = np.zeros(len(scaled), np.int64)
+    np.multiply(scaled, factor, out=value, where=fits)
+    return value, fits | ((factor == -1) & (scaled == 0))
+
+
+def _plain_volumes(values: Any, header_unit: str | None, np: Any, pa: Any, pc: Any) -> tuple[Any, Any] | None:
+    """(each row's index into the values, thousandths of a byte of each: -1 for none) of a volume column whose
+    cells are all whole numbers of up to 9 ASCII digits or empty (a bare number of the header's unit), without
+    encoding every cell: each number is read as :func:`_volume_codes` reads it (the same cast and arithmetic),
+    and an empty cell as ``parse_volume_exact`` reads it. None for any other column, or one of those numbers
+    not read exactly there."""
+    if values is None:  # the file has no such column: no row has one
+        return None
+    lengths = [np.diff(np.frombuffer(c.buffers()[1], np.int32, len(c) + 1, c.offset * 4)) for c in values.chunks]
+    size = np.concatenate(lengths) if len(lengths) != 1 else lengths[0]
+    if not len(size) or int(size.max()) > 9:
+        return None
+    digits = pc.ascii_is_decimal(values).to_numpy(zero_copy_only=False)  # False for an empty cell
+    if not (digits | (size == 0)).all():
+        return None
+    whole = pc.cast(values.filter(pa.array(digits)), pa.int64()).to_numpy(zero_copy_only=False)
+    value, exact = _scaled(whole * 1000, np.int64(_unit_factor("", header_unit)), np)
+    if not exact.all():
+        return None
+    empty = _or_none(parse_volume_exact, "", header_unit)
+    idx = np.full(len(size), len(value), np.int32)  # the empty cells: after the numbers
+    idx[digits] = np.arange(len(value), dtype=np.int32)
+    return idx, np.append(value, -1 if empty is None else empty)
+
+
 def _volume_codes(distinct: list[str], header_unit: str | None, np: Any, pa: Any, pc: Any) -> Any:
     """Thousandths of a byte of each distinct volume cell (-1: parse_volume_exact refuses it)."""
     values = pa.array(distinct, pa.string())
@@ -341,12 +376,7 @@ def _volume_codes(distinct: list[str], header_unit: str | None, np: Any, pa: Any
         thousandths = pc.cast(pc.utf8_rpad(pc.struct_field(got, [1]), 3, "0"), pa.int64()).to_numpy(zero_copy_only=False)
         idx, written = _distinct(pc.struct_field(got, [2]), 0, np, pc)
         factor = np.array([_unit_factor(w, header_unit) for w in written], np.int64)[idx]
-        scaled = whole * 1000 + thousandths
-        limit = MAX_DATA_KB * MILLI_B_PER_KB
-        fits = (factor > 0) & (scaled <= limit // np.maximum(factor, 1))
-        value = np.zeros(len(scaled), np.int64)
-        np.multiply(scaled, factor, out=value, where=fits)
-        exact = fits | ((factor == -1) & (scaled == 0))
+        value, exact = _scaled(whole * 1000 + thousandths, factor, np)
         where = np.flatnonzero(read)
         kb[where[exact]] = value[exact]
         read[where[~exact]] = False
@@ -632,8 +662,10 @@ def _amounts(cells: _Cells) -> tuple[Any, Any]:
         ms = idx, np.array([-1 if (s := _or_none(parse_duration_ms, v, unit)) is None else s for v in distinct],
                            np.int64)
     if "volume" in layout.columns:
-        idx, distinct = cells.distinct("volume")
-        exact = idx, _volume_codes(distinct, layout.volume_unit, np, pa, pc)
+        exact = _plain_volumes(cells.column("volume"), layout.volume_unit, np, pa, pc)
+        if exact is None:
+            idx, distinct = cells.distinct("volume")
+            exact = idx, _volume_codes(distinct, layout.volume_unit, np, pa, pc)
     return ms, exact
 
 
