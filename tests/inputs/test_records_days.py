@@ -11,7 +11,7 @@ from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tariffcli.inputs.records import fast
+from tariffcli.inputs.records import columns
 
 # pieces near the edges of what the byte checks admit: digits (ASCII and full-width), every separator, times
 # out of range, one digit too many or too few, spaces, a T, non-ASCII bytes, a NUL
@@ -34,7 +34,7 @@ _CELLS = st.one_of(
 
 
 def _reference(cell: str) -> int:
-    return fast._day_code(cell)
+    return columns.day_code(cell)
 
 
 def _column(cells: list[str], cuts: list[int]):
@@ -53,11 +53,11 @@ def test_day_codes_are_parse_day_cell_by_cell(cells, cuts):
 
     column = _column(cells, cuts)
     expected = [_reference(c) for c in cells]
-    assert fast._day_codes(column, np, pa, pc).tolist() == expected
-    hit, read = fast._plain_day_codes(column, np, pa, pc)
+    assert columns.day_codes(column, np, pa, pc).tolist() == expected
+    hit, read = columns.plain_day_codes(column, np, pa, pc)
     for cell, was_read, code, want in zip(cells, hit.tolist(), read.tolist(), expected, strict=True):
         if was_read:  # a cell read by its bytes: one the first pattern admits whole, read as parse_day reads it
-            assert pc.match_substring_regex(pa.array([cell]), fast._DAY_FORMATS[0][0])[0].as_py(), cell
+            assert pc.match_substring_regex(pa.array([cell]), columns.DAY_FORMATS[0][0])[0].as_py(), cell
             assert code == want, cell
 
 
@@ -68,10 +68,10 @@ def test_the_usual_cells_are_read_by_their_bytes():
 
     cells = ["2026/1/5 8:12:33", "2026-01-05 08:12:33", "2026.12.31T23:59:59", "2026/1/31", "2024-02-29",
              "2026/10/1 0:00:00"]
-    hit, read = fast._plain_day_codes(_column(cells, [2]), np, pa, pc)
+    hit, read = columns.plain_day_codes(_column(cells, [2]), np, pa, pc)
     assert hit.all()
     assert read.tolist() == [_reference(c) for c in cells]
     refused = ["2026/1/5 24:00:00", "2026/1/5 8:60:00", "2026/1/5 8:00:60", "2026/1/5  8:00:00", "2026/1/5 8:00",
                "2026/1/5 08:00:00.5", "2026/1/5 ٣:00:00", "2026/1/5x8:00:00", "2026/1/5 08:00:0"]
-    hit, read = fast._plain_day_codes(_column(refused, []), np, pa, pc)
+    hit, read = columns.plain_day_codes(_column(refused, []), np, pa, pc)
     assert not hit.any()

@@ -6,7 +6,7 @@ from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tariffcli.inputs.records import fast
+from tariffcli.inputs.records import columns
 
 
 @settings(max_examples=examples(300), deadline=None)
@@ -20,14 +20,14 @@ def test_distinct_values_of_chunked_columns(chunks, few, sample):
 
     column = pa.chunked_array([pa.array(c, pa.string()) for c in chunks], pa.string())
     cells = [v for c in chunks for v in c]
-    saved = fast._FEW, fast._SAMPLE
-    fast._FEW, fast._SAMPLE = few, sample  # small samples: cells not among them, encoded apart
+    saved = columns._FEW, columns._SAMPLE
+    columns._FEW, columns._SAMPLE = few, sample  # small samples: cells not among them, encoded apart
     try:
-        for found in (fast._distinct(column, len(cells), np, pc), fast._distinct_few(column, np, pc)):
+        for found in (columns.distinct_values(column, len(cells), np, pc), columns._distinct_few(column, np, pc)):
             if found is None:
                 continue
             idx, distinct = found
             assert len(set(distinct)) == len(distinct)
             assert [distinct[i] for i in np.asarray(idx).tolist()] == cells
     finally:
-        fast._FEW, fast._SAMPLE = saved
+        columns._FEW, columns._SAMPLE = saved

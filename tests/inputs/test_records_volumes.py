@@ -6,7 +6,7 @@ from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tariffcli.inputs.records import fast
+from tariffcli.inputs.records import columns
 
 _CELLS = st.one_of(st.just(""), st.text("0123456789", min_size=1, max_size=10),
                    st.sampled_from(["999999999", "0", "000000000", "1000000000", "1.5", "12KB", " 1", "١"]))
@@ -22,14 +22,14 @@ def test_bare_numbers_read_as_the_distinct_values_are(chunks, unit):
 
     column = pa.chunked_array([pa.array(c, pa.string()) for c in chunks], pa.string())
     cells = [v for c in chunks for v in c]
-    idx, distinct = fast._distinct(column, len(cells), np, pc)
-    expected = fast._volume_codes(distinct, unit, np, pa, pc).take(idx).tolist() if cells else []
-    found = fast._plain_volumes(column, unit, np, pa, pc)
+    idx, distinct = columns.distinct_values(column, len(cells), np, pc)
+    expected = columns.volume_codes(distinct, unit, np, pa, pc).take(idx).tolist() if cells else []
+    found = columns.plain_volumes(column, unit, np, pa, pc)
     if found is not None:
         assert np.asarray(found[1]).take(found[0]).tolist() == expected
     elif cells and all(c == "" or (c.isascii() and c.isdigit() and len(c) <= 9) for c in cells) and unit:
         assert any(int(c) * {"KB": 1024, "MB": 1024**2, "GB": 1024**3, "B": 1, "TB": 1024**4}[unit] * 1000
-                   > fast.MAX_DATA_KB * fast.MILLI_B_PER_KB for c in cells if c) or unit == "TB"
+                   > columns.MAX_DATA_KB * columns.MILLI_B_PER_KB for c in cells if c) or unit == "TB"
 
 
 def test_a_column_of_bare_numbers_is_read_without_encoding():
@@ -38,7 +38,7 @@ def test_a_column_of_bare_numbers_is_read_without_encoding():
     import pyarrow.compute as pc
 
     column = pa.chunked_array([pa.array(["12", "", "007"]), pa.array(["", "999999999"])], pa.string())
-    found = fast._plain_volumes(column, "KB", np, pa, pc)
+    found = columns.plain_volumes(column, "KB", np, pa, pc)
     assert found is not None
     idx, values = found
     assert values.take(idx).tolist() == [12 * 1024000, -1, 7 * 1024000, -1, 999999999 * 1024000]
