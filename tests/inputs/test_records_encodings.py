@@ -47,3 +47,21 @@ def test_the_quick_utf8_check_is_exactly_is_utf8(lines_of_bytes, prefix):
         assert encodings.is_utf8_quick(data) == is_utf8(data)
     finally:
         encodings.UTF8_PREFIX = saved
+
+
+@settings(max_examples=examples(300))
+@given(st.lists(st.sampled_from([0x0A, 0x41, 0x7F, 0x80, 0xBF, 0xC0, 0xDF, 0xE0, 0xF4, 0xF5]), max_size=40).map(bytes),
+       st.integers(1, 9))
+def test_the_suspect_lead_bytes_are_found_across_blocks(data, block):
+    import numpy as np
+
+    raw = np.frombuffer(data, np.uint8)
+    expected = [i for i in range(len(data) - 2)
+                if 0xE0 <= data[i] <= 0xF4 and 0x80 <= data[i + 1] <= 0xBF and 0x80 <= data[i + 2] <= 0xBF]
+    saved = encodings._BLOCK
+    encodings._BLOCK = block  # blocks of a few bytes: every lead byte near a block's end
+    try:
+        assert encodings._suspects(raw, np).tolist() == expected
+    finally:
+        encodings._BLOCK = saved
+    assert encodings._suspects(raw, np).tolist() == expected

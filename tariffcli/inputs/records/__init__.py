@@ -74,7 +74,9 @@ column: the result, warnings and messages are the same either way.
 The package: :mod:`.model` (the result, the header and word tables),
 :mod:`.cells` (dates, durations, volumes), :mod:`.layout` (the header, and
 the totals put together), :mod:`.careful` (row by row) and :mod:`.fast`
-(column by column); :func:`parse_records_csv` here chooses between the last two.
+(column by column, with :mod:`.columns` reading one column's cells at once, and
+:mod:`.encodings` checking a large file's encoding); :func:`parse_records_csv`
+here chooses between row by row and column by column.
 """
 
 from __future__ import annotations

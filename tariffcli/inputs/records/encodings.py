@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tariffcli.inputs.csvtext import is_utf8, mixed_encodings
 
 UTF8_PREFIX = 1 << 16
 """Bytes decoded first by :func:`is_utf8_quick`."""
+_BLOCK = 1 << 16
+"""Bytes looked at together by :func:`_suspects`."""
 MAX_SUSPECT_LINES = 256
 """Lines that may be UTF-8 with wide characters checked one by one here; past that, the full scan decides."""
 
@@ -23,10 +27,7 @@ def mixed_encodings_quick(data: bytes) -> tuple[int, int] | None:
 
     raw = np.frombuffer(data, np.uint8)
     n = len(raw)
-    lead = np.flatnonzero(raw >= 0xE0)
-    lead = lead[(raw[lead] <= 0xF4) & (lead + 2 < n)]  # E0..F4, with two bytes after it
-    follow = ((raw[lead + 1] & 0xC0) == 0x80) & ((raw[lead + 2] & 0xC0) == 0x80)
-    suspects = lead[follow]
+    suspects = _suspects(raw, np)
     i, checked = 0, 0
     while i < len(suspects):
         at = int(suspects[i])
@@ -44,6 +45,30 @@ def mixed_encodings_quick(data: bytes) -> tuple[int, int] | None:
             return mixed_encodings(data)
         i = int(np.searchsorted(suspects, end))
     return None
+
+
+def _suspects(raw: Any, np: Any) -> Any:
+    """Ascending positions of the bytes E0-F4 of ``raw`` followed by two continuation bytes (80-BF).
+
+    Read in blocks that stay in the processor's cache (a GB18030 file holds a million such lead bytes or
+    more: one pass over each block, no index of them all)."""
+    n = len(raw)
+    found = []
+    buf = np.empty(_BLOCK + 2, np.uint8)
+    cont = np.empty(_BLOCK + 2, np.bool_)
+    lead = np.empty(_BLOCK, np.bool_)
+    for start in range(0, n - 2, _BLOCK):
+        m = min(_BLOCK, n - 2 - start)  # lead bytes at start .. start + m - 1, each with two bytes after it
+        part = raw[start:start + m + 2]
+        np.bitwise_and(part, 0xC0, out=buf[:m + 2])
+        np.equal(buf[:m + 2], 0x80, out=cont[:m + 2])
+        np.subtract(part[:m], np.uint8(0xE0), out=buf[:m])  # wraps below E0: E0..F4 are 0..0x14
+        np.less_equal(buf[:m], 0x14, out=lead[:m])
+        lead[:m] &= cont[1:m + 1]
+        lead[:m] &= cont[2:m + 2]
+        if lead[:m].any():
+            found.append(np.flatnonzero(lead[:m]) + start)
+    return np.concatenate(found) if found else np.zeros(0, np.intp)
 
 
 def is_utf8_quick(data: bytes) -> bool:

@@ -10,22 +10,25 @@ functions themselves once per distinct value.
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from tariffcli.inputs.csvtext import CellError, norm, word_key
+from tariffcli.inputs.csvtext import norm, word_key
 from tariffcli.inputs.records.cells import (
-    MILLI_B_PER,
     MILLI_B_PER_KB,
     normalise_line,
-    parse_day,
     parse_duration_ms,
-    parse_volume_exact,
     parse_word,
-    volume_unit,
+)
+from tariffcli.inputs.records.columns import (
+    day_codes,
+    distinct_values,
+    longest,
+    or_none,
+    plain_volumes,
+    volume_codes,
 )
 from tariffcli.inputs.records.layout import (
     ColumnMap,
@@ -49,75 +52,30 @@ from tariffcli.inputs.records.model import (
     TYPE_WORDS,
     Records,
 )
-from tariffcli.model import units
 from tariffcli.model.errors import DataError
 from tariffcli.model.limits import MAX_COLUMNS, MAX_DATA_KB, MAX_RECORD_LINES
 
-_CLOCK = r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?"
-_DAY_FORMATS = (
-    # (RE2 pattern of a whole cell, RE2 pattern of its date part): each pattern admits only cells that
-    # parse_day reads with the same pattern, with an ASCII-only time it accepts; the date part is then read by
-    # parse_day itself, once per distinct date. Anything else goes to parse_day whole, once per distinct cell.
-    (r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T]+" + _CLOCK + r")?$", r"^(?P<d>[^ T]*)"),
-    (r"^\d{8}(?:(?:[01]\d|2[0-3])[0-5]\d[0-5]\d)?$", r"^(?P<d>\d{8})"),
-    (r"^\d{4} *年 *\d{1,2} *月 *\d{1,2} *日(?: *" + _CLOCK + r")?$", r"^(?P<d>[^日]*日)"),
-)
-_DATE_PREFIX = {
-    _DAY_FORMATS[0][1]: (10, re.compile(r"[^ T]*")),  # YYYY-M-D: at most 10 characters, up to a space or T
-    _DAY_FORMATS[1][1]: (8, re.compile(r"\d{8}")),
-}
-"""Date-part patterns of :data:`_DAY_FORMATS` whose match lies within the first N characters of a cell the
-whole pattern admits: the cells are cut to N characters (cheaper than extracting) and the part read per distinct
-prefix, with the same pattern."""
-_VOLUME = r"^(?P<i>\d{1,9})(?:\.(?P<f>\d{1,3}))?(?P<u>[A-Za-z]{0,2})$"
-"""Volumes read with integer arithmetic (exact: at most 10^12 thousandths times 1024^2); others by parse_volume."""
 _BLANK = r"^[ \t]*$"
 """Cells taken as blank here (a subset of what str.strip() empties)."""
 _KIND_CODE = {"call": 0, "sms": 1, "data": 2, "other": 3}
 _DIRECTION_CODE = {None: 0, "out": 1, "in": 2}
 
 
-def _or_none(fn: Any, *args: Any) -> Any:
-    try:
-        return fn(*args)
-    except CellError:
-        return None
-
-
-def _day_code(text: str) -> int:
-    """Month index * 32 + day of a date cell; -1 when it is not a date."""
-    day = _or_none(parse_day, text)
-    return -1 if day is None else (day.year * 12 + day.month - 1) * 32 + day.day
-
-
 def _type_codes(text: str) -> tuple[int, int]:
-    kind = _or_none(parse_word, text, TYPE_OF, "record type", TYPE_WORDS)
+    kind = or_none(parse_word, text, TYPE_OF, "record type", TYPE_WORDS)
     if kind is None:
         return -1, 0
     return _KIND_CODE[kind], _DIRECTION_CODE[CALL_TYPE_OF.get(word_key(norm(text)))]
 
 
 def _direction_code(text: str) -> int:
-    direction = _or_none(parse_word, text, DIRECTION_OF, "direction", DIRECTION_WORDS)
+    direction = or_none(parse_word, text, DIRECTION_OF, "direction", DIRECTION_WORDS)
     return -1 if direction is None else _DIRECTION_CODE[direction]
 
 
 def _roaming_code(text: str) -> int:
-    roaming = _or_none(parse_word, text, ROAMING_OF, "roaming flag", ROAMING_WORDS)
+    roaming = or_none(parse_word, text, ROAMING_OF, "roaming flag", ROAMING_WORDS)
     return -1 if roaming is None else int(bool(roaming))
-
-
-def _unit_factor(written: str, header_unit: str | None) -> int:
-    """Bytes per unit of a volume written with ``written`` ('' for none): -1 for no unit at all, 0 for 'ask
-    parse_volume_exact'. A thousandth of the unit is then this many thousandths of a byte."""
-    chosen = written or header_unit
-    if chosen is None:
-        return -1
-    try:
-        factor = MILLI_B_PER[volume_unit(chosen)] // 1000
-    except units.UnitError:
-        return 0
-    return factor if factor <= MILLI_B_PER["GB"] // 1000 else 0
 
 
 def _quotes_are_plain(body: str, delimiter: str, pa: Any, pc: Any) -> bool:
@@ -129,70 +87,6 @@ def _quotes_are_plain(body: str, delimiter: str, pa: Any, pc: Any) -> bool:
     cell = rf'(?:"(?:[^"\r\n]|"")*"|(?:[^"{d}\r\n][^{d}\r\n]*)?)'
     lines = pc.split_pattern(pa.array([body]), "\n").flatten()
     return bool(pc.all(pc.match_substring_regex(lines, rf"^{cell}(?:{d}{cell})*\r?$")).as_py())
-
-
-def _distinct(values: Any, n: int, np: Any, pc: Any) -> tuple[Any, list[str]]:
-    """(index of each row's value into the distinct values, the distinct values); ``None`` is a column of ''."""
-    if values is None:
-        return np.zeros(n, np.intp), [""]
-    encoded = pc.dictionary_encode(values)
-    return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
-
-
-def _day_codes(values: Any, np: Any, pa: Any, pc: Any) -> Any:
-    """Month index * 32 + day of every cell of a date column (-1: not a date)."""
-    n = len(values)
-    code = np.full(n, -1, np.int32)
-    todo = np.ones(n, np.bool_)
-    for whole, part in _DAY_FORMATS:
-        if not todo.any():
-            break
-        hit = pc.match_substring_regex(values, whole).to_numpy(zero_copy_only=False) & todo
-        if hit.any():
-            every = bool(hit.all())  # the usual case: one format throughout, no filtering or masked writes
-            chosen = values if every else values.filter(pa.array(hit))
-            if part in _DATE_PREFIX:  # the date part lies in the cell's first characters: cut there, then read
-                width, date_part = _DATE_PREFIX[part]
-                idx, distinct = _distinct(pc.utf8_slice_codeunits(chosen, 0, width), 0, np, pc)
-                distinct = [date_part.match(v).group() for v in distinct]  # type: ignore[union-attr]
-            else:
-                idx, distinct = _distinct(pc.struct_field(pc.extract_regex(chosen, part), [0]), 0, np, pc)
-            read = np.array([_day_code(v) for v in distinct], np.int32).take(idx)  # take: no cast of the int32 indices
-            if every:
-                return read
-            code[hit] = read
-            todo &= ~hit
-    if todo.any():
-        idx, distinct = _distinct(values.filter(pa.array(todo)), 0, np, pc)
-        code[todo] = np.array([_day_code(v) for v in distinct], np.int32).take(idx)
-    return code
-
-
-def _volume_codes(distinct: list[str], header_unit: str | None, np: Any, pa: Any, pc: Any) -> Any:
-    """Thousandths of a byte of each distinct volume cell (-1: parse_volume_exact refuses it)."""
-    values = pa.array(distinct, pa.string())
-    kb = np.full(len(distinct), -1, np.int64)
-    parts = pc.extract_regex(values, _VOLUME)
-    read = parts.is_valid().to_numpy(zero_copy_only=False)
-    if read.any():
-        got = parts.filter(pa.array(read))
-        whole = pc.cast(pc.struct_field(got, [0]), pa.int64()).to_numpy(zero_copy_only=False)
-        thousandths = pc.cast(pc.utf8_rpad(pc.struct_field(got, [1]), 3, "0"), pa.int64()).to_numpy(zero_copy_only=False)
-        idx, written = _distinct(pc.struct_field(got, [2]), 0, np, pc)
-        factor = np.array([_unit_factor(w, header_unit) for w in written], np.int64)[idx]
-        scaled = whole * 1000 + thousandths
-        limit = MAX_DATA_KB * MILLI_B_PER_KB
-        fits = (factor > 0) & (scaled <= limit // np.maximum(factor, 1))
-        value = np.zeros(len(scaled), np.int64)
-        np.multiply(scaled, factor, out=value, where=fits)
-        exact = fits | ((factor == -1) & (scaled == 0))
-        where = np.flatnonzero(read)
-        kb[where[exact]] = value[exact]
-        read[where[~exact]] = False
-    for i in np.flatnonzero(~read).tolist():
-        kb[i] = -1 if (v := _or_none(parse_volume_exact, distinct[i], header_unit)) is None else v
-    return kb
-
 
 
 def _total(bins: Any, amounts: Any, length: int) -> Any:
@@ -214,22 +108,22 @@ class _Cells:
     """The string columns of a file's rows (blank rows left out), read through the header's layout."""
 
     table: Any
-    """A pyarrow table of strings, one chunk per column."""
+    """A pyarrow table of strings (chunked as read)."""
     ncols: int
     rows: int
     layout: Layout
 
     def column(self, name: str) -> Any:
-        """The cells of field ``name`` as one pyarrow array; None when the file has no such column."""
+        """The cells of field ``name`` (a chunked pyarrow array); None when the file has no such column."""
         col = self.layout.columns.get(name)
-        return None if col is None or col.index >= self.ncols else self.table.column(col.index).combine_chunks()
+        return None if col is None or col.index >= self.ncols else self.table.column(col.index)
 
     def distinct(self, name: str) -> tuple[Any, list[str]]:
         """(index of each row's cell into the distinct cells, the distinct cells) of field ``name``."""
         import numpy as np
         import pyarrow.compute as pc
 
-        return _distinct(self.column(name), self.rows, np, pc)
+        return distinct_values(self.column(name), self.rows, np, pc)
 
     def codes(self, name: str, fn: Any, dtype: Any = None) -> Any:
         """fn of every row's cell, computed once per distinct value (int8 unless ``dtype`` says otherwise)."""
@@ -243,10 +137,8 @@ class _Cells:
 class _Rows:
     """What every row holds, as numpy arrays with one entry per row."""
 
-    month: Any
-    """Month index (year * 12 + month - 1)."""
-    day: Any
-    """Day of the month."""
+    code: Any
+    """Month index (year * 12 + month - 1) * 32 + day of the month."""
     kind: Any
     """:data:`_KIND_CODE` of the record type."""
     direction: Any
@@ -256,9 +148,11 @@ class _Rows:
     line_names: list[str]
     roaming: Any
     ms: Any
-    """Milliseconds of a call (0 for others)."""
+    """(each row's index into the distinct duration cells, the milliseconds of each: -1 for none); None without
+    the column. Read for calls only."""
     exact: Any
-    """Thousandths of a byte of a data session (0 for others)."""
+    """(each row's index into the distinct volume cells, the thousandths of a byte of each: -1 for none); None
+    without the column. Read for data sessions only."""
     assumed_out: int
     """Calls and SMS taken as outgoing because the file has no direction column."""
 
@@ -378,7 +272,7 @@ def _read_table(data: bytes, end: int, first: str, head: Head, layout: Layout,
     del body
     limit = csv.field_size_limit()
     for column in table.columns:
-        if column.null_count or (pc.max(pc.binary_length(column)).as_py() or 0) >= limit:
+        if column.null_count or longest(column) >= limit:
             return None
 
     def all_blank(columns: Iterable[Any]) -> bool:
@@ -397,7 +291,7 @@ def _read_table(data: bytes, end: int, first: str, head: Head, layout: Layout,
         table = table.filter(pc.invert(blank))
     if table.num_rows == 0 or not all_blank(table.columns[width:]):
         return None
-    return _Cells(table.combine_chunks(), ncols, table.num_rows, layout)
+    return _Cells(table, ncols, table.num_rows, layout)
 
 
 def _kinds(cells: _Cells) -> tuple[Any, Any] | None:
@@ -447,18 +341,18 @@ def _read_rows(cells: _Cells, max_lines: int) -> _Rows | None:
     import pyarrow.compute as pc
 
     with ThreadPoolExecutor(2) as pool:  # dates, amounts and the other columns at once: mostly outside the GIL
-        days = pool.submit(_day_codes, cells.column(cells.layout.day_field), np, pa, pc)
+        days = pool.submit(day_codes, cells.column(cells.layout.day_field), np, pa, pc)
         amounts = pool.submit(_amounts, cells)
         others = _other_columns(cells, max_lines, amounts.result)
         day_code = days.result()
-    if (day_code < 0).any() or others is None:
+    if others is None or (day_code < 0).any():
         return None
-    return _Rows(day_code >> 5, day_code & 31, *others)  # // 32 and % 32 (the codes are not negative)
+    return _Rows(day_code, *others)
 
 
 def _amounts(cells: _Cells) -> tuple[Any, Any]:
-    """(milliseconds of every row's duration, thousandths of a byte of every row's volume): -1 where the cell
-    is not one, None without the column."""
+    """(each row's index into the distinct durations, milliseconds of each), (the same for volumes, thousandths
+    of a byte of each): -1 where the cell is not one; None without the column."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -467,11 +361,14 @@ def _amounts(cells: _Cells) -> tuple[Any, Any]:
     ms = exact = None
     if "duration" in layout.columns:
         unit = layout.duration_unit
-        ms = cells.codes("duration", lambda v: -1 if (s := _or_none(parse_duration_ms, v, unit)) is None else s,
-                         np.int64)
+        idx, distinct = cells.distinct("duration")
+        ms = idx, np.array([-1 if (s := or_none(parse_duration_ms, v, unit)) is None else s for v in distinct],
+                           np.int64)
     if "volume" in layout.columns:
-        idx, distinct = cells.distinct("volume")
-        exact = _volume_codes(distinct, layout.volume_unit, np, pa, pc).take(idx)
+        exact = plain_volumes(cells.column("volume"), layout.volume_unit, np, pa, pc)
+        if exact is None:
+            idx, distinct = cells.distinct("volume")
+            exact = idx, volume_codes(distinct, layout.volume_unit, np, pa, pc)
     return ms, exact
 
 
@@ -506,55 +403,92 @@ def _other_columns(cells: _Cells, max_lines: int, amounts: Callable[[], tuple[An
         assumed_out = int(unknown.sum())
         direction = np.where(unknown, 1, direction)
     ms, exact = amounts()
-    if call.any() and (ms is None or (call & (ms < 0)).any()):
-        return None
-    if data.any() and (exact is None or (data & (exact < 0)).any()):
-        return None
-    ms = np.where(call, ms, 0) if ms is not None else np.zeros(n, np.int64)
-    exact = np.where(data, exact, 0) if exact is not None else np.zeros(n, np.int64)
+    for rows, amount in ((call, ms), (data, exact)):
+        if rows.any() and (amount is None or _refused(rows, *amount)):
+            return None
     return kind, direction, lines[1], lines[0], roaming, ms, exact, assumed_out
+
+
+def _refused(rows: Any, idx: Any, values: Any) -> bool:
+    """Whether one of ``rows`` (a mask) holds a distinct value (``idx``) that is -1 in ``values``."""
+    bad = values < 0
+    return bool(bad.any() and (rows & bad.take(idx)).any())
 
 
 def _totals(rows: _Rows, source: str, layout: Layout, call_increment_s: int, max_lines: int) -> Records | None:
     """The totals per line and month, and per day; None when a month has implausibly much data."""
     import numpy as np
 
-    call, sms, data, other = (rows.kind == 0), (rows.kind == 1), (rows.kind == 2), (rows.kind == 3)
-    first, last = int(rows.month.min()), int(rows.month.max())
+    lo, hi = int(rows.code.min()), int(rows.code.max())
+    first, last = lo >> 5, hi >> 5  # // 32 (the codes are not negative)
     months = last - first + 1
-    cell = rows.line.astype(np.intp) * months + (rows.month - first)  # intp: np.bincount casts other bins, slowly
+    cell = rows.line.astype(np.intp) * months  # intp: np.bincount casts other bins, slowly
+    cell += (rows.code >> 5) - first
     size = len(rows.line_names) * months
+    other = rows.kind == 3
     roaming = rows.roaming & ~other
-    billed_call = call & (rows.direction == 1) & ~roaming
-    billed_sms = sms & (rows.direction == 1) & ~roaming
-    billed_data = data & ~roaming
+    out_home = (rows.direction == 1) & ~roaming
+    billed_call = (rows.kind == 0) & out_home
+    billed_sms = (rows.kind == 1) & out_home
+    billed_data = (rows.kind == 2) & ~roaming
+    # each row's class: 0 a billed call, 1 a billed SMS, 2 roaming, 3 anything else (the four are exclusive)
+    cls = 3 - 3 * billed_call.view(np.int8) - 2 * billed_sms.view(np.int8) - roaming.view(np.int8)
+    counts = np.bincount(cell * 4 + cls, minlength=size * 4).reshape(size, 4)
 
     at_call, at_data = np.flatnonzero(billed_call), np.flatnonzero(billed_data)  # each mask's rows found once
-    call_ms = rows.ms[at_call]
-    call_s = -(-call_ms // 1000)
-    started = -(-call_s // call_increment_s)
-    data_exact = rows.exact[at_data]
-    data_kb = -(-data_exact // MILLI_B_PER_KB)
+    call_of, call_table = _per_row(rows.ms, at_call, np)
+    data_of, data_table = _per_row(rows.exact, at_data, np)
+    call_s = -(-call_table // 1000)  # per distinct duration: the billed minutes of a call
+    minutes = -(-(-(-call_s // call_increment_s) * call_increment_s) // 60)
+    kb_table = -(-data_table // MILLI_B_PER_KB)
     call_cell, data_cell = cell[at_call], cell[at_data]
+    voice_min, voice_ms = _sums(call_cell, call_of, (minutes, call_table), size, np)
+    data_kb_sum, data_milli_b = _sums(data_cell, data_of, (kb_table, data_table), size, np)
     sums = {
-        "voice_min": _total(call_cell, -(-(started * call_increment_s) // 60), size),
-        "sms": np.bincount(cell[billed_sms], minlength=size),
-        "data_kb": _total(data_cell, data_kb, size),
-        "records": np.bincount(cell, minlength=size),
-        "calls": np.bincount(call_cell, minlength=size),
-        "roaming": np.bincount(cell[roaming], minlength=size),
-        "voice_ms": _total(call_cell, call_ms, size),
-        "data_milli_b": _total(data_cell, data_exact, size),
+        "voice_min": voice_min,
+        "sms": counts[:, 1].copy(),
+        "data_kb": data_kb_sum,
+        "records": counts.sum(axis=1),
+        "calls": counts[:, 0].copy(),
+        "roaming": counts[:, 2].copy(),
+        "voice_ms": voice_ms,
+        "data_milli_b": data_milli_b,
     }
     if (sums["data_kb"] > MAX_DATA_KB).any():
         return None
     check_shape(source, len(rows.line_names), first, last, max_lines)  # before the per-day totals are built
-    daily = _total(data_cell * DAYS + rows.day[at_data] - 1, data_kb, size * DAYS)
-    layout.warnings.extend(left_out_warnings(source, rows.assumed_out, int(other.sum()), int(roaming.sum())))
+    daily = _total(data_cell * DAYS + (rows.code[at_data] & 31) - 1, kb_table.take(data_of), size * DAYS)  # & 31: % 32
+    layout.warnings.extend(left_out_warnings(source, rows.assumed_out, int(other.sum()),
+                                             int(sums["roaming"].sum())))
     shape = (len(rows.line_names), months)
-    code = rows.month * 32 + rows.day
-    lo, hi = int(code.min()), int(code.max())
     span = (date(lo // 32 // 12, lo // 32 % 12 + 1, lo % 32), date(hi // 32 // 12, hi // 32 % 12 + 1, hi % 32))
     return assemble(source, layout, first, rows.line_names,
                     {field: values.reshape(shape).tolist() for field, values in sums.items()},
                     daily.reshape(shape + (DAYS,)).tolist(), call_increment_s, span)
+
+
+_MOST_BINS = 1 << 22
+"""Most (line and month) x distinct value bins counted at once by :func:`_sums`."""
+
+
+def _sums(bins: Any, of: Any, tables: tuple[Any, ...], length: int, np: Any) -> list[Any]:
+    """For each table of values per distinct cell, the sum per bin of the rows' values (row i: bin ``bins[i]``,
+    value ``table[of[i]]``), exact in int64.
+
+    The rows are counted per bin and distinct cell, then each count multiplied by its value (one count for all
+    the tables, no floating point), when the counts are few and no sum can pass 2**62; else :func:`_total`."""
+    width = len(tables[0])
+    most = max((int(np.abs(t).max()) for t in tables if len(t)), default=0)
+    if length * width <= _MOST_BINS and most * len(of) < 2**62:
+        counts = np.bincount(bins * width + of, minlength=length * width).reshape(length, width)
+        return [counts @ t for t in tables]
+    return [_total(bins, t.take(of), length) for t in tables]
+
+
+def _per_row(amount: Any, at: Any, np: Any) -> tuple[Any, Any]:
+    """(index into the distinct values of the rows ``at``, the values), from :attr:`_Rows.ms` or
+    :attr:`_Rows.exact`; a column of zeros when there is no such column (then ``at`` is empty)."""
+    if amount is None:
+        return np.zeros(len(at), np.intp), np.zeros(1, np.int64)
+    idx, values = amount
+    return idx[at], values
