@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 
-
 LANGS = ("en", "zh")
 
 Table = dict[str, dict[str, str]]
