@@ -54,7 +54,7 @@ def _atoms(text: str) -> list[str]:
     if "://" in text:
         if not _compiled:
             _compiled.append(re.compile(_ATOM_PATTERN))
-        return _compiled[0].findall(text)  # type: ignore[no-any-return]
+        return _compiled[0].findall(text)
     atoms: list[str] = []
     run = ""
     for piece in _ROUGH.findall(text):
@@ -78,15 +78,22 @@ def cells(text: str) -> int:
     """Terminal cells ``text`` takes (rich's measure: two for a wide character)."""
     if text.isascii() and text.isprintable():  # one cell a character, as rich counts them
         return len(text)
-    if not _cell_len:
-        from rich.cells import cell_len
+    n = _measured.get(text)
+    if n is None:
+        if not _cell_len:
+            from rich.cells import cell_len
 
-        _cell_len.append(cell_len)
-    return _cell_len[0](text)
+            _cell_len.append(cell_len)
+        n = _cell_len[0](text)
+        if len(_measured) < 8192:
+            _measured[text] = n
+    return n
 
 
 _cell_len: list[Any] = []
 """rich's ``cell_len``, imported on the first text that is not plain ASCII."""
+_measured: dict[str, int] = {}
+"""Texts that are not plain ASCII, measured: a plan's name is measured several times as its table is laid out."""
 
 
 @dataclass
