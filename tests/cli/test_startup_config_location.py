@@ -43,7 +43,7 @@ def test_usual_case_skips_platformdirs(monkeypatch: pytest.MonkeyPatch) -> None:
         assert folder is None
 
 
-def test_config_variable_wins(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+def test_config_variable_wins(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TARIFFCLI_CONFIG", "~/my.toml")
     monkeypatch.setenv("HOME", "/home/someone")
     assert str(config_location.config_path()) == "/home/someone/my.toml"
