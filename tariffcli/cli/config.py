@@ -99,14 +99,14 @@ def _relative_to(folder: Path, ref: str, always: bool) -> str:
 
 def read_config(path: Path) -> dict[str, Setting]:
     """The settings of the config file ``path`` ({} when there is none); a bad file is a ConfigError naming its line."""
-    import tomllib
-
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         return {}
     except OSError as exc:
         raise ConfigError(f"cannot read the config file ({exc.strerror or exc})", path) from None
+    import tomllib  # only for a file that is there (start-up time)
+
     try:
         text = data.decode("utf-8-sig")
         doc = tomllib.loads(text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date
 
@@ -48,6 +47,8 @@ def month_range(start: str, n: int) -> tuple[str, ...]:
 
 def days_in(text: str) -> int:
     y, m = parse_month(text)
+    import calendar  # start-up time: only where days are counted
+
     return calendar.monthrange(y, m)[1]
 
 

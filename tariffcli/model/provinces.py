@@ -50,9 +50,10 @@ _DIVISIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 NATIONWIDE = frozenset({"national", "nationwide", "unspecified", "全国", "全国通用", "全网", "集团"})
 """Province values that do not limit where a plan applies."""
 
-_SUFFIX = re.compile(r"(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区|province|municipality)$")
-_NOT_A_PLACE_IN_IT = re.compile(r"自治[州县旗]|^\s*[区县旗镇乡]$")
-"""After a province name, text that makes the whole a place of its own, maybe elsewhere: 海南藏族自治州 and
+_SUFFIX = r"(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区|province|municipality)$"
+_NOT_A_PLACE_IN_IT = r"自治[州县旗]|^\s*[区县旗镇乡]$"
+"""(Patterns compiled by :mod:`re` on first use: start-up time.)
+After a province name, text that makes the whole a place of its own, maybe elsewhere: 海南藏族自治州 and
 河南蒙古族自治县 are in Qinghai, 河北区 in Tianjin. Such names are not read as the province (None, not a guess)."""
 _LOOKUP: dict[str, str] = {}
 for _en, _zh, _other in _DIVISIONS:
@@ -76,12 +77,12 @@ def canonical_province(text: str) -> str | None:
     if not t:
         return None
     head = re.split(r"[(（\[,，/]", t, maxsplit=1)[0].strip()
-    for candidate in (head, _SUFFIX.sub("", head).strip()):
+    for candidate in (head, re.sub(_SUFFIX, "", head).strip()):
         if candidate in _LOOKUP:
             return _LOOKUP[candidate]
     for zh_len in (3, 2):  # 广东深圳, 内蒙古呼和浩特: a Chinese province name followed by a city
         if head[:zh_len] in _LOOKUP:
-            return None if _NOT_A_PLACE_IN_IT.search(head[zh_len:]) else _LOOKUP[head[:zh_len]]
+            return None if re.search(_NOT_A_PLACE_IN_IT, head[zh_len:]) else _LOOKUP[head[:zh_len]]
     first = head.split(" ")[0]
     return _LOOKUP.get(first)
 

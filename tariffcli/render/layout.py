@@ -28,15 +28,46 @@ OPENING = set("（《「『【〔〈“‘([{")
 """Characters that never end a line."""
 
 _WIDE = "\u1100-\u115f\u2e80-\u303e\u3040-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+_WIDE_RANGES = ((0x1100, 0x115F), (0x2E80, 0x303E), (0x3040, 0xA4CF), (0xAC00, 0xD7A3), (0xF900, 0xFAFF),
+                (0xFE30, 0xFE4F), (0xFF00, 0xFF60), (0xFFE0, 0xFFE6))
+""":data:`_WIDE` as (first, last) code points: :func:`_wide` tests a character without a regular expression."""
 _URL = r"https?://[^\s，。；、（）「」《》]+"
-_ATOM = re.compile(rf"{_URL}|\s+|[{_WIDE}]|[^\s{_WIDE}]+")
+_ATOM_PATTERN = rf"{_URL}|\s+|[{_WIDE}]|[^\s{_WIDE}]+"
+"""The atoms of a text: a URL, a run of space, one wide character, or a run of anything else. Compiled on first
+use (:func:`_atoms`): its large character classes take milliseconds to compile, and most texts fit on their line."""
 _NUMBER = re.compile(r"[#(+-]?\d[\d.,:/%-]*[.)]?")
 """A number, a month or a list number: it stays with the word after it."""
-_DIGIT = re.compile(r"\d")
 _UNEVEN_SPACE = re.compile(r"[^\S ]| {2}")
 """Space that :func:`wrap` would change (a tab, a run of spaces): a text without it and short enough is kept as it is."""
 _MARKER = re.compile(r"(• |- |\* |\d+\. )")
 """A list item's marker: its continuation lines are indented under the text after it."""
+_compiled: list[re.Pattern[str]] = []
+
+
+_ROUGH = re.compile(r"\s+|[\x00-\x08\x0e-\x1b!-\x7f]+|\S")
+"""A run of space, a run of ASCII characters that are not space, or any one other character."""
+
+
+def _atoms(text: str) -> list[str]:
+    """The atoms of ``text`` (:data:`_ATOM_PATTERN`). A text without a URL is cut by the small pattern
+    :data:`_ROUGH`, and the pieces that are not wide characters are joined back into runs."""
+    if "://" in text:
+        if not _compiled:
+            _compiled.append(re.compile(_ATOM_PATTERN))
+        return _compiled[0].findall(text)
+    atoms: list[str] = []
+    run = ""
+    for piece in _ROUGH.findall(text):
+        if piece.isspace() or _wide(piece):
+            if run:
+                atoms.append(run)
+                run = ""
+            atoms.append(piece)
+        else:
+            run += piece
+    if run:
+        atoms.append(run)
+    return atoms
 
 
 MIN_SPLIT_CELLS = 20
@@ -47,9 +78,22 @@ def cells(text: str) -> int:
     """Terminal cells ``text`` takes (rich's measure: two for a wide character)."""
     if text.isascii() and text.isprintable():  # one cell a character, as rich counts them
         return len(text)
-    from rich.cells import cell_len
+    n = _measured.get(text)
+    if n is None:
+        if not _cell_len:
+            from rich.cells import cell_len
 
-    return cell_len(text)
+            _cell_len.append(cell_len)
+        n = _cell_len[0](text)
+        if len(_measured) < 8192:
+            _measured[text] = n
+    return n
+
+
+_cell_len: list[Any] = []
+"""rich's ``cell_len``, imported on the first text that is not plain ASCII."""
+_measured: dict[str, int] = {}
+"""Texts that are not plain ASCII, measured: a plan's name is measured several times as its table is laid out."""
 
 
 @dataclass
@@ -62,7 +106,11 @@ class _Unit:
 
 
 def _wide(atom: str) -> bool:
-    return bool(re.fullmatch(f"[{_WIDE}]", atom))
+    """Whether ``atom`` is one wide character (one of :data:`_WIDE`)."""
+    if len(atom) != 1 or atom < "\u1100":
+        return False
+    code = ord(atom)
+    return any(first <= code <= last for first, last in _WIDE_RANGES)
 
 
 def _glued(prev: str, space: str, nxt: str) -> bool:
@@ -86,7 +134,7 @@ def _units(text: str) -> list[_Unit]:
     units: list[_Unit] = []
     space = ""
     prev = ""
-    for atom in _ATOM.findall(text):
+    for atom in _atoms(text):
         if atom.isspace():
             space = " "
             continue

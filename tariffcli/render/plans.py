@@ -6,8 +6,6 @@ JSON keeps it raw."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -87,6 +85,9 @@ def plans_text(plans: tuple[Plan, ...], fmt: str, lang: str = "en") -> str:
         ]}
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
+        import csv
+        import io
+
         out = io.StringIO()
         w = csv.writer(out, lineterminator="\n")
         w.writerow(_PLAN_COLUMNS)
@@ -193,6 +194,9 @@ def diff_text(d: CatalogueDiff, fmt: str, lang: str = "en") -> str:
         }
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
+        import csv
+        import io
+
         out = io.StringIO()
         w = csv.writer(out, lineterminator="\n")
         w.writerow(["change", "id", "field", "old", "new"])

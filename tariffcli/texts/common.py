@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 
-from tariffcli.model.money import format_fen
-
 LANGS = ("en", "zh")
 
 Table = dict[str, dict[str, str]]
@@ -31,6 +29,8 @@ class SignedFen:
         self.fen = fen
 
     def __format__(self, spec: str) -> str:
+        from tariffcli.model.money import format_fen
+
         text = format_fen(self.fen)
         if "+" in spec and self.fen >= 0:
             return "+" + text
